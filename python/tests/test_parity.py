@@ -1,0 +1,193 @@
+"""flowspec against pydantic v1 itself: the same inputs must give the same
+values or the same errors as models declared with pydantic v1 the way the
+original ``common.deployment`` declared them.
+
+pydantic 2 ships pydantic v1 as ``pydantic.v1``; when neither is installed the
+test is skipped (set FLOWSPEC_REQUIRE_PYDANTIC=1 to make that a failure).
+"""
+
+import decimal
+import os
+import unittest
+import warnings
+from typing import Any, Dict, List, Optional
+
+import flowspec
+import flowspec.worker
+
+try:
+    from pydantic.v1 import BaseModel, StrictStr, ValidationError, conint
+except ImportError:  # pragma: no cover - depends on the machine
+    try:
+        from pydantic import BaseModel, StrictStr, ValidationError, conint  # type: ignore
+        import pydantic
+
+        if not pydantic.VERSION.startswith("1."):
+            raise ImportError("pydantic v1 API not available")
+    except ImportError:
+        BaseModel = None  # type: ignore
+
+
+class Flow(object):
+    """What flowspec accepts as a flow when Prefect is not installed."""
+
+    def __init__(self, name):
+        self.name = name
+        self.fn = lambda: None
+
+    def __repr__(self):
+        return "Flow(%r)" % self.name
+
+
+if BaseModel is not None:
+
+    class RefEnvar(BaseModel):
+        envar_name: StrictStr
+        envar_value: StrictStr
+
+    class RefDeployment(BaseModel):
+        deployment_name: str
+        cpu: str = "256"
+        memory: str = "512"
+        parameters: Dict[str, Any] = {}
+        schedule: Optional[Any] = None
+        envars: List[RefEnvar] = []
+
+    class RefSpec(BaseModel):
+        flow: Flow
+        secrets: List[RefEnvar] = []
+        envars: List[RefEnvar] = []
+        docker_env: StrictStr
+        ephemeral_storage_gb: conint(gt=19, lt=201) = 20  # type: ignore[valid-type]
+        deployments: List[RefDeployment] = []
+
+        class Config:
+            arbitrary_types_allowed = True
+
+    class RefWorkerDeployment(BaseModel):
+        name: str
+        cron: Optional[str] = None
+        timezone: str = "UTC"
+        parameters: dict = {}
+        description: Optional[str] = None
+        tags: List[str] = []
+        version: Optional[str] = None
+        enforce_parameter_schema: bool = False
+        work_pool_name: str = flowspec.worker.FALLBACK_WORK_POOL
+        work_queue_name: str = "default"
+        job_variables: Dict[str, Any] = {}
+
+    class RefWorkerSpec(BaseModel):
+        flow: Flow
+        docker_env: StrictStr
+        deployments: List[RefWorkerDeployment] = []
+        is_agent: bool = False
+
+        class Config:
+            arbitrary_types_allowed = True
+
+
+# Values tried in every field: each kind of thing pydantic v1 coerces or rejects.
+SCALARS = [
+    "x", "", "ünïcødé ✓", 0, 1, 7, -3, 20, 21, 200, 201, 19, 10**30, 1.5, 19.9, 200.99, 2.0, 1e20,
+    float("nan"), float("inf"), True, False, None, b"bytes", decimal.Decimal("25.5"),
+    "20", " 25 ", "25.0", "yes", "off", "T", "2", [], ["a"], (), ("a", 1), {}, {"a": 1},
+    {"envar_name": "A", "envar_value": "B"}, [("envar_name", "A"), ("envar_value", "B")],
+    {1: "x", "1": "y"}, {None: 1}, {2.5: [1, {"k": None}]}, {"a", }, object(),
+]
+
+
+def _kwargs_cases():
+    """(model pair, kwargs) for every field of every model and every scalar."""
+    flow = Flow("f")
+    env = {"envar_name": "N", "envar_value": "V"}
+    base = {
+        "envar": {"envar_name": "N", "envar_value": "V"},
+        "deployment": {"deployment_name": "d"},
+        "spec": {"flow": flow, "docker_env": "base"},
+        "wdeployment": {"name": "d"},
+        "wspec": {"flow": flow, "docker_env": "base"},
+    }
+    field_names = {
+        "envar": ["envar_name", "envar_value"],
+        "deployment": ["deployment_name", "cpu", "memory", "parameters", "envars"],
+        "spec": ["flow", "secrets", "envars", "docker_env", "ephemeral_storage_gb", "deployments"],
+        "wdeployment": ["name", "cron", "timezone", "parameters", "description", "tags", "version",
+                        "enforce_parameter_schema", "work_pool_name", "work_queue_name", "job_variables"],
+        "wspec": ["flow", "docker_env", "deployments", "is_agent"],
+    }
+    list_items = [env, [env, env], [env, None], [env, 3], [{"envar_name": 1}], ("a", "b"),
+                  [{"deployment_name": 5, "cpu": None}], [{"name": 1, "tags": "ab"}],
+                  [{"deployment_name": "d", "envars": [{"envar_value": 2}]}], [["ab", "cd"]]]
+    for model, names in field_names.items():
+        for name in names:
+            for value in SCALARS + list_items:
+                kw = dict(base[model])
+                kw[name] = value
+                yield model, kw
+            kw = dict(base[model])
+            kw.pop(name, None)
+            yield model, kw
+    yield "spec", {}
+    yield "wspec", {"flow": "not a flow", "docker_env": 1, "deployments": [{}], "is_agent": None}
+
+
+@unittest.skipIf(BaseModel is None and not os.environ.get("FLOWSPEC_REQUIRE_PYDANTIC"), "pydantic v1 not installed")
+class ParityTest(unittest.TestCase):
+    def setUp(self):
+        self._env = os.environ.pop(flowspec.worker.DEFAULT_WORK_POOL_ENV, None)
+
+    def tearDown(self):
+        if self._env is not None:
+            os.environ[flowspec.worker.DEFAULT_WORK_POOL_ENV] = self._env
+
+    def test_same_values_and_errors_as_pydantic_v1(self):
+        self.assertIsNotNone(BaseModel, "pydantic v1 is required (FLOWSPEC_REQUIRE_PYDANTIC is set)")
+        pairs = {
+            "envar": (RefEnvar, flowspec.FlowEnvar),
+            "deployment": (RefDeployment, flowspec.FlowDeployment),
+            "spec": (RefSpec, flowspec.FlowSpec),
+            "wdeployment": (RefWorkerDeployment, flowspec.worker.FlowDeployment),
+            "wspec": (RefWorkerSpec, flowspec.worker.FlowSpec),
+        }
+        n = 0
+        for model, kw in _kwargs_cases():
+            ref_cls, ours_cls = pairs[model]
+            with self.subTest(model=model, kwargs=repr(kw)):
+                n += 1
+                try:
+                    ref = ref_cls(**kw)
+                    ref_err = None
+                except ValidationError as e:
+                    ref, ref_err = None, e
+                with warnings.catch_warnings():
+                    warnings.simplefilter("ignore")
+                    try:
+                        ours = ours_cls(**kw)
+                        our_err = None
+                    except flowspec.ValidationError as e:
+                        ours, our_err = None, e
+                if ref_err is not None:
+                    self.assertIsNotNone(our_err, "pydantic rejects, flowspec accepts: %r" % (ours,))
+                    self.assertEqual(ref_err.errors(), our_err.errors())
+                    self.assertEqual(str(ref_err).replace("Ref", "Flow").replace("FlowWorker", "Flow"),
+                                     str(our_err))
+                else:
+                    self.assertIsNone(our_err, "pydantic accepts, flowspec rejects: %s" % our_err)
+                    self.assertEqual(_typed(ref.dict()), _typed(ours.dict()))
+        self.assertGreater(n, 500)
+
+
+def _typed(v):
+    """A value with the type of every leaf spelled out, so '1' != 1 and 1 != True."""
+    if isinstance(v, dict):
+        return {_typed(k): _typed(x) for k, x in v.items()}
+    if isinstance(v, (list, tuple)):
+        return (type(v).__name__, [_typed(x) for x in v])
+    if isinstance(v, float) and v != v:
+        return ("float", "nan")
+    return (type(v).__name__, v)
+
+
+if __name__ == "__main__":
+    unittest.main()
