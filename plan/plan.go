@@ -1,0 +1,278 @@
+// Package plan turns lifted flow specs into one reviewable, deterministic
+// deployment plan: the Docker images, ECS task definitions, Prefect ECS task
+// blocks and Prefect deployments the original tool would create, with every
+// derived name, the exact request bodies, the inputs and their provenance,
+// and a digest over the canonical content. The package is pure: no I/O, same
+// inputs, same bytes. Values only known at apply time are explicit
+// placeholders (see Placeholder*).
+package plan
+
+import (
+	"encoding/json"
+
+	"github.com/flowplan/flowplan/extractor/spec"
+)
+
+// SchemaVersion is the version of the plan format this package writes and
+// the only one Parse accepts.
+const SchemaVersion = 1
+
+// Targets: which Prefect server (and request shapes) a plan is for.
+const (
+	// TargetPrefect2Agent is a Prefect 2 server; agent-era flows use
+	// infrastructure blocks, worker-era flows use work pools
+	// (no enforce_parameter_schema, which Prefect 2.10 does not know).
+	TargetPrefect2Agent = "prefect2-agent"
+	// TargetPrefect2Worker is a Prefect 2.11+ server: as prefect2-agent, and
+	// worker-era deployments also send enforce_parameter_schema.
+	TargetPrefect2Worker = "prefect2-worker"
+	// TargetPrefect3 is a Prefect 3 server: work pools only (no
+	// infrastructure blocks), `schedules` list and `job_variables`.
+	TargetPrefect3 = "prefect3"
+)
+
+// Plan is the whole deployment plan. Lists are sorted (images by API then
+// env, flows by path, deployments by name, skipped by path) so identical
+// inputs give identical bytes.
+type Plan struct {
+	SchemaVersion  int       `json:"schema_version"`
+	Generator      Generator `json:"generator"`
+	Project        Project   `json:"project"`
+	DeploymentType string    `json:"deployment_type"` // dev, staging or main
+	Target         string    `json:"target"`          // one of the Target* constants
+	AWS            AWS       `json:"aws"`
+	// Inputs lists every input of the plan with its value and provenance.
+	Inputs []Input `json:"inputs"`
+	// Unknowns names the values left as placeholders for apply time
+	// (UnknownAWSAccountID); empty when everything is known.
+	Unknowns []string  `json:"unknowns"`
+	Images   []Image   `json:"images"`
+	Flows    []Flow    `json:"flows"`
+	Skipped  []Skipped `json:"skipped"`
+	// Digest is "sha256:<hex>" of the canonical JSON of the plan without
+	// this field (see MarshalCanonical and VerifyDigest).
+	Digest string `json:"digest,omitempty"`
+}
+
+// Generator names the program that wrote the plan.
+type Generator struct {
+	Name    string `json:"name"` // "flowplan"
+	Version string `json:"version"`
+}
+
+// Project is the sub-project the plan deploys.
+type Project struct {
+	Name            string `json:"name"`      // slugified [tool.poetry] name
+	Version         string `json:"version"`   // [tool.poetry] version
+	RootName        string `json:"root_name"` // last path element of the sub-project directory
+	FlowsFolder     string `json:"flows_folder"`
+	PyprojectSHA256 string `json:"pyproject_sha256"`
+}
+
+// AWS holds the AWS settings every resource derives from. AccountID is
+// PlaceholderAWSAccountID when it was not given.
+type AWS struct {
+	Region         string   `json:"region"`
+	AccountID      string   `json:"account_id"`
+	Subnets        []string `json:"subnets"`
+	SecurityGroups []string `json:"security_groups"`
+}
+
+// Input is one input of the plan: its name, value and where it came from.
+type Input struct {
+	Name  string `json:"name"`
+	Value string `json:"value"`
+	// Source is "flag", "env:NAME", "default", or "apply" (left for apply time).
+	Source string `json:"source"`
+}
+
+// Image is one Docker environment: how to build it and where it is pushed.
+type Image struct {
+	API        spec.API          `json:"api"` // which [tool.prefect] table declared it: agent (envs) or worker (docker)
+	Env        string            `json:"env"` // the env's key in pyproject.toml
+	LocalName  string            `json:"local_name"`
+	Dockerfile string            `json:"dockerfile"`
+	Context    string            `json:"context"`
+	BuildArgs  map[string]string `json:"build_args"`
+	Platform   string            `json:"platform"`
+	Repository string            `json:"repository"` // ECR repository URI, without tag
+	Tag        string            `json:"tag"`
+	URI        string            `json:"uri"` // Repository:Tag
+	// TaskDefinition is the env's task definition (worker era: one per env).
+	TaskDefinition *TaskDefinition `json:"task_definition,omitempty"`
+}
+
+// Flow is one flow file with a FLOW_SPEC and everything derived from it.
+type Flow struct {
+	Path         string   `json:"path"` // relative to the project root, slash-separated
+	SHA256       string   `json:"sha256"`
+	FlowSpecLine int      `json:"flow_spec_line"`
+	API          spec.API `json:"api"`
+	Name         string   `json:"name"`     // the flow's name in Prefect
+	Function     string   `json:"function"` // the flow function's __name__
+	Spec         spec.Spec `json:"spec"`    // the lifted spec, as --specs-only prints it
+	// Image is the LocalName of the image the flow runs in.
+	Image string `json:"image"`
+	// TaskDefinitionFamily names the task definition the flow runs with: its
+	// own (agent era, in TaskDefinition) or its env's (worker era, on the Image).
+	TaskDefinitionFamily string `json:"task_definition_family"`
+	// TaskDefinition is the flow's own task definition (agent era).
+	TaskDefinition *TaskDefinition `json:"task_definition,omitempty"`
+	// Block is the flow's ECS task infrastructure block (agent era).
+	Block       *Block       `json:"block,omitempty"`
+	Deployments []Deployment `json:"deployments"`
+	// Warnings are findings that do not block deployment (e.g. a parameter
+	// annotation the schema could not resolve).
+	Warnings []string `json:"warnings"`
+}
+
+// TaskDefinition is the exact ECS RegisterTaskDefinition input, in AWS's own
+// field names. ARNs and image URIs may hold PlaceholderAWSAccountID.
+type TaskDefinition struct {
+	Family                  string                `json:"family"`
+	TaskRoleArn             string                `json:"taskRoleArn"`
+	ExecutionRoleArn        string                `json:"executionRoleArn"`
+	NetworkMode             string                `json:"networkMode"`
+	RequiresCompatibilities []string              `json:"requiresCompatibilities"`
+	Cpu                     string                `json:"cpu"`
+	Memory                  string                `json:"memory"`
+	EphemeralStorage        *EphemeralStorage     `json:"ephemeralStorage,omitempty"` // absent for 20 GiB, Fargate's default
+	ContainerDefinitions    []ContainerDefinition `json:"containerDefinitions"`
+	Volumes                 []Volume              `json:"volumes,omitempty"`
+}
+
+// EphemeralStorage is the task's ephemeral storage size.
+type EphemeralStorage struct {
+	SizeInGiB int `json:"sizeInGiB"`
+}
+
+// ContainerDefinition is one container of a task definition.
+type ContainerDefinition struct {
+	Name             string           `json:"name"`
+	Image            string           `json:"image"`
+	Environment      []KeyValuePair   `json:"environment"`
+	Secrets          []Secret         `json:"secrets,omitempty"`
+	LogConfiguration LogConfiguration `json:"logConfiguration"`
+	MountPoints      []MountPoint     `json:"mountPoints,omitempty"`
+}
+
+// KeyValuePair is a plain environment variable of a container.
+type KeyValuePair struct {
+	Name  string `json:"name"`
+	Value string `json:"value"`
+}
+
+// Secret is an environment variable read from Secrets Manager.
+type Secret struct {
+	Name      string `json:"name"`
+	ValueFrom string `json:"valueFrom"` // secret ARN
+}
+
+// LogConfiguration is a container's log driver and options.
+type LogConfiguration struct {
+	LogDriver string            `json:"logDriver"`
+	Options   map[string]string `json:"options"`
+}
+
+// MountPoint mounts a task volume into a container.
+type MountPoint struct {
+	SourceVolume  string `json:"sourceVolume"`
+	ContainerPath string `json:"containerPath"`
+}
+
+// Volume is a task-level volume.
+type Volume struct {
+	Name string `json:"name"`
+}
+
+// Block is a Prefect block document the plan saves (with overwrite) under
+// its name.
+type Block struct {
+	Name          string `json:"name"`
+	BlockTypeSlug string `json:"block_type_slug"` // "ecs-task"
+	// TaskDefinitionFamily is the family whose registered revision ARN
+	// replaces the placeholder in Data.TaskDefinitionArn at apply time.
+	TaskDefinitionFamily string      `json:"task_definition_family"`
+	Data                 ECSTaskData `json:"data"`
+}
+
+// ECSTaskData is the managed part of a prefect-aws ECSTask block's data.
+type ECSTaskData struct {
+	// TaskDefinitionArn is TaskDefinitionARNPlaceholder(family) in the plan;
+	// the executor fills in the revision it registered or found current.
+	TaskDefinitionArn               string `json:"task_definition_arn"`
+	Cluster                         string `json:"cluster"`
+	LaunchType                      string `json:"launch_type"`
+	AllowTaskDefinitionRegistration bool   `json:"allow_task_definition_registration"`
+}
+
+// BlockRef names a block document by type slug and name.
+type BlockRef struct {
+	BlockTypeSlug string `json:"block_type_slug"`
+	Name          string `json:"name"`
+}
+
+// Deployment is one Prefect deployment of a flow.
+type Deployment struct {
+	FlowName string `json:"flow_name"`
+	Name     string `json:"name"`
+	// StorageBlock is the storage block whose id becomes the request's
+	// storage_document_id (agent era; nil otherwise).
+	StorageBlock *BlockRef `json:"storage_block,omitempty"`
+	// InfrastructureBlock is the block whose id becomes the request's
+	// infrastructure_document_id (agent era; nil otherwise).
+	InfrastructureBlock *BlockRef `json:"infrastructure_block,omitempty"`
+	// Request holds exactly the fields sent to POST /deployments/, except
+	// the ids resolved live (flow_id, storage_document_id,
+	// infrastructure_document_id) and the Unmanaged fields.
+	Request DeploymentRequest `json:"request"`
+	// Unmanaged lists request fields the plan does not set: when the
+	// deployment exists, the executor copies them from the server (as the
+	// original's Deployment.load did), otherwise it leaves them out.
+	Unmanaged []string `json:"unmanaged"`
+}
+
+// DeploymentRequest is the body of POST /deployments/ for the plan's target.
+// A field that is absent (nil, or empty where noted) is not sent.
+type DeploymentRequest struct {
+	Name        string   `json:"name"`
+	Version     *string  `json:"version,omitempty"`
+	Description *string  `json:"description,omitempty"`
+	Tags        []string `json:"tags"`
+	// Parameters is a JSON object; nil when unmanaged.
+	Parameters json.RawMessage `json:"parameters,omitempty"`
+	// Schedule is Prefect 2's single schedule; nil means not sent.
+	Schedule *Schedule `json:"schedule,omitempty"`
+	// Schedules is Prefect 3's schedule list (non-nil, possibly empty, for
+	// target prefect3; nil otherwise).
+	Schedules     []DeploymentSchedule `json:"schedules,omitempty"`
+	WorkQueueName string               `json:"work_queue_name"`
+	WorkPoolName  *string              `json:"work_pool_name,omitempty"`
+	Path          *string              `json:"path,omitempty"`
+	Entrypoint    string               `json:"entrypoint"`
+	// InfraOverrides is Prefect 2's infra_overrides (agent era: env.NAME
+	// keys and task_customizations; worker era: the job variables).
+	InfraOverrides json.RawMessage `json:"infra_overrides,omitempty"`
+	// JobVariables is Prefect 3's job_variables.
+	JobVariables           json.RawMessage `json:"job_variables,omitempty"`
+	PullSteps              json.RawMessage `json:"pull_steps,omitempty"`
+	EnforceParameterSchema *bool           `json:"enforce_parameter_schema,omitempty"`
+	ParameterOpenAPISchema json.RawMessage `json:"parameter_openapi_schema"`
+}
+
+// DeploymentSchedule is one entry of Prefect 3's `schedules` list.
+type DeploymentSchedule struct {
+	Schedule Schedule `json:"schedule"`
+	Active   bool     `json:"active"`
+}
+
+// Skipped is a flow file the plan leaves out, and why.
+type Skipped struct {
+	Path   string `json:"path"`
+	Reason string `json:"reason"`
+}
+
+// Unknown value names, as listed in Plan.Unknowns.
+const (
+	UnknownAWSAccountID = "aws_account_id"
+)
