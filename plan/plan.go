@@ -104,13 +104,13 @@ type Image struct {
 
 // Flow is one flow file with a FLOW_SPEC and everything derived from it.
 type Flow struct {
-	Path         string   `json:"path"` // relative to the project root, slash-separated
-	SHA256       string   `json:"sha256"`
-	FlowSpecLine int      `json:"flow_spec_line"`
-	API          spec.API `json:"api"`
-	Name         string   `json:"name"`     // the flow's name in Prefect
-	Function     string   `json:"function"` // the flow function's __name__
-	Spec         spec.Spec `json:"spec"`    // the lifted spec, as --specs-only prints it
+	Path         string    `json:"path"` // relative to the project root, slash-separated
+	SHA256       string    `json:"sha256"`
+	FlowSpecLine int       `json:"flow_spec_line"`
+	API          spec.API  `json:"api"`
+	Name         string    `json:"name"`     // the flow's name in Prefect
+	Function     string    `json:"function"` // the flow function's __name__
+	Spec         spec.Spec `json:"spec"`     // the lifted spec, as --specs-only prints it
 	// Image is the LocalName of the image the flow runs in.
 	Image string `json:"image"`
 	// TaskDefinitionFamily names the task definition the flow runs with: its
