@@ -1,0 +1,144 @@
+package lift
+
+import (
+	"math/big"
+
+	"github.com/flowplan/flowplan/extractor/value"
+)
+
+// coerceDict is pydantic v1's dict_validator: a dict as is, otherwise
+// Python's dict(v): a pydantic model instance the evaluator resolved gives
+// its fields; a list or tuple of pairs (2-element lists, tuples or strings)
+// gives those pairs, later keys replacing earlier equal ones in place.
+func coerceDict(v value.Value) (*value.Dict, string) {
+	switch x := v.(type) {
+	case *value.Dict:
+		return x, ""
+	case *value.Instance:
+		if x.Fields != nil {
+			return x.Fields, ""
+		}
+	case *value.List:
+		return dictFromPairs(x.Elems)
+	case *value.Tuple:
+		return dictFromPairs(x.Elems)
+	case *value.Set:
+		if len(x.Elems) > 1 {
+			return nil, "the order of a " + x.TypeName() + "'s elements depends on hashing and is not known statically; use a dict"
+		}
+		return dictFromPairs(x.Elems)
+	case value.NoneType:
+		return nil, msgNoneNotAllowed
+	}
+	return nil, msgNotDict
+}
+
+func dictFromPairs(elems []value.Value) (*value.Dict, string) {
+	d := &value.Dict{}
+	for _, e := range elems {
+		var k, v value.Value
+		switch p := e.(type) {
+		case *value.List:
+			if len(p.Elems) != 2 {
+				return nil, msgNotDict
+			}
+			k, v = p.Elems[0], p.Elems[1]
+		case *value.Tuple:
+			if len(p.Elems) != 2 {
+				return nil, msgNotDict
+			}
+			k, v = p.Elems[0], p.Elems[1]
+		case value.Str:
+			r := []rune(string(p))
+			if len(r) != 2 {
+				return nil, msgNotDict
+			}
+			k, v = value.Str(r[0]), value.Str(r[1])
+		default:
+			return nil, msgNotDict
+		}
+		if !hashableKey(k) {
+			return nil, msgNotDict
+		}
+		setItem(d, k, v)
+	}
+	return d, ""
+}
+
+// setItem is d[k] = v: an equal key keeps its place and takes the new value.
+func setItem(d *value.Dict, k, v value.Value) {
+	for i, old := range d.Keys {
+		if keysEqual(old, k) {
+			d.Vals[i] = v
+			return
+		}
+	}
+	d.Keys = append(d.Keys, k)
+	d.Vals = append(d.Vals, v)
+}
+
+// hashableKey reports whether k is a key this package can compare: the
+// immutable scalars and tuples of them.
+func hashableKey(k value.Value) bool {
+	switch x := k.(type) {
+	case value.NoneType, value.Bool, value.Int, value.Float, value.Str, value.Bytes:
+		return true
+	case *value.Tuple:
+		for _, e := range x.Elems {
+			if !hashableKey(e) {
+				return false
+			}
+		}
+		return true
+	}
+	return false
+}
+
+// keysEqual is Python's == for hashable scalar keys: numbers compare by
+// value across bool, int and float (True == 1 == 1.0).
+func keysEqual(a, b value.Value) bool {
+	if an, ok := numeric(a); ok {
+		bn, ok := numeric(b)
+		return ok && an.Cmp(bn) == 0
+	}
+	switch x := a.(type) {
+	case value.NoneType:
+		_, ok := b.(value.NoneType)
+		return ok
+	case value.Str:
+		y, ok := b.(value.Str)
+		return ok && x == y
+	case value.Bytes:
+		y, ok := b.(value.Bytes)
+		return ok && x == y
+	case *value.Tuple:
+		y, ok := b.(*value.Tuple)
+		if !ok || len(x.Elems) != len(y.Elems) {
+			return false
+		}
+		for i := range x.Elems {
+			if !keysEqual(x.Elems[i], y.Elems[i]) {
+				return false
+			}
+		}
+		return true
+	}
+	return false
+}
+
+// numeric returns a bool, int or finite float as an exact rational.
+func numeric(v value.Value) (*big.Rat, bool) {
+	switch x := v.(type) {
+	case value.Bool:
+		if x {
+			return big.NewRat(1, 1), true
+		}
+		return new(big.Rat), true
+	case value.Int:
+		return new(big.Rat).SetInt(x.V), true
+	case value.Float:
+		r := new(big.Rat).SetFloat64(float64(x))
+		return r, r != nil // nil for nan and inf, which this package never treats as equal
+	}
+	return nil, false
+}
