@@ -6,7 +6,8 @@ Values are encoded so Go can read them exactly: ints as decimal strings,
 floats as repr() strings, str as JSON strings (no lone surrogates). The grid
 is pseudo-random with a fixed seed, so the output is deterministic.
 
-Run by `go test ./extractor/pyfmt -update`.
+Run by `go test ./extractor/pyfmt -update`; `gen.py printable` prints the
+table of unprintable code points (testdata/printable.json).
 """
 import json
 import random
@@ -54,7 +55,7 @@ COMMON_INT_SPECS = ["", "d", "5d", "05d", "+d", " d", ",", "_", "_x", "_b", "#x"
                     "x", "X", "o", "b", "c", "n", ",d", "010,", "08,", "09_", "012_x", "#012_x",
                     "<5", "^7", "=+8", "*^9", ".2f", ",.2f", "e", ".3e", "g", "%", ".1%",
                     "10.2f", "010.2f", "-^11,", "0<5", "z", ".2", "s", ",c", "_n", ",x",
-                    ",_", "_,", ".", "5.", "ab", "99999999999999999999", ".99999999999999999999f"]
+                    ",_", "_,", ".", "5.", "\u0661\u0660", ".\u0662f", "\U0001D7D0\U0001D7D1", "ab", "99999999999999999999", ".99999999999999999999f"]
 COMMON_FLOAT_SPECS = ["", ".2f", ".0f", ".1f", ".3f", "f", "F", "e", "E", ".2e", ".0e", "g", "G",
                       ".3g", ".10g", ".17g", ".0g", "n", "%", ".1%", ",", ",.2f", "_.3f", "015,.2f",
                       "+.2f", " .2f", "z.2f", "z", "#", "#.0f", "#.0e", "#g", "#.3g", ".3", ".1", ".16",
@@ -62,7 +63,7 @@ COMMON_FLOAT_SPECS = ["", ".2f", ".0f", ".1f", ".3f", "f", "F", "e", "E", ".2e",
                       "0=10", "d", "x", ",n", ".100f", ".30e", ".25g", "#.10"]
 COMMON_STR_SPECS = ["", "s", "10", "<10", ">10", "^10", "*^10", ".3", "10.3", "0", "05", "010s",
                     "=10", "+", " ", "z", "#", ",", "_s", "d", "x", ".0", "é^9", "^11", "^12",
-                    ".", "s ", "1234567890123456789012345"]
+                    ".", "s ", "1234567890123456789012345", "\u0661\u0660", "\u0e53<\u0e55", "\x80<3", "\u00e9"]
 
 
 def run(fn):
@@ -203,7 +204,31 @@ def percent_cases():
     return cases
 
 
+def printable_table():
+    """Code point ranges Python 3.11 deems unprintable or unassigned."""
+    def ranges(pred):
+        out, start = [], None
+        for cp in range(0x110000 + 1):
+            inside = cp <= 0x10FFFF and pred(chr(cp))
+            if inside and start is None:
+                start = cp
+            elif not inside and start is not None:
+                out.append([start, cp - 1])
+                start = None
+        return out
+    import unicodedata
+    return {
+        "unidata_version": unicodedata.unidata_version,
+        "unprintable": ranges(lambda c: not c.isprintable()),
+        "unassigned": ranges(lambda c: unicodedata.category(c) == "Cn"),
+    }
+
+
 def main():
+    if sys.argv[1:] == ["printable"]:
+        json.dump(printable_table(), sys.stdout, separators=(",", ":"))
+        sys.stdout.write("\n")
+        return
     cases = format_cases() + repr_cases() + percent_cases()
     # One case a line keeps the golden file reviewable in diffs.
     out = sys.stdout
