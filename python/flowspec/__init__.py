@@ -11,7 +11,7 @@ A flow file assigns a module global ``FLOW_SPEC``::
     FLOW_SPEC = FlowSpec(
         flow=my_flow,
         docker_env="base",
-        secrets=[FlowSecret(envar_name="TOKEN", envar_value="team/token")],
+        secrets=[FlowSecret(envar_name="TOKEN", secret_name="team/token")],
         deployments=[FlowDeployment(deployment_name="daily", cpu=1024)],
     )
 
@@ -25,7 +25,7 @@ The worker-era (work pool) models are in :mod:`flowspec.worker`.
 """
 
 from ._model import ErrorDetail, Field, Model, UnknownFieldWarning, ValidationError, fields
-from ._model import int_field, list_field, model_field, str_field, str_key_dict_field, strict_str_field
+from ._model import int_field, list_field, model_field, str_field, str_key_dict_field, strict_str_field, union_field
 from ._prefect import flow_field, schedule_field
 
 __all__ = [
@@ -53,9 +53,18 @@ class FlowEnvar(Model):
     )
 
 
-class FlowSecret(FlowEnvar):
+class FlowSecret(Model):
     """A secret for the flow's ECS task: the variable name and the Secrets Manager
-    secret name (not the ARN; the deployment builds the ARN)."""
+    secret name (not the ARN; the deployment builds the ARN). Both ``StrictStr``.
+
+    This is the first agent era's model; ``FlowSpec.secrets`` also takes a
+    :class:`FlowEnvar` whose ``envar_value`` is the secret name.
+    """
+
+    _fields = fields(
+        ("envar_name", Field(strict_str_field)),
+        ("secret_name", Field(strict_str_field)),
+    )
 
 
 class FlowDeployment(Model):
@@ -81,14 +90,15 @@ class FlowSpec(Model):
     """How one flow is deployed.
 
     Fields: ``flow`` (required, a Prefect flow), ``docker_env`` (required, a key of
-    ``[tool.prefect.envs]``), ``secrets`` = ``[]``, ``envars`` = ``[]`` (defaults for
+    ``[tool.prefect.envs]``), ``secrets`` = ``[]`` (:class:`FlowEnvar` or :class:`FlowSecret`), ``envars`` = ``[]`` (defaults for
     every deployment; a deployment's own value wins), ``ephemeral_storage_gb`` = ``20``
     (an int with ``19 < x < 201``), ``deployments`` = ``[]``.
     """
 
     _fields = fields(
         ("flow", Field(flow_field)),
-        ("secrets", Field(list_field(model_field(FlowEnvar)), default_factory=list)),
+        ("secrets", Field(list_field(union_field(model_field(FlowEnvar), model_field(FlowSecret))),
+                          default_factory=list)),
         ("envars", Field(list_field(model_field(FlowEnvar)), default_factory=list)),
         ("docker_env", Field(strict_str_field)),
         ("ephemeral_storage_gb", Field(int_field(gt=19, lt=201), default=20)),

@@ -257,6 +257,30 @@ def model_field(model):
     return validate
 
 
+def union_field(*members):
+    # type: (*Validator) -> Validator
+    """pydantic v1 ``Union[...]``: the first member that validates; else every member's errors."""
+
+    def validate(value, loc):
+        # type: (Any, Loc) -> Any
+        errors = []  # type: List[ErrorDetail]
+        for member in members:
+            with warnings.catch_warnings(record=True) as caught:
+                warnings.simplefilter("always")
+                try:
+                    result = member(value, loc)
+                except _Invalid as e:
+                    errors.extend(e.errors)
+                    continue
+            # only the member that validated speaks about ignored fields
+            for w in caught:
+                warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
+            return result
+        raise _Invalid(errors)
+
+    return validate
+
+
 class Field(object):
     """One declared field: its validator, and its default (or required)."""
 
@@ -322,7 +346,7 @@ class Model(object):
                 warnings.warn(
                     "%s: unknown field %r ignored%s" % (cls.__name__, name, hint),
                     UnknownFieldWarning,
-                    stacklevel=2,
+                    stacklevel=_caller_stacklevel(),
                 )
         if errors:
             raise ValidationError(errors, cls)
@@ -354,6 +378,19 @@ class Model(object):
     def __repr__(self):
         # type: () -> str
         return "%s(%s)" % (type(self).__name__, ", ".join("%s=%r" % kv for kv in self))
+
+
+def _caller_stacklevel():
+    # type: () -> int
+    """The warnings stacklevel of the first frame outside flowspec: the user's line."""
+    import sys
+
+    level, frame = 1, sys._getframe(1)
+    pkg = __name__.rsplit(".", 1)[0] + "."
+    while frame is not None and (frame.f_globals.get("__name__", "") + ".").startswith(pkg):
+        frame = frame.f_back
+        level += 1
+    return level
 
 
 def _to_plain(v):

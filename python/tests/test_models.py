@@ -92,12 +92,19 @@ class ModelsTest(unittest.TestCase):
 
     def test_secrets_accept_flow_secret_and_dicts(self):
         spec = FlowSpec(flow=Flow(), docker_env="e", secrets=[
-            FlowSecret(envar_name="A", envar_value="a/b"),
+            FlowSecret(envar_name="A", secret_name="a/b"),
             {"envar_name": "B", "envar_value": "c"},
             FlowEnvar(envar_name="C", envar_value="d"),
         ])
-        self.assertEqual([(s.envar_name, s.envar_value) for s in spec.secrets], [("A", "a/b"), ("B", "c"), ("C", "d")])
+        self.assertEqual([tuple(dict(s).values()) for s in spec.secrets], [("A", "a/b"), ("B", "c"), ("C", "d")])
         self.assertIsInstance(spec.secrets[0], FlowSecret)
+        self.assertIsInstance(spec.secrets[1], FlowEnvar)
+        spec = FlowSpec(flow=Flow(), docker_env="e", secrets=[{"envar_name": "S", "secret_name": "x"}])
+        self.assertIsInstance(spec.secrets[0], FlowSecret)
+        with self.assertRaises(ValidationError) as ctx:
+            FlowSpec(flow=Flow(), docker_env="e", secrets=[{"envar_name": "S"}])
+        self.assertEqual([e["loc"] for e in ctx.exception.errors()],
+                         [("secrets", 0, "envar_value"), ("secrets", 0, "secret_name")])
 
     def test_unknown_keywords_warn_with_the_closest_field(self):
         with warnings.catch_warnings(record=True) as caught:
@@ -107,6 +114,16 @@ class ModelsTest(unittest.TestCase):
         self.assertEqual(len(caught), 1)
         self.assertIs(caught[0].category, UnknownFieldWarning)
         self.assertEqual(str(caught[0].message), "FlowDeployment: unknown field 'schedul' ignored (did you mean 'schedule'?)")
+        self.assertEqual(caught[0].filename, __file__)
+
+    def test_nested_warnings_point_at_the_caller_and_union_attempts_stay_quiet(self):
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            FlowSpec(flow=Flow(), docker_env="e",
+                     secrets=[{"envar_name": "S", "secret_name": "x"}],
+                     deployments=[{"deployment_name": "d", "memroy": "1"}])
+        self.assertEqual([str(w.message) for w in caught],
+                         ["FlowDeployment: unknown field 'memroy' ignored (did you mean 'memory'?)"])
         self.assertEqual(caught[0].filename, __file__)
 
     def test_dict_iter_repr_eq(self):

@@ -10,7 +10,7 @@ import decimal
 import os
 import unittest
 import warnings
-from typing import Any, Dict, List, Optional
+from typing import Any, Dict, List, Optional, Union
 
 import flowspec
 import flowspec.worker
@@ -45,6 +45,10 @@ if BaseModel is not None:
         envar_name: StrictStr
         envar_value: StrictStr
 
+    class RefSecret(BaseModel):
+        envar_name: StrictStr
+        secret_name: StrictStr
+
     class RefDeployment(BaseModel):
         deployment_name: str
         cpu: str = "256"
@@ -55,7 +59,7 @@ if BaseModel is not None:
 
     class RefSpec(BaseModel):
         flow: Flow
-        secrets: List[RefEnvar] = []
+        secrets: List[Union[RefEnvar, RefSecret]] = []
         envars: List[RefEnvar] = []
         docker_env: StrictStr
         ephemeral_storage_gb: conint(gt=19, lt=201) = 20  # type: ignore[valid-type]
@@ -103,6 +107,7 @@ def _kwargs_cases():
     env = {"envar_name": "N", "envar_value": "V"}
     base = {
         "envar": {"envar_name": "N", "envar_value": "V"},
+        "secret": {"envar_name": "N", "secret_name": "V"},
         "deployment": {"deployment_name": "d"},
         "spec": {"flow": flow, "docker_env": "base"},
         "wdeployment": {"name": "d"},
@@ -110,6 +115,7 @@ def _kwargs_cases():
     }
     field_names = {
         "envar": ["envar_name", "envar_value"],
+        "secret": ["envar_name", "secret_name"],
         "deployment": ["deployment_name", "cpu", "memory", "parameters", "envars"],
         "spec": ["flow", "secrets", "envars", "docker_env", "ephemeral_storage_gb", "deployments"],
         "wdeployment": ["name", "cron", "timezone", "parameters", "description", "tags", "version",
@@ -117,6 +123,8 @@ def _kwargs_cases():
         "wspec": ["flow", "docker_env", "deployments", "is_agent"],
     }
     list_items = [env, [env, env], [env, None], [env, 3], [{"envar_name": 1}], ("a", "b"),
+                  [{"envar_name": "S", "secret_name": "s"}, {"envar_name": "S", "secret_name": 1}],
+                  [{"envar_name": "S", "secret_name": "s", "envar_value": "v"}],
                   [{"deployment_name": 5, "cpu": None}], [{"name": 1, "tags": "ab"}],
                   [{"deployment_name": "d", "envars": [{"envar_value": 2}]}], [["ab", "cd"]]]
     for model, names in field_names.items():
@@ -145,6 +153,7 @@ class ParityTest(unittest.TestCase):
         self.assertIsNotNone(BaseModel, "pydantic v1 is required (FLOWSPEC_REQUIRE_PYDANTIC is set)")
         pairs = {
             "envar": (RefEnvar, flowspec.FlowEnvar),
+            "secret": (RefSecret, flowspec.FlowSecret),
             "deployment": (RefDeployment, flowspec.FlowDeployment),
             "spec": (RefSpec, flowspec.FlowSpec),
             "wdeployment": (RefWorkerDeployment, flowspec.worker.FlowDeployment),

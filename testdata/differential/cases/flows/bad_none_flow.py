@@ -1,0 +1,2 @@
+"""Invalid: FLOW_SPEC = None."""
+FLOW_SPEC = None

@@ -1,0 +1,7 @@
+"""No FLOW_SPEC here: reported as missing, not an error."""
+from prefect import flow
+
+
+@flow
+def no_spec():
+    pass

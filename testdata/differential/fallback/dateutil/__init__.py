@@ -1,0 +1,1 @@
+"""Fallback test stub of python-dateutil (only when the real one is not installed)."""

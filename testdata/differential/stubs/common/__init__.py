@@ -1,0 +1,1 @@
+"""Test stub of common-utils' top-level package."""
