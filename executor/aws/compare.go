@@ -18,9 +18,9 @@ import (
 // FieldDiff is one compared field whose normalized values differ, both
 // rendered as canonical JSON.
 type FieldDiff struct {
-	Field   string
-	Desired string
-	Live    string
+	Field   string `json:"field"`
+	Desired string `json:"desired"`
+	Live    string `json:"live"`
 }
 
 // Changed reports whether registering desired would give a task definition
