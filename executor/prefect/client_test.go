@@ -93,8 +93,8 @@ func TestResourcesRoundTrip(t *testing.T) {
 					Name: "daily-main", FlowID: flowID, Version: ptr("abc1234"), Tags: []string{"proj"},
 					WorkPoolName: ptr("pool-main"), WorkQueueName: ptr("default"),
 					Entrypoint: ptr("src/x_flow.py:x"), StorageDocumentID: ptr(storageID),
-					PullSteps: []map[string]any{{"prefect.deployments.steps.git_clone": map[string]any{"repository": "r"}}},
-					Schedules: []prefect.DeploymentSchedule{{Schedule: prefect.Schedule{Cron: "0 1 * * *", Timezone: ptr("UTC")}, Active: ptr(true)}},
+					PullSteps:              []map[string]any{{"prefect.deployments.steps.git_clone": map[string]any{"repository": "r"}}},
+					Schedules:              []prefect.DeploymentSchedule{{Schedule: prefect.Schedule{Cron: "0 1 * * *", Timezone: ptr("UTC")}, Active: ptr(true)}},
 					JobVariables:           map[string]any{"task_definition_arn": "arn:td"},
 					EnforceParameterSchema: ptr(false),
 				}
