@@ -158,7 +158,7 @@ func (l *lifter) fieldArgs(m model, ids []string, from value.Value, at arg) (arg
 
 	args = map[string]arg{}
 	seen := map[string]bool{}
-	bad := false
+	bad, extra := false, false
 	for i, a := range list {
 		switch {
 		case a.name == "":
@@ -170,8 +170,8 @@ func (l *lifter) fieldArgs(m model, ids []string, from value.Value, at arg) (arg
 		case !m.has(a.name):
 			if m.forbidExtra {
 				l.errorf(a, "%s.%s: extra fields not permitted", m.name, a.name)
-				bad = true
-				continue
+				extra = true
+				break
 			}
 			msg := fmt.Sprintf("unknown argument %s= ignored by %s", a.name, m.name)
 			if near := closest(a.name, m.fields); near != "" {
@@ -188,7 +188,7 @@ func (l *lifter) fieldArgs(m model, ids []string, from value.Value, at arg) (arg
 	if bad {
 		return nil, callPos, callSrc, false
 	}
-	ok = true
+	ok = !extra
 	for _, f := range m.required {
 		if _, given := args[f]; !given {
 			l.diags.Add(diag.Errorf(callPos, callSrc, "%s.%s: field required", m.name, f))
