@@ -1,7 +1,8 @@
 // Package pyfmt reproduces CPython's text formatting of primitive values
 // exactly: repr() and ascii() of str, bytes and float, the format
 // mini-language of format()/f-strings/str.format for int, bool, float and str,
-// and printf-style %-formatting one conversion at a time.
+// str.format templates (ParseTemplate, AutoNumber.SplitFieldName), and
+// printf-style %-formatting one conversion at a time (ParsePercent).
 //
 // It works on Go primitives (*big.Int, float64, string), never on the
 // evaluator's value model, and never runs Python. The behaviour follows

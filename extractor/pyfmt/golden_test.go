@@ -80,7 +80,7 @@ func TestGolden(t *testing.T) {
 		})
 	}
 	// The generator must keep covering every kind of case.
-	for _, kind := range []string{"int", "bool", "float", "str", "repr_float", "repr_str", "ascii", "repr_bytes", "percent"} {
+	for _, kind := range []string{"int", "bool", "float", "str", "repr_float", "repr_str", "ascii", "repr_bytes", "percent", "template"} {
 		assert.Positive(t, counts[kind], "no %s cases in %s", kind, goldenPath)
 	}
 }
@@ -117,6 +117,10 @@ func runCase(t *testing.T, c goldenCase) (string, error) {
 		var args percentArgs
 		require.NoError(t, json.Unmarshal(c.Value, &args))
 		return percentDriver(c.Spec, args)
+	case "template":
+		var args templateArgs
+		require.NoError(t, json.Unmarshal(c.Value, &args))
+		return templateDriver(c.Spec, args)
 	}
 	t.Fatalf("unknown case kind %q", c.Kind)
 	return "", nil

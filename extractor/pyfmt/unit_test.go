@@ -169,3 +169,50 @@ func TestPercentVerbError(t *testing.T) {
 	c.Verb = 'X'
 	require.NoError(t, c.VerbError())
 }
+
+func TestParseTemplate(t *testing.T) {
+	field := func(f TemplateField) TemplatePiece { return TemplatePiece{Field: &f} }
+	tests := []struct {
+		template string
+		want     []TemplatePiece
+		err      string
+	}{
+		{"a{{b}}c", []TemplatePiece{{Literal: "a{b}c"}}, ""},
+		{"x{0.attr[k]!r:>{w}}y", []TemplatePiece{
+			{Literal: "x"},
+			field(TemplateField{Name: "0.attr[k]", Conversion: 'r', Spec: ">{w}", SpecHasFields: true}),
+			{Literal: "y"},
+		}, ""},
+		{"{a[}]}", []TemplatePiece{field(TemplateField{Name: "a[}]"})}, ""},
+		{"ok{}{", []TemplatePiece{{Literal: "ok"}, field(TemplateField{})}, "ValueError: Single '{' encountered in format string"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.template, func(t *testing.T) {
+			got, err := ParseTemplate(tt.template)
+			if tt.err != "" {
+				require.EqualError(t, err, tt.err)
+			} else {
+				require.NoError(t, err)
+			}
+			assert.Equal(t, tt.want, got)
+		})
+	}
+}
+
+func TestSplitFieldName(t *testing.T) {
+	var auto AutoNumber
+	ref, err := auto.SplitFieldName("")
+	require.NoError(t, err)
+	assert.Equal(t, FieldRef{Index: 0}, ref)
+	ref, err = auto.SplitFieldName("[2].x[key]")
+	require.NoError(t, err)
+	assert.Equal(t, FieldRef{Index: 1, Rest: []FieldAccess{{Name: "2", Index: 2}, {Attr: true, Name: "x", Index: -1}, {Name: "key", Index: -1}}}, ref)
+	ref, err = auto.SplitFieldName("kw.a.")
+	require.NoError(t, err, "a keyword name does not touch the numbering")
+	assert.Equal(t, "kw", ref.First)
+	assert.Equal(t, -1, ref.Index)
+	assert.Equal(t, []FieldAccess{{Attr: true, Name: "a", Index: -1}}, ref.Rest)
+	require.EqualError(t, ref.RestErr, "ValueError: Empty attribute in format string")
+	_, err = auto.SplitFieldName("0")
+	require.EqualError(t, err, "ValueError: cannot switch from automatic field numbering to manual field specification")
+}

@@ -204,6 +204,41 @@ def percent_cases():
     return cases
 
 
+def template_cases():
+    """Whole str.format calls: template.format(*args, **kwargs)."""
+    cases = []
+
+    def enc(v):
+        if isinstance(v, bool):
+            return {"bool": v}
+        if isinstance(v, int):
+            return {"int": str(v)}
+        if isinstance(v, float):
+            return {"float": repr(v)}
+        if isinstance(v, list):
+            return {"list": [enc(x) for x in v]}
+        if isinstance(v, dict):
+            return {"dict": {k: enc(x) for k, x in v.items()}}
+        return {"str": v}
+
+    args = [42, 3.14159, "text", [10, 20, 30], {"k": "v", "n": 7}, True, -1234567]
+    kwargs = {"name": "Ann", "w": 10, "p": 3, "x": 2.5, "d": {"a": [1, 2]}, "spec": ">8", "é": "accent"}
+    templates = [
+        "", "plain", "{{}}", "{{{0}}}", "a{{b", "}}x{{", "{0}", "{}", "{} {}", "{0} {0} {1}",
+        "{name}", "{name!r}", "{name!s:>6}", "{name!a}", "{é!a}", "{2!r}", "{2:^{w}}", "{1:{w}.{p}f}",
+        "{x:{spec}}", "{1:.{p}}", "{0:,}", "{6:_}", "{0:#x} {0:#o}", "{3[1]}", "{4[k]}", "{4[n]:03}",
+        "{d[a][1]}", "{3[0]:+}", "{0:{{}}}", "{:{}}", "{:{:{}}}", "{0:{1:{2}}}",
+        "}", "{", "a}b", "{0", "{0!}", "{0!r", "{0!x}", "{0!rx}", "{0:", "{0:{1}", "{!r}",
+        "{a{b}", "{3[}", "{3]}", "{3[0]x}", "{3.}", "{3[]}", "{} {0}", "{0} {}", "{7}", "{missing}",
+        "{0[0]}", "{3[9]}", "{4[zz]}", "{99999999999999999999}", "{0:d} {1:d}", "{2:=5}", "{5}", "{5:>5}",
+        "{1!s:.3}", "{١}", "{0!é}", "{:{}} {}", "{0:{name}}",
+    ]
+    for t in templates:
+        cases.append({"kind": "template", "value": {"args": [enc(a) for a in args], "kwargs": {k: enc(v) for k, v in kwargs.items()}},
+                      "spec": t, **run(lambda: t.format(*args, **kwargs))})
+    return cases
+
+
 def printable_table():
     """Code point ranges Python 3.11 deems unprintable or unassigned."""
     def ranges(pred):
@@ -229,7 +264,7 @@ def main():
         json.dump(printable_table(), sys.stdout, separators=(",", ":"))
         sys.stdout.write("\n")
         return
-    cases = format_cases() + repr_cases() + percent_cases()
+    cases = format_cases() + repr_cases() + percent_cases() + template_cases()
     # One case a line keeps the golden file reviewable in diffs.
     out = sys.stdout
     out.write('{"python": %s, "cases": [\n' % json.dumps(sys.version.split()[0]))
