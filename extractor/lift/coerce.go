@@ -6,6 +6,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"github.com/flowplan/flowplan/extractor/pyfmt"
 	"github.com/flowplan/flowplan/extractor/value"
 )
 
@@ -44,7 +45,7 @@ func coerceStr(v value.Value) (string, string) {
 		}
 		return s, ""
 	case value.Float:
-		return pythonFloatRepr(float64(x)), ""
+		return pyfmt.ReprFloat(float64(x)), ""
 	case value.Bytes:
 		if !utf8.ValidString(string(x)) {
 			return "", "'utf-8' codec can't decode the bytes"

@@ -2,7 +2,6 @@ package lift
 
 import (
 	"math"
-	"math/rand/v2"
 	"os/exec"
 	"strconv"
 	"strings"
@@ -13,38 +12,6 @@ import (
 
 	"github.com/flowplan/flowplan/extractor/value"
 )
-
-// TestPythonFloatReprMatchesCPython compares repr(float) with python3's for
-// hand-picked and random floats.
-func TestPythonFloatReprMatchesCPython(t *testing.T) {
-	py, err := exec.LookPath("python3")
-	if err != nil {
-		t.Skip("python3 not available")
-	}
-	floats := []float64{0, math.Copysign(0, -1), 0.5, 1, 1024, 123.0, 0.1, 0.0001, 0.00001, 1.5e-5, 1e15, 1e16, 123456789012345678,
-		1.7976931348623157e308, 5e-324, -2.5, 3.141592653589793, 1e22, 9999999999999998, 0.30000000000000004, math.Inf(1), math.Inf(-1)}
-	r := rand.New(rand.NewPCG(1, 2))
-	for range 300 {
-		floats = append(floats, math.Float64frombits(r.Uint64()))
-	}
-	var in strings.Builder
-	for _, f := range floats {
-		in.WriteString(strconv.FormatFloat(f, 'x', -1, 64) + "\n")
-	}
-	cmd := exec.Command(py, "-c", "import sys\nfor l in sys.stdin:\n    l=l.strip()\n    print(repr(float.fromhex(l) if 'inf' not in l else float(l)))")
-	cmd.Stdin = strings.NewReader(strings.ReplaceAll(in.String(), "+Inf", "inf"))
-	out, err := cmd.Output()
-	require.NoError(t, err)
-	want := strings.Split(strings.TrimSpace(string(out)), "\n")
-	require.Len(t, want, len(floats))
-	for i, f := range floats {
-		if math.IsNaN(f) {
-			continue
-		}
-		assert.Equal(t, want[i], pythonFloatRepr(f), "repr of %x", f)
-	}
-	assert.Equal(t, "nan", pythonFloatRepr(math.NaN()))
-}
 
 func TestCoerceStr(t *testing.T) {
 	tests := []struct {

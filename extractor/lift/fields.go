@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math/big"
 
+	"github.com/flowplan/flowplan/extractor/pyfmt"
 	"github.com/flowplan/flowplan/extractor/value"
 )
 
@@ -242,7 +243,7 @@ func shortRepr(k value.Value) string {
 	case value.Int:
 		return x.V.String()
 	case value.Float:
-		return pythonFloatRepr(float64(x))
+		return pyfmt.ReprFloat(float64(x))
 	case value.Bool:
 		if x {
 			return "True"

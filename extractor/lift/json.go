@@ -8,6 +8,7 @@ import (
 	"strconv"
 
 	"github.com/flowplan/flowplan/extractor/diag"
+	"github.com/flowplan/flowplan/extractor/pyfmt"
 	"github.com/flowplan/flowplan/extractor/value"
 )
 
@@ -84,9 +85,9 @@ func (e *jsonEncoder) encode(v value.Value, path string) error {
 	case value.Float:
 		f := float64(x)
 		if math.IsNaN(f) || math.IsInf(f, 0) {
-			return e.fail(path, "float %s is not valid JSON (json.dumps would write the non-standard token %s)", pythonFloatRepr(f), jsonFloatKey(f))
+			return e.fail(path, "float %s is not valid JSON (json.dumps would write the non-standard token %s)", pyfmt.ReprFloat(f), jsonFloatKey(f))
 		}
-		e.buf.WriteString(pythonFloatRepr(f))
+		e.buf.WriteString(pyfmt.ReprFloat(f))
 	case value.Str:
 		e.writeString(string(x))
 	case *value.List:
@@ -119,7 +120,7 @@ func (e *jsonEncoder) encodeJsonable(v value.Value, path string) error {
 	case value.Date:
 		e.writeString(fmt.Sprintf("%04d-%02d-%02d", x.Year, x.Month, x.Day))
 	case value.Timedelta:
-		e.buf.WriteString(pythonFloatRepr(x.TotalSeconds()))
+		e.buf.WriteString(pyfmt.ReprFloat(x.TotalSeconds()))
 	case value.Bytes:
 		s, msg := coerceStr(x)
 		if msg != "" {
@@ -212,7 +213,7 @@ func jsonFloatKey(f float64) string {
 	case math.IsInf(f, -1):
 		return "-Infinity"
 	}
-	return pythonFloatRepr(f)
+	return pyfmt.ReprFloat(f)
 }
 
 func (e *jsonEncoder) writeString(s string) {
