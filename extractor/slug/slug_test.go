@@ -77,6 +77,13 @@ var makeCases = []struct{ in, want string }{
 	{"&#0065;", "a"},
 	{"&#00000000065;", "a"},
 	{"&#x000041;", "a"},
+	{"Données Produits.v2", "donnees-produits-v2"},
+	{"Équipe Marketing", "equipe-marketing"},
+	{"straße_läufer", "strasse-laufer"},
+	{"it's.team", "it-s-team"},
+	{"Täglich & Wöchentlich", "taglich-wochentlich"},
+	{"1,000 Straßen", "1000-strassen"},
+	{"Mr. O'Neil's report v2.0", "mr-o-neil-s-report-v2-0"},
 }
 
 func TestMake(t *testing.T) {

@@ -1,0 +1,1 @@
+raise SystemExit("a hidden folder is never searched")

@@ -1,0 +1,1 @@
+raise SystemExit("a hidden file is never matched")
