@@ -138,6 +138,19 @@ func TestLiftWorker(t *testing.T) {
 	assert.Equal(t, "gpu-pool", s.Worker.Deployments[1].WorkPoolName)
 }
 
+// pydantic v1 builds a model field from any model instance through
+// dict(instance): a project-local model with the right fields works.
+func TestLiftDeploymentFromLocalModel(t *testing.T) {
+	local := &value.Instance{Class: &value.Class{ID: "local:shared.Dep", Name: "Dep", Module: "shared"}, Pos: at(30, 9), Src: "Dep()",
+		Fields: dict(str("deployment_name"), str("from-local"), str("cpu"), i64(512), str("note"), str("ignored"))}
+	s, diags := Lift(withDeployments(local), specPos, testCtx)
+	require.Empty(t, messages(diags.Errors()))
+	require.NotNil(t, s)
+	assert.Equal(t, "from-local", s.Agent.Deployments[0].DeploymentName)
+	assert.Equal(t, "512", s.Agent.Deployments[0].CPU)
+	assert.Equal(t, []string{"flows/x_flow.py:30:9: warning: unknown argument note= ignored by FlowDeployment (fields: deployment_name, cpu, memory, parameters, schedule, envars) (in `Dep()`)"}, messages(diags))
+}
+
 func TestLiftWorkerIsAgentIsLifted(t *testing.T) {
 	fs := call(value.ClassWorkerFlowSpec, 20, 13,
 		kw("flow", flowFn(), 21, 5), kw("docker_env", str("main"), 22, 5), kw("is_agent", value.Bool(true), 23, 5))
@@ -325,6 +338,12 @@ func TestLiftErrors(t *testing.T) {
 			"flows/x_flow.py:31:13: IntervalSchedule.interval: field required (in `schedule=...`)",
 			"flows/x_flow.py:31:13: RRuleSchedule.every: extra fields not permitted (in `schedule=...`)",
 			"flows/x_flow.py:31:13: RRuleSchedule.rrule: field required (in `schedule=...`)",
+		}},
+		{"deployment unknown", withDeployments(value.Unknown{Err: unknown}), []string{unknown.Error()}},
+		{"cpu unknown", withDeployments(deployment(kw("cpu", value.Unknown{Err: unknown}, 31, 13))), []string{unknown.Error()}},
+		{"local model missing a field", withDeployments(&value.Instance{Class: &value.Class{ID: "local:shared.Dep", Name: "Dep"}, Pos: at(30, 9), Src: "Dep()",
+			Fields: dict(str("cpu"), str("512"))}), []string{
+			"flows/x_flow.py:30:9: FlowDeployment.deployment_name: field required (in `Dep()`)",
 		}},
 		{"names that slugify alike", withDeployments(
 			call(value.ClassAgentFlowDeployment, 30, 9, kw("deployment_name", str("Daily Run"), 30, 24)),
