@@ -8,6 +8,7 @@
 package plan
 
 import (
+	"bytes"
 	"encoding/json"
 
 	"github.com/flowplan/flowplan/extractor/spec"
@@ -233,22 +234,23 @@ type Deployment struct {
 }
 
 // DeploymentRequest is the body of POST /deployments/ for the plan's target.
-// A field that is absent (nil, or empty where noted) is not sent.
+// A field that is absent (nil, or a Nullable that is not Set) is not sent;
+// a Nullable that is Set but holds no value is sent as null.
 type DeploymentRequest struct {
-	Name        string   `json:"name"`
-	Version     *string  `json:"version,omitempty"`
-	Description *string  `json:"description,omitempty"`
-	Tags        []string `json:"tags"`
+	Name        string           `json:"name"`
+	Version     Nullable[string] `json:"version,omitzero"`
+	Description Nullable[string] `json:"description,omitzero"`
+	Tags        []string         `json:"tags"`
 	// Parameters is a JSON object; nil when unmanaged.
 	Parameters json.RawMessage `json:"parameters,omitempty"`
-	// Schedule is Prefect 2's single schedule; nil means not sent.
-	Schedule *Schedule `json:"schedule,omitempty"`
+	// Schedule is Prefect 2's single schedule.
+	Schedule Nullable[Schedule] `json:"schedule,omitzero"`
 	// Schedules is Prefect 3's schedule list (non-nil, possibly empty, for
 	// target prefect3; nil otherwise).
-	Schedules     []DeploymentSchedule `json:"schedules,omitempty"`
+	Schedules     []DeploymentSchedule `json:"schedules,omitzero"`
 	WorkQueueName string               `json:"work_queue_name"`
 	WorkPoolName  *string              `json:"work_pool_name,omitempty"`
-	Path          *string              `json:"path,omitempty"`
+	Path          Nullable[string]     `json:"path,omitzero"`
 	Entrypoint    string               `json:"entrypoint"`
 	// InfraOverrides is Prefect 2's infra_overrides (agent era: env.NAME
 	// keys and task_customizations; worker era: the job variables).
@@ -276,3 +278,43 @@ type Skipped struct {
 const (
 	UnknownAWSAccountID = "aws_account_id"
 )
+
+// Nullable is a request field that is either absent (not sent), null, or a
+// value: Prefect treats a field that is not sent differently from an
+// explicit null when it updates an existing deployment.
+type Nullable[T any] struct {
+	Set   bool // false: the field is not sent
+	Value *T   // nil: null
+}
+
+// Some is a Nullable holding v.
+func Some[T any](v T) Nullable[T] { return Nullable[T]{Set: true, Value: &v} }
+
+// Null is a Nullable sent as null.
+func Null[T any]() Nullable[T] { return Nullable[T]{Set: true} }
+
+// IsZero reports an absent field (for the omitzero tag option).
+func (n Nullable[T]) IsZero() bool { return !n.Set }
+
+// MarshalJSON writes null or the value.
+func (n Nullable[T]) MarshalJSON() ([]byte, error) {
+	if n.Value == nil {
+		return []byte("null"), nil
+	}
+	return json.Marshal(*n.Value)
+}
+
+// UnmarshalJSON reads null or a value; either way the field is present.
+func (n *Nullable[T]) UnmarshalJSON(b []byte) error {
+	n.Set = true
+	if string(bytes.TrimSpace(b)) == "null" {
+		n.Value = nil
+		return nil
+	}
+	var v T
+	if err := json.Unmarshal(b, &v); err != nil {
+		return err
+	}
+	n.Value = &v
+	return nil
+}

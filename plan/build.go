@@ -1,0 +1,696 @@
+package plan
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"path"
+	"slices"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/flowplan/flowplan/extractor/project"
+	"github.com/flowplan/flowplan/extractor/slug"
+	"github.com/flowplan/flowplan/extractor/spec"
+)
+
+// Options are the plan's inputs beyond the project and the lifted specs.
+type Options struct {
+	DeploymentType string // dev, staging or main
+	GitSHA         string // full sha (or "dev"); the first 7 characters are used
+	AWSRegion      string
+	// AWSAccountID may be "": every value needing it then holds
+	// PlaceholderAWSAccountID and the plan lists UnknownAWSAccountID.
+	AWSAccountID   string
+	Subnets        []string
+	SecurityGroups []string
+	// StorageBlock is the GitHub storage block name ("" = data-flows-<type>).
+	StorageBlock string
+	// InfrastructureBlock overrides every agent-era deployment's
+	// infrastructure block: "<block type slug>/<name>", also accepted as the
+	// original's whole "-ib <slug>/<name>" argument ("" = the flow's own
+	// ecs-task block).
+	InfrastructureBlock string
+	Target              string // one of the Target* constants ("" = prefect2-agent)
+	// GitRepository is the repository URL the worker-era pull step clones
+	// (the original read DF_CONFIG_GH_REPO); required when the plan has
+	// worker-era flows.
+	GitRepository string
+	// GitBranch is the branch the pull step clones ("" = <type>-v2).
+	GitBranch string
+	Inputs    []Input // provenance of every input, recorded in the plan
+	Generator string  // flowplan's version
+}
+
+// Fixed names of the original tool.
+const (
+	generatorName        = "flowplan"
+	agentRepository      = "data-flows-prefect-envs"
+	workerRepository     = "data-flows-prefect-v2-envs"
+	containerName        = "prefect"
+	logGroup             = "prefect"
+	blockTypeECSTask     = "ecs-task"
+	blockTypeGitHub      = "github"
+	agentTaskCPU         = "256"
+	agentTaskMemory      = "512"
+	workerTaskCPU        = "512"
+	workerTaskMemory     = "1024"
+	workerEphemeralGiB   = 21
+	fargateDefaultGiB    = 20
+	scratchVolume        = "prefect-scratch"
+	scratchContainerPath = "/var/prefect-scratch"
+	pullStepsRoot        = "/opt/prefect"
+)
+
+// builder carries what every derivation needs.
+type builder struct {
+	proj    *project.Project
+	opts    Options
+	sha7    string
+	account string
+	typ     string
+	target  string
+}
+
+// Build derives the plan from the project and the extraction results. Files
+// without a FLOW_SPEC, worker-era specs with is_agent=True and files that
+// failed extraction are listed under skipped. It fails when the options
+// are invalid or a spec cannot be deployed to the target; every such
+// problem is reported.
+func Build(p *project.Project, files []spec.FileResult, opts Options) (*Plan, error) {
+	b, err := newBuilder(p, opts)
+	if err != nil {
+		return nil, err
+	}
+	pl := &Plan{
+		SchemaVersion:  SchemaVersion,
+		Generator:      Generator{Name: generatorName, Version: opts.Generator},
+		Project:        Project{Name: p.Slug, Version: p.Version, RootName: p.RootName, FlowsFolder: p.FlowsFolder, PyprojectSHA256: p.PyprojectSHA256},
+		DeploymentType: b.typ,
+		Target:         b.target,
+		AWS:            AWS{Region: opts.AWSRegion, AccountID: b.account, Subnets: nonNil(opts.Subnets), SecurityGroups: nonNil(opts.SecurityGroups)},
+		Inputs:         nonNil(slices.Clone(opts.Inputs)),
+		Unknowns:       []string{},
+		Images:         []Image{},
+		Flows:          []Flow{},
+		Skipped:        []Skipped{},
+	}
+	if opts.AWSAccountID == "" {
+		pl.Unknowns = append(pl.Unknowns, UnknownAWSAccountID)
+	}
+	for _, name := range sortedKeys(p.Envs) {
+		pl.Images = append(pl.Images, b.agentImage(p.Envs[name]))
+	}
+	for _, name := range sortedKeys(p.WorkerEnvs) {
+		pl.Images = append(pl.Images, b.workerImage(p.WorkerEnvs[name]))
+	}
+
+	var errs []error
+	for _, f := range files {
+		switch {
+		case f.Status == spec.StatusMissing:
+			pl.Skipped = append(pl.Skipped, Skipped{Path: f.Path, Reason: "missing FLOW_SPEC"})
+		case f.Status == spec.StatusError:
+			pl.Skipped = append(pl.Skipped, Skipped{Path: f.Path, Reason: "extraction failed: " + strings.Join(f.Errors, "; ")})
+		case f.Spec == nil:
+			errs = append(errs, fmt.Errorf("%s: status %q but no spec", f.Path, f.Status))
+		case f.Spec.Worker != nil && f.Spec.Worker.IsAgent:
+			pl.Skipped = append(pl.Skipped, Skipped{Path: f.Path, Reason: "worker-era FLOW_SPEC with is_agent=True (deployed by the agent-era tooling)"})
+		case f.Spec.Worker != nil:
+			fl, err := b.workerFlow(f)
+			if err != nil {
+				errs = append(errs, err)
+				continue
+			}
+			pl.Flows = append(pl.Flows, fl)
+		case f.Spec.Agent != nil:
+			fl, err := b.agentFlow(f)
+			if err != nil {
+				errs = append(errs, err)
+				continue
+			}
+			pl.Flows = append(pl.Flows, fl)
+		default:
+			errs = append(errs, fmt.Errorf("%s: empty spec", f.Path))
+		}
+	}
+	if len(errs) > 0 {
+		return nil, fmt.Errorf("building the plan: %w", errors.Join(errs...))
+	}
+	sort.Slice(pl.Flows, func(i, j int) bool { return pl.Flows[i].Path < pl.Flows[j].Path })
+	sort.Slice(pl.Skipped, func(i, j int) bool { return pl.Skipped[i].Path < pl.Skipped[j].Path })
+	if err := checkUnique(pl); err != nil {
+		return nil, err
+	}
+	if pl.Digest, err = pl.ComputeDigest(); err != nil {
+		return nil, err
+	}
+	return pl, nil
+}
+
+func newBuilder(p *project.Project, opts Options) (*builder, error) {
+	if p == nil {
+		return nil, fmt.Errorf("building the plan: no project")
+	}
+	b := &builder{proj: p, opts: opts, typ: opts.DeploymentType, target: opts.Target}
+	switch b.typ {
+	case "dev", "staging", "main":
+	default:
+		return nil, fmt.Errorf("building the plan: deployment type %q must be dev, staging or main", b.typ)
+	}
+	if b.target == "" {
+		b.target = TargetPrefect2Agent
+	}
+	switch b.target {
+	case TargetPrefect2Agent, TargetPrefect2Worker, TargetPrefect3:
+	default:
+		return nil, fmt.Errorf("building the plan: prefect target %q must be %s, %s or %s", b.target, TargetPrefect2Agent, TargetPrefect2Worker, TargetPrefect3)
+	}
+	if opts.GitSHA == "" {
+		return nil, fmt.Errorf("building the plan: no git sha (the original's default is \"dev\")")
+	}
+	b.sha7 = opts.GitSHA
+	if len(b.sha7) > 7 {
+		b.sha7 = b.sha7[:7]
+	}
+	if opts.AWSRegion == "" {
+		return nil, fmt.Errorf("building the plan: no AWS region")
+	}
+	b.account = opts.AWSAccountID
+	if b.account == "" {
+		b.account = PlaceholderAWSAccountID
+	} else if !accountIDPattern.MatchString(b.account) {
+		return nil, fmt.Errorf("building the plan: AWS account id %q is not 12 digits", b.account)
+	}
+	if p.Slug == "" {
+		return nil, fmt.Errorf("building the plan: the project has no name")
+	}
+	return b, nil
+}
+
+// ---- agent era ----
+
+func (b *builder) agentImageName(env project.DockerEnv) string {
+	return b.proj.Slug + "-" + slug.Make(env.Name) + "-py-" + env.PythonVersion
+}
+
+func (b *builder) registry() string {
+	return b.account + ".dkr.ecr." + b.opts.AWSRegion + ".amazonaws.com"
+}
+
+func (b *builder) agentImage(env project.DockerEnv) Image {
+	local := b.agentImageName(env)
+	ctx := env.BuildContext
+	if ctx == "" {
+		ctx = "."
+	}
+	repo := b.registry() + "/" + agentRepository
+	tag := local + "-" + b.sha7
+	return Image{
+		API: spec.APIAgent, Env: env.Name, LocalName: local,
+		Dockerfile: env.DockerfilePath, Context: ctx,
+		BuildArgs:  map[string]string{"PYTHON_VERSION": env.PythonVersion},
+		Platform:   "linux/amd64",
+		Repository: repo, Tag: tag, URI: repo + ":" + tag,
+	}
+}
+
+func (b *builder) roleARN(kind string) string {
+	return "arn:aws:iam::" + b.account + ":role/data-flows-prefect-" + b.typ + "-" + kind + "-role"
+}
+
+func (b *builder) logConfiguration(family string) LogConfiguration {
+	return LogConfiguration{LogDriver: "awslogs", Options: map[string]string{
+		"awslogs-create-group":  "true",
+		"awslogs-group":         logGroup,
+		"awslogs-region":        b.opts.AWSRegion,
+		"awslogs-stream-prefix": family,
+	}}
+}
+
+func (b *builder) agentFlow(f spec.FileResult) (Flow, error) {
+	s := f.Spec.Agent
+	if b.target == TargetPrefect3 {
+		return Flow{}, fmt.Errorf("%s: an agent-era FLOW_SPEC (common.deployment) deploys through infrastructure blocks, which target %s does not have; use --prefect-target %s", f.Path, b.target, TargetPrefect2Agent)
+	}
+	env, ok := b.proj.Envs[s.DockerEnv]
+	if !ok {
+		return Flow{}, fmt.Errorf("%s: docker_env %q is not a [tool.prefect.envs] table of pyproject.toml", f.Path, s.DockerEnv)
+	}
+	dir := path.Dir(f.Path)
+	folder := slug.Make(path.Base(dir))
+	flowName := b.proj.Slug + "." + folder + "." + slug.Make(s.Flow.Function)
+	family := slug.Make(flowName) + "-" + b.typ
+	image := b.agentImage(env)
+
+	secrets := make([]Secret, 0, len(s.Secrets))
+	for _, e := range s.Secrets {
+		secrets = append(secrets, Secret{Name: e.EnvarName, ValueFrom: "arn:aws:secretsmanager:" + b.opts.AWSRegion + ":" + b.account + ":secret:" + e.EnvarValue})
+	}
+	td := &TaskDefinition{
+		Family:                  family,
+		TaskRoleArn:             b.roleARN("task"),
+		ExecutionRoleArn:        b.roleARN("exec"),
+		NetworkMode:             "awsvpc",
+		RequiresCompatibilities: []string{"FARGATE"},
+		Cpu:                     agentTaskCPU,
+		Memory:                  agentTaskMemory,
+		ContainerDefinitions: []ContainerDefinition{{
+			Name:             containerName,
+			Image:            image.URI,
+			Environment:      []KeyValuePair{{Name: "PREFECT_DISABLE_FLOW_SPEC", Value: "True"}},
+			Secrets:          secrets,
+			LogConfiguration: b.logConfiguration(family),
+		}},
+	}
+	if s.EphemeralStorageGB != fargateDefaultGiB {
+		td.EphemeralStorage = &EphemeralStorage{SizeInGiB: s.EphemeralStorageGB}
+	}
+	block := &Block{
+		Name:                 family,
+		BlockTypeSlug:        blockTypeECSTask,
+		TaskDefinitionFamily: family,
+		Data: ECSTaskData{
+			TaskDefinitionArn:               TaskDefinitionARNPlaceholder(family),
+			Cluster:                         "prefect-v2-agent-" + b.typ,
+			LaunchType:                      "FARGATE",
+			AllowTaskDefinitionRegistration: false,
+		},
+	}
+	infra := BlockRef{BlockTypeSlug: blockTypeECSTask, Name: family}
+	if b.opts.InfrastructureBlock != "" {
+		ref, err := parseBlockRef(b.opts.InfrastructureBlock)
+		if err != nil {
+			return Flow{}, err
+		}
+		infra = ref
+	}
+	storage := b.opts.StorageBlock
+	if storage == "" {
+		storage = "data-flows-" + b.typ
+	}
+	paramSchema, warnings, err := ParameterSchema(s.Flow.Parameters)
+	if err != nil {
+		return Flow{}, fmt.Errorf("%s: %w", f.Path, err)
+	}
+	fl := Flow{
+		Path: f.Path, SHA256: f.SHA256, FlowSpecLine: f.FlowSpecLine, API: spec.APIAgent,
+		Name: flowName, Function: s.Flow.Function, Spec: *f.Spec,
+		Image: image.LocalName, TaskDefinitionFamily: family, TaskDefinition: td, Block: block,
+		Deployments: []Deployment{}, Warnings: nonNil(warnings),
+	}
+	for _, d := range s.Deployments {
+		dep, err := b.agentDeployment(f, s, d, flowName, folder, storage, infra, paramSchema)
+		if err != nil {
+			return Flow{}, err
+		}
+		fl.Deployments = append(fl.Deployments, dep)
+	}
+	sort.SliceStable(fl.Deployments, func(i, j int) bool { return fl.Deployments[i].Name < fl.Deployments[j].Name })
+	return fl, nil
+}
+
+func (b *builder) agentDeployment(f spec.FileResult, s *spec.AgentSpec, d spec.AgentDeployment, flowName, folder, storage string, infra BlockRef, paramSchema json.RawMessage) (Deployment, error) {
+	name := slug.Make(d.DeploymentName) + "-" + b.typ
+	dir := path.Dir(f.Path)
+	storagePath := b.proj.RootName + "/" + dir
+	req := DeploymentRequest{
+		Name:                   name,
+		Version:                Some(b.sha7),
+		Tags:                   []string{b.proj.Slug, folder, b.typ},
+		WorkQueueName:          "prefect-v2-queue-" + b.typ,
+		Path:                   Some(storagePath),
+		Entrypoint:             path.Base(f.Path) + ":" + s.Flow.Function,
+		ParameterOpenAPISchema: paramSchema,
+	}
+	unmanaged := []string{"is_schedule_active"}
+	if params, empty, err := objectOrEmpty(d.Parameters); err != nil {
+		return Deployment{}, fmt.Errorf("%s: deployment %s: parameters: %w", f.Path, d.DeploymentName, err)
+	} else if empty {
+		unmanaged = append(unmanaged, "parameters")
+	} else {
+		req.Parameters = params
+	}
+	if desc := s.Flow.Description; desc != nil && *desc != "" {
+		req.Description = Some(*desc)
+	} else {
+		unmanaged = append(unmanaged, "description")
+	}
+	if b.typ == "main" && d.Schedule != nil {
+		sc, err := scheduleFromSpec(*d.Schedule)
+		if err != nil {
+			return Deployment{}, fmt.Errorf("%s: deployment %s: %w", f.Path, d.DeploymentName, err)
+		}
+		req.Schedule = Some(sc)
+	} else {
+		unmanaged = append(unmanaged, "schedule")
+	}
+	overrides, err := b.agentInfraOverrides(d)
+	if err != nil {
+		return Deployment{}, fmt.Errorf("%s: deployment %s: %w", f.Path, d.DeploymentName, err)
+	}
+	req.InfraOverrides = overrides
+	sort.Strings(unmanaged)
+	return Deployment{
+		FlowName:            flowName,
+		Name:                name,
+		StorageBlock:        &BlockRef{BlockTypeSlug: blockTypeGitHub, Name: storage},
+		InfrastructureBlock: &infra,
+		Request:             req,
+		Unmanaged:           unmanaged,
+	}, nil
+}
+
+// jsonPatchOp is one RFC 6902 operation of task_customizations.
+type jsonPatchOp struct {
+	Op    string `json:"op"`
+	Path  string `json:"path"`
+	Value any    `json:"value"`
+}
+
+// agentInfraOverrides: env.NAME for each envar (values as written, no
+// quotes), and task_customizations as a JSON-patch list (prefect-aws's
+// ECSTask accepts the list as well as its JSON text).
+func (b *builder) agentInfraOverrides(d spec.AgentDeployment) (json.RawMessage, error) {
+	o := map[string]any{}
+	for _, e := range d.Envars {
+		o["env."+e.EnvarName] = e.EnvarValue
+	}
+	o["task_customizations"] = []jsonPatchOp{
+		{Op: "add", Path: "/overrides/cpu", Value: d.CPU},
+		{Op: "add", Path: "/overrides/memory", Value: d.Memory},
+		{Op: "add", Path: "/networkConfiguration/awsvpcConfiguration/subnets", Value: nonNil(b.opts.Subnets)},
+		{Op: "add", Path: "/networkConfiguration/awsvpcConfiguration/securityGroups", Value: nonNil(b.opts.SecurityGroups)},
+		{Op: "add", Path: "/networkConfiguration/awsvpcConfiguration/assignPublicIp", Value: "DISABLED"},
+	}
+	out, err := json.Marshal(o)
+	if err != nil {
+		return nil, fmt.Errorf("encoding infra_overrides: %w", err)
+	}
+	return out, nil
+}
+
+// parseBlockRef reads "<slug>/<name>", or the original's "-ib <slug>/<name>".
+func parseBlockRef(s string) (BlockRef, error) {
+	v := strings.TrimSpace(s)
+	for _, flag := range []string{"-ib ", "--infra-block "} {
+		if rest, ok := strings.CutPrefix(v, flag); ok {
+			v = strings.TrimSpace(rest)
+		}
+	}
+	slugPart, name, ok := strings.Cut(v, "/")
+	if !ok || slugPart == "" || name == "" || strings.ContainsAny(v, " \t") {
+		return BlockRef{}, fmt.Errorf("infrastructure block %q must be <block type slug>/<block name>, like ecs-task/my-block", s)
+	}
+	return BlockRef{BlockTypeSlug: slugPart, Name: name}, nil
+}
+
+// ---- worker era ----
+
+func (b *builder) workerImageName(env project.WorkerDockerEnv) string {
+	return b.proj.Slug + "-" + slug.Make(env.Name)
+}
+
+func (b *builder) workerFamily(env project.WorkerDockerEnv) string {
+	return b.workerImageName(env) + "-" + b.typ
+}
+
+func (b *builder) workerImage(env project.WorkerDockerEnv) Image {
+	local := b.workerImageName(env)
+	family := b.workerFamily(env)
+	repo := b.registry() + "/" + workerRepository
+	tag := local + "-" + b.sha7
+	group := env.DependencyGroup
+	if group == "" {
+		group = "main"
+	}
+	im := Image{
+		API: spec.APIWorker, Env: env.Name, LocalName: local,
+		Dockerfile: env.DockerfilePath, Context: ".",
+		BuildArgs:  map[string]string{"PYTHON_VERSION": env.PythonVersion, "DEPENDENCY_GROUP": group},
+		Platform:   "linux/amd64",
+		Repository: repo, Tag: tag, URI: repo + ":" + tag,
+	}
+	im.TaskDefinition = &TaskDefinition{
+		Family:                  family,
+		TaskRoleArn:             b.roleARN("task"),
+		ExecutionRoleArn:        b.roleARN("exec"),
+		NetworkMode:             "awsvpc",
+		RequiresCompatibilities: []string{"FARGATE"},
+		Cpu:                     workerTaskCPU,
+		Memory:                  workerTaskMemory,
+		EphemeralStorage:        &EphemeralStorage{SizeInGiB: workerEphemeralGiB},
+		ContainerDefinitions: []ContainerDefinition{{
+			Name:             containerName,
+			Image:            im.URI,
+			Environment:      []KeyValuePair{{Name: "DF_CONFIG_DEPLOYMENT_TYPE", Value: b.typ}},
+			LogConfiguration: b.logConfiguration(family),
+			MountPoints:      []MountPoint{{SourceVolume: scratchVolume, ContainerPath: scratchContainerPath}},
+		}},
+		Volumes: []Volume{{Name: scratchVolume}},
+	}
+	return im
+}
+
+func (b *builder) workerFlow(f spec.FileResult) (Flow, error) {
+	s := f.Spec.Worker
+	env, ok := b.proj.WorkerEnvs[s.DockerEnv]
+	if !ok {
+		return Flow{}, fmt.Errorf("%s: docker_env %q is not a [tool.prefect.docker] table of pyproject.toml", f.Path, s.DockerEnv)
+	}
+	if b.opts.GitRepository == "" {
+		return Flow{}, fmt.Errorf("%s: a worker-era flow needs the git repository its pull step clones (the original read DF_CONFIG_GH_REPO)", f.Path)
+	}
+	flowName := b.proj.Slug + "." + s.Flow.Name
+	family := b.workerFamily(env)
+	paramSchema, warnings, err := ParameterSchema(s.Flow.Parameters)
+	if err != nil {
+		return Flow{}, fmt.Errorf("%s: %w", f.Path, err)
+	}
+	fl := Flow{
+		Path: f.Path, SHA256: f.SHA256, FlowSpecLine: f.FlowSpecLine, API: spec.APIWorker,
+		Name: flowName, Function: s.Flow.Function, Spec: *f.Spec,
+		Image: b.workerImageName(env), TaskDefinitionFamily: family,
+		Deployments: []Deployment{}, Warnings: nonNil(warnings),
+	}
+	pull, err := b.pullSteps()
+	if err != nil {
+		return Flow{}, err
+	}
+	for _, d := range s.Deployments {
+		dep, err := b.workerDeployment(f, s, d, flowName, family, paramSchema, pull)
+		if err != nil {
+			return Flow{}, err
+		}
+		fl.Deployments = append(fl.Deployments, dep)
+	}
+	sort.SliceStable(fl.Deployments, func(i, j int) bool { return fl.Deployments[i].Name < fl.Deployments[j].Name })
+	return fl, nil
+}
+
+// pullSteps clone the repository's deployment branch and work in the
+// sub-project's directory, so entrypoints resolve from the project root.
+func (b *builder) pullSteps() (json.RawMessage, error) {
+	branch := b.opts.GitBranch
+	if branch == "" {
+		branch = b.typ + "-v2"
+	}
+	steps := []map[string]any{
+		{"prefect.deployments.steps.git_clone": map[string]any{"id": "clone-project", "repository": b.opts.GitRepository, "branch": branch}},
+		{"prefect.deployments.steps.set_working_directory": map[string]any{"directory": "{{ clone-project.directory }}/" + b.proj.RootName}},
+	}
+	out, err := json.Marshal(steps)
+	if err != nil {
+		return nil, fmt.Errorf("encoding pull steps: %w", err)
+	}
+	return out, nil
+}
+
+func (b *builder) workerDeployment(f spec.FileResult, s *spec.WorkerSpec, d spec.WorkerDeployment, flowName, family string, paramSchema, pull json.RawMessage) (Deployment, error) {
+	where := fmt.Sprintf("%s: deployment %s", f.Path, d.Name)
+	name := d.Name + "-" + b.typ
+	tags := append(slices.Clone(d.Tags), b.typ, b.proj.Slug)
+	params, _, err := objectOrEmpty(d.Parameters)
+	if err != nil {
+		return Deployment{}, fmt.Errorf("%s: parameters: %w", where, err)
+	}
+	queue := d.WorkQueueName
+	if queue == "" {
+		queue = "default"
+	}
+	pool := d.WorkPoolName + "-" + b.typ
+	jobVars, err := b.jobVariables(d, family)
+	if err != nil {
+		return Deployment{}, fmt.Errorf("%s: job_variables: %w", where, err)
+	}
+	req := DeploymentRequest{
+		Name:                   name,
+		Tags:                   tags,
+		Parameters:             params,
+		WorkQueueName:          queue,
+		WorkPoolName:           &pool,
+		Entrypoint:             f.Path + ":" + s.Flow.Function,
+		PullSteps:              pull,
+		ParameterOpenAPISchema: paramSchema,
+		Version:                Null[string](),
+		Description:            Null[string](),
+	}
+	if d.Version != nil && *d.Version != "" {
+		req.Version = Some(*d.Version)
+	}
+	switch {
+	case d.Description != nil && *d.Description != "":
+		req.Description = Some(*d.Description)
+	case s.Flow.Description != nil && *s.Flow.Description != "":
+		req.Description = Some(*s.Flow.Description)
+	}
+	var sched *Schedule
+	if b.typ == "main" && d.Cron != nil && *d.Cron != "" {
+		tz := d.Timezone
+		dayOr := true
+		sched = &Schedule{Cron: d.Cron, Timezone: &tz, DayOr: &dayOr}
+	}
+	switch b.target {
+	case TargetPrefect3:
+		req.Schedules = []DeploymentSchedule{}
+		if sched != nil {
+			req.Schedules = append(req.Schedules, DeploymentSchedule{Schedule: *sched, Active: true})
+		}
+		req.JobVariables = jobVars
+		enforce := d.EnforceParameterSchema
+		req.EnforceParameterSchema = &enforce
+		req.Path = Null[string]()
+	default:
+		if sched != nil {
+			req.Schedule = Some(*sched)
+		} else {
+			req.Schedule = Null[Schedule]()
+		}
+		req.InfraOverrides = jobVars
+		req.Path = Null[string]()
+		if b.target == TargetPrefect2Worker {
+			enforce := d.EnforceParameterSchema
+			req.EnforceParameterSchema = &enforce
+		} else if d.EnforceParameterSchema {
+			return Deployment{}, fmt.Errorf("%s: enforce_parameter_schema=True needs Prefect 2.11 or later; use --prefect-target %s or %s", where, TargetPrefect2Worker, TargetPrefect3)
+		}
+	}
+	return Deployment{FlowName: flowName, Name: name, Request: req, Unmanaged: []string{}}, nil
+}
+
+// jobVariables are the deployment's own, plus (as the original did, for
+// pools whose name contains "aws") the env's task definition ARN without
+// revision, which ECS resolves to the latest active one.
+func (b *builder) jobVariables(d spec.WorkerDeployment, family string) (json.RawMessage, error) {
+	vars := map[string]json.RawMessage{}
+	if raw := bytes.TrimSpace(d.JobVariables); len(raw) > 0 && string(raw) != "null" {
+		if err := json.Unmarshal(raw, &vars); err != nil {
+			return nil, fmt.Errorf("not a JSON object: %w", err)
+		}
+	}
+	if strings.Contains(d.WorkPoolName, "aws") {
+		arn := "arn:aws:ecs:" + b.opts.AWSRegion + ":" + b.account + ":task-definition/" + family
+		v, err := json.Marshal(arn)
+		if err != nil {
+			return nil, err
+		}
+		vars["task_definition_arn"] = v
+	}
+	return json.Marshal(vars)
+}
+
+// ---- helpers ----
+
+// scheduleFromSpec converts a lifted schedule to Prefect's form, keeping
+// what the original dropped: the cron timezone and day_or, the rrule
+// timezone, the interval's whole length (days included), anchor date and
+// timezone.
+func scheduleFromSpec(s spec.Schedule) (Schedule, error) {
+	switch s.Type {
+	case "cron":
+		dayOr := s.DayOr == nil || *s.DayOr
+		cron := s.Cron
+		return Schedule{Cron: &cron, DayOr: &dayOr, Timezone: s.Timezone}, nil
+	case "interval":
+		if s.IntervalSeconds == nil {
+			return Schedule{}, fmt.Errorf("interval schedule without an interval")
+		}
+		secs := *s.IntervalSeconds
+		if secs <= 0 {
+			return Schedule{}, fmt.Errorf("interval schedule of %s seconds: Prefect requires a positive interval", strconv.FormatFloat(secs, 'f', -1, 64))
+		}
+		return Schedule{Interval: &secs, AnchorDate: s.AnchorDate, Timezone: s.Timezone}, nil
+	case "rrule":
+		rr := s.RRule
+		return Schedule{RRule: &rr, Timezone: s.Timezone}, nil
+	}
+	return Schedule{}, fmt.Errorf("unknown schedule type %q", s.Type)
+}
+
+// objectOrEmpty checks that raw is a JSON object (null or absent counts as
+// {}) and reports whether it is empty.
+func objectOrEmpty(raw json.RawMessage) (json.RawMessage, bool, error) {
+	t := bytes.TrimSpace(raw)
+	if len(t) == 0 || string(t) == "null" {
+		return json.RawMessage("{}"), true, nil
+	}
+	var m map[string]json.RawMessage
+	if err := json.Unmarshal(t, &m); err != nil {
+		return nil, false, fmt.Errorf("not a JSON object: %w", err)
+	}
+	return json.RawMessage(t), len(m) == 0, nil
+}
+
+// checkUnique rejects two flows that would write the same task definition,
+// block or deployment (e.g. two folders slugging to the same name).
+func checkUnique(pl *Plan) error {
+	var errs []error
+	seen := map[string]string{}
+	claim := func(kind, id, path string) {
+		key := kind + "\x00" + id
+		if other, ok := seen[key]; ok && other != path {
+			errs = append(errs, fmt.Errorf("%s and %s both define %s %s", other, path, kind, id))
+			return
+		}
+		seen[key] = path
+	}
+	for _, f := range pl.Flows {
+		if f.TaskDefinition != nil {
+			claim("task definition", f.TaskDefinition.Family, f.Path)
+		}
+		if f.Block != nil {
+			claim("block", f.Block.BlockTypeSlug+"/"+f.Block.Name, f.Path)
+		}
+		depSeen := map[string]bool{}
+		for _, d := range f.Deployments {
+			id := d.FlowName + "/" + d.Name
+			if depSeen[id] {
+				errs = append(errs, fmt.Errorf("%s defines deployment %s twice", f.Path, id))
+			}
+			depSeen[id] = true
+			claim("deployment", id, f.Path)
+		}
+	}
+	if len(errs) > 0 {
+		return fmt.Errorf("building the plan: %w", errors.Join(errs...))
+	}
+	return nil
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}
+
+func nonNil[T any](s []T) []T {
+	if s == nil {
+		return []T{}
+	}
+	return s
+}
