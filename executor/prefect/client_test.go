@@ -574,3 +574,32 @@ func TestRequestBodies(t *testing.T) {
 		})
 	}
 }
+
+// The fake's latency is per request, not serialized: concurrent calls (as
+// the executor makes for flows in parallel) overlap.
+func TestConcurrentCallsOverlapLatency(t *testing.T) {
+	const calls, latency = 16, 50 * time.Millisecond
+	fake := prefectfake.Start(t, prefectfake.WithLatency(latency))
+	c, _ := newClient(t, fake.URL)
+	start := time.Now()
+	var wg sync.WaitGroup
+	errs := make([]error, calls)
+	for i := range calls {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			_, errs[i] = c.CreateFlow(context.Background(), "f")
+		}()
+	}
+	wg.Wait()
+	elapsed := time.Since(start)
+	for _, err := range errs {
+		require.NoError(t, err)
+	}
+	assert.Less(t, elapsed, calls*latency/2)
+	assert.Equal(t, int64(calls), c.Stats().Writes)
+	_, writes := fake.Counts()
+	assert.Equal(t, calls, writes)
+	_, ok := fake.Flow("f")
+	assert.True(t, ok)
+}
