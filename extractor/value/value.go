@@ -96,6 +96,9 @@ type Timedelta struct {
 	Days         int64
 	Seconds      int64
 	Microseconds int64
+	// Pendulum marks a pendulum Duration (a timedelta subclass whose str()
+	// and repr() differ from timedelta's).
+	Pendulum bool
 }
 
 func (Timedelta) TypeName() string { return "timedelta" }
@@ -112,6 +115,8 @@ type Datetime struct {
 	Hour, Minute, Second, Micro int
 	TZ                          string
 	UTCOffsetSeconds            int
+	// Pendulum marks a pendulum DateTime (str() is ISO 8601 with "T").
+	Pendulum bool
 }
 
 func (Datetime) TypeName() string { return "datetime" }
