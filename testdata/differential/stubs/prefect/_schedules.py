@@ -1,10 +1,11 @@
 """Test stub of Prefect 2.10's schedule models (prefect.server.schemas.schedules).
 
 Each is a pydantic v1 model in Prefect; here they are flowspec models with the
-same fields, defaults, coercions and the validations that need no third-party
-package: positive intervals, IANA timezones (zoneinfo), parseable rrules
-(dateutil), and extra fields forbidden. The cron string's syntax is not
-checked (Prefect uses croniter, which is not installed).
+same fields, defaults, coercions and validations: positive intervals, IANA
+timezones (zoneinfo), parseable rrules (dateutil), extra fields forbidden,
+and cron strings checked the way croniter's is_valid accepts them (croniter
+itself is not installed; _cron_ok below follows its grammar: 5 fields, a 6th
+for seconds, a 7th for the year, or an @-macro).
 """
 
 import datetime
@@ -71,9 +72,65 @@ def _rrule(value, loc):
     return v
 
 
+_CRON_MACROS = {"@midnight", "@hourly", "@daily", "@weekly", "@monthly", "@yearly", "@annually"}
+_MONTHS = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"]
+_DAYS = ["sun", "mon", "tue", "wed", "thu", "fri", "sat"]
+# (low, high, names starting at low) per field: minute, hour, day of month,
+# month, day of week, second, year
+_CRON_FIELDS = [(0, 59, None), (0, 23, None), (1, 31, None), (1, 12, _MONTHS), (0, 7, _DAYS), (0, 59, None), (1970, 2099, None)]
+
+
+def _cron_value(tok, lo, hi, names):
+    tok = tok.lower()
+    if names and tok in names:
+        return names.index(tok) + lo
+    if not tok.isdigit():
+        return None
+    v = int(tok)
+    return v if lo <= v <= hi else None
+
+
+def _cron_term(term, i):
+    lo, hi, names = _CRON_FIELDS[i]
+    base, _, step = term.partition("/")
+    if step and (not step.isdigit() or int(step) == 0):
+        return False
+    if base in ("*", "?"):
+        return True
+    if i == 2 and base.upper() == "L":
+        return True
+    if i == 4 and "#" in base:
+        day, _, nth = base.partition("#")
+        return _cron_value(day, lo, hi, names) is not None and nth.isdigit() and 1 <= int(nth) <= 5
+    if i == 4 and base.upper().endswith("L") and len(base) > 1:
+        return _cron_value(base[:-1], lo, hi, names) is not None
+    a, dash, b = base.partition("-")
+    if _cron_value(a, lo, hi, names) is None:
+        return False
+    return not dash or _cron_value(b, lo, hi, names) is not None
+
+
+def _cron_ok(expr):
+    fields = expr.split()
+    if len(fields) == 1 and fields[0].lower() in _CRON_MACROS:
+        return True
+    if not 5 <= len(fields) <= 7:
+        return False
+    return all(all(_cron_term(t, i) for t in f.split(",")) for i, f in enumerate(fields))
+
+
+def _cron(value, loc):
+    v = str_field(value, loc)
+    if not _cron_ok(v):
+        raise _Invalid([ErrorDetail(loc, 'Invalid cron string: "%s"' % v, "value_error")])
+    if any(c.casefold() in ("r", "h") for c in v.split()):
+        raise _Invalid([ErrorDetail(loc, 'Random and Hashed expressions are unsupported, recieved: "%s"' % v, "value_error")])
+    return v
+
+
 class CronSchedule(_Schedule):
     _fields = fields(
-        ("cron", Field(str_field)),
+        ("cron", Field(_cron)),
         ("timezone", Field(_timezone, default=None)),
         ("day_or", Field(bool_field, default=True)),
     )

@@ -1,0 +1,214 @@
+package differential
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"sort"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/flowplan/flowplan/extractor"
+	"github.com/flowplan/flowplan/extractor/spec"
+)
+
+var (
+	seedFlag  = flag.Int64("seed", 0, "generator seed (0: env FLOWPLAN_DIFF_SEED, else 1)")
+	countFlag = flag.Int("n", 2000, "number of generated cases")
+	caseFlag  = flag.Int("case", -1, "run only this generated case (replay)")
+	keepFlag  = flag.String("keep", "", "write the generated projects under this directory and keep them")
+)
+
+const casesPerProject = 100
+
+var (
+	liftScript = filepath.Join("..", "..", "testdata", "differential", "lift.py")
+	casesDir   = filepath.Join("..", "..", "testdata", "differential", "cases")
+)
+
+// pythonOrSkip finds python3: missing, the test is skipped, unless env CI
+// is set, where it fails.
+func pythonOrSkip(t *testing.T) string {
+	t.Helper()
+	p, err := exec.LookPath("python3")
+	if err != nil {
+		if os.Getenv("CI") != "" {
+			t.Fatalf("python3 is required in CI for the differential test: %v", err)
+		}
+		t.Skipf("python3 not found, differential test skipped: %v", err)
+	}
+	return p
+}
+
+func lifter(t *testing.T) Lifter {
+	env := []string{"PATH=" + os.Getenv("PATH"), "HOME=" + os.Getenv("HOME"), "LANG=C.UTF-8",
+		"PYTHONHASHSEED=0", "PYTHONDONTWRITEBYTECODE=1", "PYTHONIOENCODING=utf-8"}
+	for k, v := range GenEnv {
+		env = append(env, k+"="+v)
+	}
+	return Lifter{Python: pythonOrSkip(t), Script: liftScript, Env: env}
+}
+
+func getenv(name string) (string, bool) {
+	v, ok := GenEnv[name]
+	return v, ok
+}
+
+func extract(t *testing.T, dir, deploymentType string) []spec.FileResult {
+	t.Helper()
+	res, err := extractor.Extract(context.Background(), extractor.Options{ProjectDir: dir, DeploymentType: deploymentType, Getenv: getenv})
+	require.NoError(t, err, "extracting %s", dir)
+	return res.Files
+}
+
+// mismatch is one flow file on which Go and CPython disagree.
+type mismatch struct {
+	path, what string
+}
+
+// compareProject pairs the Go and CPython results of one project by path.
+func compareProject(t *testing.T, gotFiles []spec.FileResult, want PythonProject) []mismatch {
+	t.Helper()
+	require.Nil(t, want.Error, "lift.py could not read project %s", want.Project)
+	var out []mismatch
+	py := map[string]PythonFile{}
+	for _, f := range want.Files {
+		py[f.Path] = f
+	}
+	for _, g := range gotFiles {
+		w, ok := py[g.Path]
+		if !ok {
+			out = append(out, mismatch{g.Path, "found by the extractor, not by CPython's glob"})
+			continue
+		}
+		delete(py, g.Path)
+		what, err := CompareFile(g, w)
+		require.NoError(t, err)
+		if what != "" {
+			out = append(out, mismatch{g.Path, what})
+		}
+	}
+	for p := range py {
+		out = append(out, mismatch{p, "found by CPython's glob, not by the extractor"})
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].path < out[j].path })
+	return out
+}
+
+// TestDifferentialCases runs the hand-written cases under two deployment types.
+func TestDifferentialCases(t *testing.T) {
+	l := lifter(t)
+	for _, dt := range []string{"dev", "main"} {
+		t.Run(dt, func(t *testing.T) {
+			py, err := l.Lift(context.Background(), []Project{{Dir: casesDir, DeploymentType: dt}})
+			require.NoError(t, err)
+			got := extract(t, casesDir, dt)
+			require.NotEmpty(t, got)
+			for _, m := range compareProject(t, got, py[0]) {
+				t.Errorf("%s (deployment type %s): %s", m.path, dt, m.what)
+			}
+		})
+	}
+}
+
+func seed() (int64, error) {
+	if *seedFlag != 0 {
+		return *seedFlag, nil
+	}
+	if s := os.Getenv("FLOWPLAN_DIFF_SEED"); s != "" {
+		v, err := strconv.ParseInt(s, 10, 64)
+		if err != nil {
+			return 0, fmt.Errorf("FLOWPLAN_DIFF_SEED=%q: %w", s, err)
+		}
+		return v, nil
+	}
+	return 1, nil
+}
+
+// TestDifferentialGenerated runs the seeded generated cases. Replay one with
+// go test ./extractor/differential -run TestDifferentialGenerated -seed=S -case=I -keep=DIR
+func TestDifferentialGenerated(t *testing.T) {
+	l := lifter(t)
+	s, err := seed()
+	require.NoError(t, err)
+	var cases []Case
+	if *caseFlag >= 0 {
+		cases = []Case{Generate(s, *caseFlag)}
+	} else {
+		for i := 0; i < *countFlag; i++ {
+			cases = append(cases, Generate(s, i))
+		}
+	}
+	root := *keepFlag
+	if root == "" {
+		root = t.TempDir()
+	}
+	types := []string{"dev", "staging", "main"}
+	var projects []Project
+	byName := map[string]Case{}
+	for start := 0; start < len(cases); start += casesPerProject {
+		end := min(start+casesPerProject, len(cases))
+		dir := filepath.Join(root, fmt.Sprintf("project-%03d", start/casesPerProject))
+		require.NoError(t, WriteProject(dir, cases[start:end]))
+		projects = append(projects, Project{Dir: dir, DeploymentType: types[(start/casesPerProject)%len(types)]})
+		for _, c := range cases[start:end] {
+			byName[filepath.Join(dir, "flows", c.Name)] = c
+		}
+	}
+
+	began := time.Now()
+	py, err := l.Lift(context.Background(), projects)
+	require.NoError(t, err)
+	pyTime := time.Since(began)
+
+	began = time.Now()
+	failures, statuses := 0, map[spec.Status]int{}
+	for i, p := range projects {
+		got := extract(t, p.Dir, p.DeploymentType)
+		for _, f := range got {
+			statuses[f.Status]++
+		}
+		for _, m := range compareProject(t, got, py[i]) {
+			failures++
+			if failures > 15 {
+				continue
+			}
+			c := byName[filepath.Join(p.Dir, filepath.FromSlash(m.path))]
+			msg := fmt.Sprintf("case %d (seed %d, deployment type %s)", c.Index, s, p.DeploymentType)
+			if c.Invalid != "" {
+				msg += fmt.Sprintf(", made invalid: %s", c.Invalid)
+			}
+			msg += fmt.Sprintf(": %s\nreplay: go test ./extractor/differential -run TestDifferentialGenerated -seed=%d -case=%d -keep=/tmp/diffcase",
+				m.what, s, c.Index)
+			if failures <= 3 {
+				msg += "\n--- " + m.path + "\n" + c.Source
+				if c.ModuleName != "" {
+					msg += "--- " + c.ModuleName + "\n" + c.ModuleSource
+				}
+			}
+			t.Error(msg)
+		}
+	}
+	goTime := time.Since(began)
+	t.Logf("seed %d: %d cases in %d projects; statuses %v; %d mismatches; CPython %v, Go %v (GOMAXPROCS %d)",
+		s, len(cases), len(projects), statuses, failures, pyTime.Round(time.Millisecond), goTime.Round(time.Millisecond), runtime.GOMAXPROCS(0))
+	if failures > 15 {
+		t.Errorf("%d more mismatches not shown", failures-15)
+	}
+	if *caseFlag < 0 && *countFlag >= 1000 {
+		// the generator must keep exercising both outcomes
+		require.Greater(t, statuses[spec.StatusOK], len(cases)/2, "too few valid cases: %v", statuses)
+		require.Greater(t, statuses[spec.StatusError], len(cases)/20, "too few rejected cases: %v", statuses)
+	}
+	if strings.TrimSpace(*keepFlag) != "" {
+		t.Logf("generated projects kept under %s", root)
+	}
+}
