@@ -310,3 +310,16 @@ func TestDescribedFormCarriesAWSAdditions(t *testing.T) {
 	require.NoError(t, json.Unmarshal(f.TaskDefinitions(sdkaws.ToString(in.Family))[0], &stored))
 	assert.Equal(t, "ACTIVE", stored["status"])
 }
+
+func TestNewWithFakeConfigNeedsNoEnvironment(t *testing.T) {
+	t.Parallel()
+	f := awsfake.New(awsfake.Options{Region: "ca-central-1", Account: "444455556666"})
+	defer f.Close()
+	c := New(f.Config(), time.Second)
+	id, err := c.AccountID(t.Context())
+	require.NoError(t, err)
+	assert.Equal(t, "444455556666", id)
+	registry, _, _, err := c.AuthorizationToken(t.Context())
+	require.NoError(t, err)
+	assert.Equal(t, "444455556666.dkr.ecr.ca-central-1.amazonaws.com", registry)
+}

@@ -30,6 +30,9 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/credentials"
 )
 
 // Action names used by Calls, InjectFault and CallCounts.
@@ -155,6 +158,17 @@ func (s *Server) Env() []string {
 		"AWS_CONFIG_FILE=/nonexistent/awsfake/config",
 		"AWS_SHARED_CREDENTIALS_FILE=/nonexistent/awsfake/credentials",
 		"AWS_EC2_METADATA_DISABLED=true",
+	}
+}
+
+// Config returns an SDK configuration that reaches this server directly
+// (BaseEndpoint, its region, static credentials), keeping the SDK's default
+// retryer; for tests that run in parallel and so cannot set the environment.
+func (s *Server) Config() aws.Config {
+	return aws.Config{
+		Region:       s.opts.Region,
+		Credentials:  credentials.NewStaticCredentialsProvider("AKIDFAKE", "fake-secret", ""),
+		BaseEndpoint: aws.String(s.URL),
 	}
 }
 

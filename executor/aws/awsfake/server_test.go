@@ -9,7 +9,6 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/ecs"
 	ecstypes "github.com/aws/aws-sdk-go-v2/service/ecs/types"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
@@ -18,20 +17,18 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-func sdkConfig(s *Server, region string) aws.Config {
-	return aws.Config{
-		Region:       region,
-		Credentials:  credentials.NewStaticCredentialsProvider("AKIDTEST", "secret", ""),
-		BaseEndpoint: aws.String(s.URL),
-		Retryer:      func() aws.Retryer { return aws.NopRetryer{} },
-	}
+// sdkConfig is the server's Config without retries, so each fault shows.
+func sdkConfig(s *Server) aws.Config {
+	cfg := s.Config()
+	cfg.Retryer = func() aws.Retryer { return aws.NopRetryer{} }
+	return cfg
 }
 
 func newECS(t *testing.T, opts Options) (*Server, *ecs.Client) {
 	t.Helper()
 	s := New(opts)
 	t.Cleanup(s.Close)
-	return s, ecs.NewFromConfig(sdkConfig(s, s.Region()))
+	return s, ecs.NewFromConfig(sdkConfig(s))
 }
 
 func apiCode(t *testing.T, err error) (string, string) {
@@ -283,7 +280,7 @@ func TestUnknownRequestFieldIsRefused(t *testing.T) {
 func TestFaultsLatencyAndCounts(t *testing.T) {
 	s := New(Options{})
 	defer s.Close()
-	cfg := sdkConfig(s, s.Region())
+	cfg := sdkConfig(s)
 	st := sts.NewFromConfig(cfg)
 	c := ecs.NewFromConfig(cfg)
 	ctx := t.Context()
