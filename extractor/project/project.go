@@ -255,3 +255,19 @@ func sortedKeys[V any](m map[string]V) []string {
 	sort.Strings(out)
 	return out
 }
+
+// ReadNameVersion reads only the project name and version from the bytes of
+// a pyproject.toml (file names it in errors), with Load's rules: the
+// [tool.poetry] name and version first, else [project]'s; the version may
+// be "".
+func ReadNameVersion(file string, src []byte) (name, version string, err error) {
+	doc, err := parseDocument(file, src)
+	if err != nil {
+		return "", "", err
+	}
+	var p Project
+	if err := p.readNameAndVersion(doc); err != nil {
+		return "", "", err
+	}
+	return p.Name, p.Version, nil
+}
