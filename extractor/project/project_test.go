@@ -215,6 +215,7 @@ func TestMalformedTOMLColumnCountsCharacters(t *testing.T) {
 	// name = "ééé" x: the stray x is the 14th character (and 17th byte).
 	assert.Equal(t, diag.Pos{File: "pyproject.toml", Line: 2, Col: 14}, d.Pos)
 	assert.Equal(t, `name = "ééé" x`, d.Construct)
+	assert.Equal(t, "pyproject.toml:2:14: malformed TOML: expected newline but got U+0078 'x' (in `name = \"ééé\" x`)", d.Error())
 }
 
 func TestLoadCancelled(t *testing.T) {
@@ -324,9 +325,11 @@ func TestPoetryAndPEP621Names(t *testing.T) {
 // compares what it read with a golden JSON file.
 func TestSampleProjects(t *testing.T) {
 	dirs := []string{filepath.Join("..", "..", "testdata", "example-project")}
-	more, err := filepath.Glob(filepath.Join("..", "..", "testdata", "projects", "*"))
+	more, err := filepath.Glob(filepath.Join("..", "..", "testdata", "projects", "*", PyprojectFile))
 	require.NoError(t, err)
-	dirs = append(dirs, more...)
+	for _, f := range more {
+		dirs = append(dirs, filepath.Dir(f))
+	}
 	require.Greater(t, len(dirs), 5)
 	for _, dir := range dirs {
 		name := filepath.Base(dir)

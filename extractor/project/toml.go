@@ -29,7 +29,7 @@ func parseDocument(file string, src []byte) (*document, error) {
 		if errors.As(err, &de) {
 			line, col := de.Position()
 			pos := diag.Pos{File: file, Line: line, Col: runeColumn(src, line, col)}
-			return nil, diag.Errorf(pos, lineText(src, line), "malformed TOML: %s", de.Error())
+			return nil, diag.Errorf(pos, lineText(src, line), "malformed TOML: %s", strings.TrimPrefix(de.Error(), "toml: "))
 		}
 		return nil, fmt.Errorf("%s: malformed TOML: %w", file, err)
 	}
