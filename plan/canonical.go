@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"io"
 	"sort"
+	"strings"
 	"unicode/utf8"
 )
 
@@ -24,26 +25,77 @@ var ErrDigestMismatch = errors.New("plan digest mismatch")
 // as written, and the digest of the content. The receiver is not changed;
 // the digest written is always the one of the content (Digest is ignored).
 func (p *Plan) MarshalCanonical() ([]byte, error) {
-	digest, err := p.ComputeDigest()
+	content, err := p.canonicalContent()
 	if err != nil {
 		return nil, err
 	}
-	c := *p
-	c.Digest = digest
-	return canonicalJSON(c)
+	return spliceDigest(content, digestOf(content))
 }
 
 // ComputeDigest returns "sha256:<hex>" of the canonical JSON of the plan
 // without its digest field.
 func (p *Plan) ComputeDigest() (string, error) {
-	c := *p
-	c.Digest = ""
-	b, err := canonicalJSON(c)
+	content, err := p.canonicalContent()
 	if err != nil {
 		return "", err
 	}
-	sum := sha256.Sum256(b)
-	return DigestPrefix + hex.EncodeToString(sum[:]), nil
+	return digestOf(content), nil
+}
+
+// canonicalContent is the canonical JSON of the plan without its digest.
+func (p *Plan) canonicalContent() ([]byte, error) {
+	c := *p
+	c.Digest = ""
+	return canonicalJSON(c)
+}
+
+func digestOf(content []byte) string {
+	sum := sha256.Sum256(content)
+	return DigestPrefix + hex.EncodeToString(sum[:])
+}
+
+// spliceDigest inserts the top-level "digest" member into canonical
+// content, before the first top-level key that sorts after it (top-level
+// members are the lines indented by exactly two spaces).
+func spliceDigest(content []byte, digest string) ([]byte, error) {
+	if !bytes.HasPrefix(content, []byte("{\n")) || !bytes.HasSuffix(content, []byte("\n}\n")) {
+		return nil, fmt.Errorf("encoding plan: canonical content is not an object")
+	}
+	var line bytes.Buffer
+	line.WriteString("  ")
+	writeString(&line, "digest")
+	line.WriteString(": ")
+	writeString(&line, digest)
+	at := -1
+	for start := 2; start < len(content); {
+		if bytes.HasPrefix(content[start:], []byte(`  "`)) {
+			key := content[start+3:]
+			if k := bytes.IndexByte(key, '"'); k >= 0 && string(key[:k]) > "digest" {
+				at = start
+				break
+			}
+		}
+		j := bytes.IndexByte(content[start:], '\n')
+		if j < 0 {
+			break
+		}
+		start += j + 1
+	}
+	out := make([]byte, 0, len(content)+line.Len()+2)
+	if at < 0 { // digest is the last member: the member before it gets a comma
+		end := len(content) - len("\n}\n")
+		if end == 1 { // {} has no members: not canonical content of a plan
+			return nil, fmt.Errorf("encoding plan: empty plan object")
+		}
+		out = append(out, content[:end]...)
+		out = append(out, ',', '\n')
+		out = append(out, line.Bytes()...)
+		return append(out, content[end:]...), nil
+	}
+	out = append(out, content[:at]...)
+	out = append(out, line.Bytes()...)
+	out = append(out, ',', '\n')
+	return append(out, content[at:]...), nil
 }
 
 // VerifyDigest recomputes the digest over the plan's content and compares it
@@ -91,94 +143,250 @@ func Parse(b []byte) (*Plan, error) {
 	return &p, nil
 }
 
-// canonicalJSON encodes v, then re-encodes the result with sorted keys and
-// numbers kept as written.
+// canonicalJSON encodes v (HTML escaping off), then re-encodes the result
+// in canonical form.
 func canonicalJSON(v any) ([]byte, error) {
-	raw, err := json.Marshal(v)
-	if err != nil {
+	var raw bytes.Buffer
+	enc := json.NewEncoder(&raw)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
 		return nil, fmt.Errorf("encoding plan: %w", err)
 	}
-	return Canonicalize(raw)
+	return Canonicalize(raw.Bytes())
 }
 
-// Canonicalize re-encodes a JSON document in the plan's canonical form.
+// Canonicalize re-encodes a JSON document in the plan's canonical form:
+// object keys sorted (by their decoded text), two-space indentation,
+// strings re-escaped without HTML escaping, numbers as written, a final
+// newline.
 func Canonicalize(raw []byte) ([]byte, error) {
-	d := json.NewDecoder(bytes.NewReader(raw))
-	d.UseNumber()
-	var tree any
-	if err := d.Decode(&tree); err != nil {
-		return nil, fmt.Errorf("canonicalizing JSON: %w", err)
+	if !json.Valid(raw) {
+		return nil, fmt.Errorf("canonicalizing JSON: invalid JSON")
 	}
-	var buf bytes.Buffer
-	buf.Grow(len(raw) + len(raw)/2)
-	if err := writeCanonical(&buf, tree, 0); err != nil {
+	c := &canonicalizer{in: raw}
+	c.out.Grow(3 * len(raw))
+	c.skipSpace()
+	if err := c.value(0); err != nil {
 		return nil, err
 	}
-	buf.WriteByte('\n')
-	return buf.Bytes(), nil
+	c.out.WriteByte('\n')
+	return c.out.Bytes(), nil
 }
 
-func writeCanonical(buf *bytes.Buffer, v any, depth int) error {
-	switch x := v.(type) {
-	case nil:
-		buf.WriteString("null")
-	case bool:
-		if x {
-			buf.WriteString("true")
-		} else {
-			buf.WriteString("false")
+// canonicalizer rewrites valid JSON; it relies on json.Valid having
+// accepted the input.
+type canonicalizer struct {
+	in  []byte
+	pos int
+	out bytes.Buffer
+}
+
+type member struct {
+	key        string
+	start, end int // the value's bytes in in
+}
+
+func (c *canonicalizer) skipSpace() {
+	for c.pos < len(c.in) {
+		switch c.in[c.pos] {
+		case ' ', '\t', '\n', '\r':
+			c.pos++
+		default:
+			return
 		}
-	case json.Number:
-		buf.WriteString(x.String())
-	case string:
-		writeString(buf, x)
-	case []any:
-		if len(x) == 0 {
-			buf.WriteString("[]")
-			return nil
-		}
-		buf.WriteString("[\n")
-		for i, e := range x {
-			indent(buf, depth+1)
-			if err := writeCanonical(buf, e, depth+1); err != nil {
-				return err
-			}
-			if i < len(x)-1 {
-				buf.WriteByte(',')
-			}
-			buf.WriteByte('\n')
-		}
-		indent(buf, depth)
-		buf.WriteByte(']')
-	case map[string]any:
-		if len(x) == 0 {
-			buf.WriteString("{}")
-			return nil
-		}
-		keys := make([]string, 0, len(x))
-		for k := range x {
-			keys = append(keys, k)
-		}
-		sort.Strings(keys)
-		buf.WriteString("{\n")
-		for i, k := range keys {
-			indent(buf, depth+1)
-			writeString(buf, k)
-			buf.WriteString(": ")
-			if err := writeCanonical(buf, x[k], depth+1); err != nil {
-				return err
-			}
-			if i < len(keys)-1 {
-				buf.WriteByte(',')
-			}
-			buf.WriteByte('\n')
-		}
-		indent(buf, depth)
-		buf.WriteByte('}')
-	default:
-		return fmt.Errorf("canonicalizing JSON: unexpected %T", v)
 	}
+}
+
+// value writes the value at c.pos and leaves c.pos after it.
+func (c *canonicalizer) value(depth int) error {
+	switch c.in[c.pos] {
+	case '{':
+		return c.object(depth)
+	case '[':
+		return c.array(depth)
+	case '"':
+		start := c.pos
+		c.skipString()
+		return c.writeStringToken(c.in[start:c.pos])
+	default:
+		start := c.pos
+		for c.pos < len(c.in) && !strings.ContainsRune(",]} \t\n\r", rune(c.in[c.pos])) {
+			c.pos++
+		}
+		c.out.Write(c.in[start:c.pos])
+		return nil
+	}
+}
+
+func (c *canonicalizer) object(depth int) error {
+	c.pos++ // {
+	var members []member
+	for {
+		c.skipSpace()
+		if c.in[c.pos] == '}' {
+			c.pos++
+			break
+		}
+		if c.in[c.pos] == ',' {
+			c.pos++
+			c.skipSpace()
+		}
+		ks := c.pos
+		c.skipString()
+		key, err := decodeStringToken(c.in[ks:c.pos])
+		if err != nil {
+			return err
+		}
+		c.skipSpace()
+		c.pos++ // :
+		c.skipSpace()
+		vs := c.pos
+		c.skipValue()
+		members = append(members, member{key: key, start: vs, end: c.pos})
+	}
+	if len(members) == 0 {
+		c.out.WriteString("{}")
+		return nil
+	}
+	sort.SliceStable(members, func(i, j int) bool { return members[i].key < members[j].key })
+	for i := 1; i < len(members); i++ {
+		if members[i].key == members[i-1].key {
+			return fmt.Errorf("canonicalizing JSON: duplicate key %q", members[i].key)
+		}
+	}
+	after := c.pos
+	c.out.WriteString("{\n")
+	for i, m := range members {
+		indent(&c.out, depth+1)
+		writeString(&c.out, m.key)
+		c.out.WriteString(": ")
+		c.pos = m.start
+		if err := c.value(depth + 1); err != nil {
+			return err
+		}
+		if i < len(members)-1 {
+			c.out.WriteByte(',')
+		}
+		c.out.WriteByte('\n')
+	}
+	indent(&c.out, depth)
+	c.out.WriteByte('}')
+	c.pos = after
 	return nil
+}
+
+func (c *canonicalizer) array(depth int) error {
+	c.pos++ // [
+	c.skipSpace()
+	if c.in[c.pos] == ']' {
+		c.pos++
+		c.out.WriteString("[]")
+		return nil
+	}
+	c.out.WriteString("[\n")
+	for {
+		c.skipSpace()
+		indent(&c.out, depth+1)
+		if err := c.value(depth + 1); err != nil {
+			return err
+		}
+		c.skipSpace()
+		if c.in[c.pos] == ',' {
+			c.pos++
+			c.out.WriteString(",\n")
+			continue
+		}
+		c.pos++ // ]
+		break
+	}
+	c.out.WriteByte('\n')
+	indent(&c.out, depth)
+	c.out.WriteByte(']')
+	return nil
+}
+
+// skipString moves past the string token at c.pos.
+func (c *canonicalizer) skipString() {
+	c.pos++ // opening quote
+	for c.pos < len(c.in) {
+		switch c.in[c.pos] {
+		case '\\':
+			c.pos += 2
+		case '"':
+			c.pos++
+			return
+		default:
+			c.pos++
+		}
+	}
+}
+
+// skipValue moves past the value at c.pos.
+func (c *canonicalizer) skipValue() {
+	depth := 0
+	for c.pos < len(c.in) {
+		switch c.in[c.pos] {
+		case '"':
+			c.skipString()
+			if depth == 0 {
+				return
+			}
+			continue
+		case '{', '[':
+			depth++
+		case '}', ']':
+			if depth == 0 {
+				return
+			}
+			depth--
+			if depth == 0 {
+				c.pos++
+				return
+			}
+		case ',':
+			if depth == 0 {
+				return
+			}
+		case ' ', '\t', '\n', '\r':
+			if depth == 0 {
+				return
+			}
+		}
+		c.pos++
+	}
+}
+
+// writeStringToken writes a JSON string token in canonical escaping; plain
+// ASCII without escapes is copied as is.
+func (c *canonicalizer) writeStringToken(tok []byte) error {
+	plain := true
+	for _, b := range tok[1 : len(tok)-1] {
+		if b == '\\' || b >= utf8.RuneSelf {
+			plain = false
+			break
+		}
+	}
+	if plain {
+		c.out.Write(tok)
+		return nil
+	}
+	s, err := decodeStringToken(tok)
+	if err != nil {
+		return err
+	}
+	writeString(&c.out, s)
+	return nil
+}
+
+func decodeStringToken(tok []byte) (string, error) {
+	if bytes.IndexByte(tok, '\\') < 0 {
+		return string(tok[1 : len(tok)-1]), nil
+	}
+	var s string
+	if err := json.Unmarshal(tok, &s); err != nil {
+		return "", fmt.Errorf("canonicalizing JSON: %w", err)
+	}
+	return s, nil
 }
 
 func indent(buf *bytes.Buffer, depth int) {
