@@ -1,7 +1,6 @@
 """Daily and hourly campaign metrics for the marketing dashboards."""
 from datetime import timedelta
 
-import pandas as pd
 from prefect import flow, get_run_logger, task
 from prefect.server.schemas.schedules import CronSchedule, IntervalSchedule
 
@@ -31,7 +30,9 @@ HOURLY_JOB = SqlJob(
 
 
 @task(retries=2, retry_delay_seconds=60)
-def extract(job: dict) -> pd.DataFrame:
+def extract(job: dict):
+    import pandas as pd
+
     logger = get_run_logger()
     logger.info(f"running {job['sql_folder_name']} on {job['warehouse']}")
     with get_snowflake_connection(role="DATA_PRODUCTS") as conn:
@@ -39,7 +40,7 @@ def extract(job: dict) -> pd.DataFrame:
 
 
 @task()
-def publish(frame: pd.DataFrame, table: str) -> int:
+def publish(frame, table: str) -> int:
     frame.to_csv(f"/tmp/{table}.csv", index=False)
     return len(frame)
 
