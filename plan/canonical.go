@@ -449,3 +449,15 @@ func writeString(buf *bytes.Buffer, s string) {
 	buf.WriteString(s[start:])
 	buf.WriteByte('"')
 }
+
+// VerifyApproved checks the plan's content against its digest and that the
+// digest is the approved one (deployer apply --expect-digest).
+func (p *Plan) VerifyApproved(expected string) error {
+	if err := p.VerifyDigest(); err != nil {
+		return err
+	}
+	if expected != p.Digest {
+		return fmt.Errorf("%w: the plan is %s, not the approved %s", ErrDigestMismatch, p.Digest, expected)
+	}
+	return nil
+}
