@@ -72,6 +72,9 @@ type builder struct {
 	account string
 	typ     string
 	target  string
+	// broken maps a docker env name to the first error pyproject.toml has
+	// about it: such envs get no image and no flow may use them.
+	broken map[string]string
 }
 
 // Build derives the plan from the project and the extraction results. Files
@@ -101,9 +104,19 @@ func Build(p *project.Project, files []spec.FileResult, opts Options) (*Plan, er
 		pl.Unknowns = append(pl.Unknowns, UnknownAWSAccountID)
 	}
 	for _, name := range sortedKeys(p.Envs) {
+		if msg, bad := b.broken[name]; bad {
+			pl.Skipped = append(pl.Skipped, Skipped{Path: "pyproject.toml", Reason: "docker env " + name + ": " + msg})
+			continue
+		}
 		pl.Images = append(pl.Images, b.agentImage(p.Envs[name]))
 	}
 	for _, name := range sortedKeys(p.WorkerEnvs) {
+		if msg, bad := b.broken[name]; bad {
+			if _, both := p.Envs[name]; !both {
+				pl.Skipped = append(pl.Skipped, Skipped{Path: "pyproject.toml", Reason: "docker env " + name + ": " + msg})
+			}
+			continue
+		}
 		pl.Images = append(pl.Images, b.workerImage(p.WorkerEnvs[name]))
 	}
 
@@ -140,7 +153,12 @@ func Build(p *project.Project, files []spec.FileResult, opts Options) (*Plan, er
 		return nil, fmt.Errorf("building the plan: %w", errors.Join(errs...))
 	}
 	sort.Slice(pl.Flows, func(i, j int) bool { return pl.Flows[i].Path < pl.Flows[j].Path })
-	sort.Slice(pl.Skipped, func(i, j int) bool { return pl.Skipped[i].Path < pl.Skipped[j].Path })
+	sort.SliceStable(pl.Skipped, func(i, j int) bool {
+		if pl.Skipped[i].Path != pl.Skipped[j].Path {
+			return pl.Skipped[i].Path < pl.Skipped[j].Path
+		}
+		return pl.Skipped[i].Reason < pl.Skipped[j].Reason
+	})
 	if err := checkUnique(pl); err != nil {
 		return nil, err
 	}
@@ -154,7 +172,14 @@ func newBuilder(p *project.Project, opts Options) (*builder, error) {
 	if p == nil {
 		return nil, fmt.Errorf("building the plan: no project")
 	}
-	b := &builder{proj: p, opts: opts, typ: opts.DeploymentType, target: opts.Target}
+	b := &builder{proj: p, opts: opts, typ: opts.DeploymentType, target: opts.Target, broken: map[string]string{}}
+	for _, d := range p.Diags.Errors() {
+		_, agent := p.Envs[d.Construct]
+		_, worker := p.WorkerEnvs[d.Construct]
+		if _, seen := b.broken[d.Construct]; (agent || worker) && !seen {
+			b.broken[d.Construct] = d.Error()
+		}
+	}
 	switch b.typ {
 	case "dev", "staging", "main":
 	default:
@@ -238,6 +263,9 @@ func (b *builder) agentFlow(f spec.FileResult) (Flow, error) {
 	env, ok := b.proj.Envs[s.DockerEnv]
 	if !ok {
 		return Flow{}, fmt.Errorf("%s: docker_env %q is not a [tool.prefect.envs] table of pyproject.toml", f.Path, s.DockerEnv)
+	}
+	if msg, bad := b.broken[s.DockerEnv]; bad {
+		return Flow{}, fmt.Errorf("%s: docker_env %q is broken: %s", f.Path, s.DockerEnv, msg)
 	}
 	dir := path.Dir(f.Path)
 	folder := slug.Make(path.Base(dir))
@@ -459,6 +487,9 @@ func (b *builder) workerFlow(f spec.FileResult) (Flow, error) {
 	env, ok := b.proj.WorkerEnvs[s.DockerEnv]
 	if !ok {
 		return Flow{}, fmt.Errorf("%s: docker_env %q is not a [tool.prefect.docker] table of pyproject.toml", f.Path, s.DockerEnv)
+	}
+	if msg, bad := b.broken[s.DockerEnv]; bad {
+		return Flow{}, fmt.Errorf("%s: docker_env %q is broken: %s", f.Path, s.DockerEnv, msg)
 	}
 	if b.opts.GitRepository == "" {
 		return Flow{}, fmt.Errorf("%s: a worker-era flow needs the git repository its pull step clones (the original read DF_CONFIG_GH_REPO)", f.Path)

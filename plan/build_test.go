@@ -9,6 +9,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/flowplan/flowplan/extractor/diag"
 	"github.com/flowplan/flowplan/extractor/spec"
 )
 
@@ -322,4 +323,22 @@ func BenchmarkBuild1000x3(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
+}
+
+func TestBuildBrokenEnv(t *testing.T) {
+	p := multiProject()
+	p.Diags.Add(diag.Errorf(diag.Pos{File: "pyproject.toml", Line: 12, Col: 1}, "base", "[tool.prefect.envs.base] dockerfile_path %q: no such file", ".docker/base/Dockerfile"))
+	p.Diags.Add(diag.Warningf(diag.Pos{File: "pyproject.toml", Line: 20, Col: 1}, "Heavy_ML.v2", "a warning only"))
+	files := multiFiles()[:1] // the flow on the healthy env
+	pl, err := Build(p, files, seedOptions("dev"))
+	require.NoError(t, err)
+	require.Len(t, pl.Images, 1)
+	assert.Equal(t, "Heavy_ML.v2", pl.Images[0].Env)
+	require.Len(t, pl.Skipped, 1)
+	assert.Equal(t, "pyproject.toml", pl.Skipped[0].Path)
+	assert.Contains(t, pl.Skipped[0].Reason, "docker env base: pyproject.toml:12:1: [tool.prefect.envs.base] dockerfile_path")
+
+	_, err = Build(p, multiFiles()[1:2], seedOptions("dev")) // the flow on the broken env
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), `docker_env "base" is broken`)
 }
