@@ -432,3 +432,19 @@ func nonNil[T any](s []T) []T {
 	}
 	return s
 }
+
+// CountsText says how many resources a summary holds: "1 image, 2 task
+// definitions, 1 block, 3 deployments in 2 flows".
+func CountsText(counts map[string]int) string {
+	return fmt.Sprintf("%s, %s, %s, %s in %s",
+		Count(counts["images"], "image"), Count(counts["task_definitions"], "task definition"),
+		Count(counts["blocks"], "block"), Count(counts["deployments"], "deployment"), Count(counts["flows"], "flow"))
+}
+
+// Count writes n and the noun, plural unless n is 1.
+func Count(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return fmt.Sprintf("%d %ss", n, noun)
+}

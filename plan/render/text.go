@@ -16,7 +16,7 @@ type TextView struct {
 }
 
 // labelWidth aligns values after their labels.
-const labelWidth = 18
+const labelWidth = 24
 
 // Show writes s as text.
 func (v TextView) Show(w io.Writer, s *Summary) error {
@@ -37,6 +37,7 @@ func (v TextView) Show(w io.Writer, s *Summary) error {
 	kv(2, "region", s.Region)
 	kv(2, "account", s.Account)
 	kv(2, "digest", orDash(s.Digest))
+	kv(2, "resources", CountsText(s.Counts))
 	if len(s.Inputs) > 0 {
 		out.Printf("  inputs\n")
 		width := 0
@@ -45,7 +46,10 @@ func (v TextView) Show(w io.Writer, s *Summary) error {
 		}
 		for _, in := range s.Inputs {
 			value := in.Value
-			if value == "" {
+			switch {
+			case value == "" && in.Source == "apply":
+				value = "(known at apply)"
+			case value == "":
 				value = `""`
 			}
 			out.Printf("    %-*s  %s  (%s)\n", width, in.Name, value, in.Source)
@@ -170,8 +174,8 @@ func StorageText(gib int) string {
 func SecretText(s Secret) string { return s.Name + " from " + s.SecretName }
 
 // parameterLines shows a JSON object one key per line, "key = value" with
-// the value as compact JSON, keys sorted; null or an empty object give no
-// lines, anything else one line.
+// the value as compact JSON, keys sorted; null gives no
+// lines, an empty object "{}", anything else one line.
 func parameterLines(raw json.RawMessage) []string {
 	t := bytes.TrimSpace(raw)
 	if len(t) == 0 || string(t) == "null" {
@@ -180,6 +184,9 @@ func parameterLines(raw json.RawMessage) []string {
 	var m map[string]json.RawMessage
 	if err := decodeNumbers(t, &m); err != nil {
 		return []string{compactJSON(t)}
+	}
+	if len(m) == 0 {
+		return []string{"{}"}
 	}
 	keys := make([]string, 0, len(m))
 	for k := range m {
