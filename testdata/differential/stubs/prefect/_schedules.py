@@ -52,10 +52,11 @@ def _interval(value, loc):
 
 
 def _datetime(value, loc):
+    # Prefect's validator makes it pendulum.instance(value): a naive datetime is taken as UTC
     if isinstance(value, datetime.datetime):
+        if value.tzinfo is None:
+            return value.replace(tzinfo=zoneinfo.ZoneInfo("UTC"))
         return value
-    if isinstance(value, datetime.date):
-        return datetime.datetime(value.year, value.month, value.day)
     raise _fail(loc, "invalid datetime format", "value_error.datetime")
 
 
