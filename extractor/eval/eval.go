@@ -1,0 +1,237 @@
+// Package eval is a hermetic evaluator of module-level Python: it computes
+// the values a flow file binds at import time (above all FLOW_SPEC) without
+// running Python. Whatever cannot be known statically becomes a
+// value.Unknown carrying a positioned reason; it is an error only when the
+// result depends on it. Python exceptions that certainly happen at import
+// time are reported as diagnostics naming the exception.
+package eval
+
+import (
+	"context"
+	"fmt"
+	"runtime/debug"
+	"sort"
+	"sync"
+
+	"github.com/flowplan/flowplan/extractor/diag"
+	"github.com/flowplan/flowplan/extractor/pysyntax"
+	"github.com/flowplan/flowplan/extractor/value"
+)
+
+// ModuleFinder locates project-local modules.
+type ModuleFinder interface {
+	// Find locates a project-local module by dotted path ("shared.utils");
+	// ok=false when not a project module.
+	Find(modulePath string) (displayPath string, src []byte, ok bool, err error)
+}
+
+// Options configure an Interpreter.
+type Options struct {
+	DeploymentType string                           // "dev"|"staging"|"main": common.settings.CommonSettings
+	Getenv         func(name string) (string, bool) // the extractor's environment; nil means empty env
+	Modules        ModuleFinder                     // may be nil
+}
+
+// EnvRead is one environment variable read by evaluated code.
+type EnvRead struct {
+	Name  string
+	Value string
+	Found bool
+}
+
+// ModuleResult is what evaluating one flow file tells.
+type ModuleResult struct {
+	FlowSpec    value.Value // nil when FLOW_SPEC is never bound at module level
+	FlowSpecPos diag.Pos    // the assignment that counted
+	Diags       diag.List   // errors FLOW_SPEC depends on, and warnings
+	EnvReads    []EnvRead   // env vars read, sorted by name, deduplicated
+}
+
+// Interpreter evaluates flow files. It is safe for concurrent EvalFile
+// calls and caches the evaluated project-local modules.
+type Interpreter struct {
+	opts    Options
+	parsers sync.Pool
+
+	mu      sync.Mutex
+	modules map[string]*moduleRecord
+}
+
+// moduleRecord is a project-local module evaluated once. Its namespace is
+// never mutated after it is stored: each flow file works on a deep copy.
+type moduleRecord struct {
+	name     string
+	path     string
+	ns       *namespace
+	failure  *pyExc // set when importing the module raises
+	envReads []EnvRead
+}
+
+// New creates an Interpreter.
+func New(opts Options) *Interpreter {
+	if opts.DeploymentType == "" {
+		opts.DeploymentType = "dev"
+	}
+	return &Interpreter{opts: opts, modules: map[string]*moduleRecord{}}
+}
+
+func (in *Interpreter) parse(ctx context.Context, path string, src []byte) (*pysyntax.File, diag.List, error) {
+	p, _ := in.parsers.Get().(*pysyntax.Parser)
+	if p == nil {
+		var err error
+		if p, err = pysyntax.NewParser(); err != nil {
+			return nil, nil, err
+		}
+	}
+	f, diags, err := p.Parse(ctx, path, src)
+	in.parsers.Put(p)
+	return f, diags, err
+}
+
+// EvalFile evaluates a flow file's module level and reports its FLOW_SPEC.
+func (in *Interpreter) EvalFile(ctx context.Context, displayPath string, src []byte) (res *ModuleResult) {
+	res = &ModuleResult{}
+	s := newSession(ctx, in)
+	defer func() {
+		if r := recover(); r != nil {
+			res.FlowSpec = nil
+			res.Diags = append(res.Diags, diag.Errorf(diag.Pos{File: displayPath}, "",
+				"internal error in the evaluator: %v\n%s", r, debug.Stack()))
+		}
+	}()
+	f, diags, err := in.parse(ctx, displayPath, src)
+	if err != nil {
+		res.Diags.Add(diag.Errorf(diag.Pos{File: displayPath}, "", "evaluation stopped: %v", err))
+		return res
+	}
+	if len(diags) > 0 {
+		res.Diags = diags
+		return res
+	}
+	m := s.newModule(f, "__main__", packageOf(displayPath))
+	m.trackFlowSpec = true
+	exc := s.run(m)
+	res.Diags = append(res.Diags, s.warnings...)
+	if exc != nil {
+		res.Diags.Add(exc.diagnostic())
+		res.EnvReads = s.sortedEnvReads()
+		return res
+	}
+	if v, ok := m.ns.get("FLOW_SPEC"); ok {
+		res.FlowSpec = s.resolveTaint(v, 0)
+		res.FlowSpecPos = m.flowSpecPos
+	}
+	res.EnvReads = s.sortedEnvReads()
+	return res
+}
+
+// packageOf is the package a flow file's relative imports resolve against:
+// its directory as a dotted path.
+func packageOf(displayPath string) string {
+	dir := ""
+	for i := len(displayPath) - 1; i >= 0; i-- {
+		if displayPath[i] == '/' || displayPath[i] == '\\' {
+			dir = displayPath[:i]
+			break
+		}
+	}
+	out := make([]byte, 0, len(dir))
+	for i := 0; i < len(dir); i++ {
+		if dir[i] == '/' || dir[i] == '\\' {
+			out = append(out, '.')
+		} else {
+			out = append(out, dir[i])
+		}
+	}
+	return string(out)
+}
+
+// session is the state of one EvalFile call.
+type session struct {
+	ctx      context.Context
+	in       *Interpreter
+	envReads map[string]EnvRead
+	warnings diag.List
+	// modules are the project-local modules this file imported, copied
+	// from the Interpreter's cache so that mutations stay in this file.
+	modules map[string]*moduleObj
+	stack   []string // local modules being evaluated, for cycles
+	taint   map[any]*diag.Diagnostic
+	steps   int
+	depth   int
+	unknown int // how many Unknowns have been made, to tell uncertain try bodies
+	copies  map[any]value.Value
+	env     *environ
+	models  map[*value.Class]*modelDef
+}
+
+func newSession(ctx context.Context, in *Interpreter) *session {
+	return &session{
+		ctx: ctx, in: in,
+		envReads: map[string]EnvRead{},
+		modules:  map[string]*moduleObj{},
+		taint:    map[any]*diag.Diagnostic{},
+		models:   map[*value.Class]*modelDef{},
+	}
+}
+
+func (s *session) sortedEnvReads() []EnvRead {
+	if len(s.envReads) == 0 {
+		return nil
+	}
+	out := make([]EnvRead, 0, len(s.envReads))
+	for _, r := range s.envReads {
+		out = append(out, r)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Name < out[j].Name })
+	return out
+}
+
+func (s *session) getenv(name string) (string, bool) {
+	var v string
+	var ok bool
+	if s.in.opts.Getenv != nil {
+		v, ok = s.in.opts.Getenv(name)
+	}
+	s.envReads[name] = EnvRead{Name: name, Value: v, Found: ok}
+	return v, ok
+}
+
+// Limits that keep hostile or broken sources from hanging or exhausting
+// memory. They are far above what flow files do.
+const (
+	maxSteps      = 5_000_000 // evaluation steps per flow file
+	maxCallDepth  = 200       // nested evaluation depth
+	maxSeqLen     = 1_000_000 // elements of a list, tuple, dict or set
+	maxStrLen     = 10 << 20  // bytes of a str
+	maxIntBits    = 1 << 20   // bits of an int
+	maxModuleNest = 50        // nested local imports
+)
+
+func (s *session) step(m *module, n pysyntax.Node) {
+	s.steps++
+	if s.steps > maxSteps {
+		panic(m.raise(n, "LimitExceeded", "evaluation takes more than %d steps; refusing to continue", maxSteps))
+	}
+	if s.steps&1023 == 0 {
+		if err := s.ctx.Err(); err != nil {
+			panic(m.raise(n, "Cancelled", "evaluation cancelled: %v", err))
+		}
+	}
+}
+
+// pyExc is a Python exception that certainly happens, or a refusal of the
+// evaluator (limits, cancellation); it unwinds evaluation as a Go panic and
+// is recovered at statement level.
+type pyExc struct {
+	Type string // Python exception class name, or LimitExceeded / Cancelled
+	Diag *diag.Diagnostic
+}
+
+func (e *pyExc) diagnostic() *diag.Diagnostic { return e.Diag }
+
+// fatal reports whether the exception is a refusal that no except clause
+// may catch.
+func (e *pyExc) fatal() bool { return e.Type == "LimitExceeded" || e.Type == "Cancelled" }
+
+func (e *pyExc) String() string { return fmt.Sprintf("%s: %s", e.Type, e.Diag.Error()) }

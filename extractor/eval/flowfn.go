@@ -1,0 +1,198 @@
+package eval
+
+import (
+	"strings"
+
+	"github.com/flowplan/flowplan/extractor/diag"
+	"github.com/flowplan/flowplan/extractor/pysyntax"
+	"github.com/flowplan/flowplan/extractor/value"
+)
+
+// defineFunction executes a def statement: defaults are evaluated now, as
+// Python does; the body is never run. Prefect's flow decorator turns the
+// function into a flow with its FlowInfo.
+func (m *module) defineFunction(st *pysyntax.DefStmt) value.Value {
+	fn := &value.Function{Name: st.Name, Pos: m.f.PosOf(st), Async: st.Async}
+	decos := make([]value.Value, len(st.Decorators))
+	for i, d := range st.Decorators {
+		decos[i] = m.eval(d)
+	}
+	params := m.params(st)
+	var result value.Value = fn
+	for i := len(decos) - 1; i >= 0; i-- {
+		result = m.applyDecorator(st, st.Decorators[i], decos[i], result, params)
+	}
+	return result
+}
+
+func (m *module) applyDecorator(st *pysyntax.DefStmt, node pysyntax.Expr, deco, target value.Value, params []value.Param) value.Value {
+	switch d := deco.(type) {
+	case value.Unknown:
+		return value.Unknown{Err: diag.Errorf(m.f.PosOf(node), m.f.Text(node), "cannot know statically: function %s is decorated by %s, which the extractor does not know (%s)", st.Name, m.f.Text(node), d.Err.Msg)}
+	case *flowDecorator:
+		f, ok := target.(*value.Function)
+		if !ok {
+			return target
+		}
+		if f.Flow != nil {
+			return m.unknown(node, "a flow decorated again is not supported")
+		}
+		if d.task {
+			return f
+		}
+		return m.flowFunction(st, node, f, d.kwargs, params)
+	case *builtin:
+		if d.name == "validator-decorator" {
+			return target
+		}
+	}
+	return m.unknown(node, "function %s is decorated by %s, which the extractor does not model", st.Name, m.f.Text(node))
+}
+
+// params reads a def's parameters, evaluating defaults.
+func (m *module) params(st *pysyntax.DefStmt) []value.Param {
+	out := make([]value.Param, len(st.Params))
+	for i, p := range st.Params {
+		vp := value.Param{Name: p.Name, Kind: p.Kind}
+		if p.Annotation != nil {
+			vp.Annotation = m.f.Text(p.Annotation)
+		}
+		if p.Default != nil {
+			vp.DefaultSrc = m.f.Text(p.Default)
+			v := m.eval(p.Default)
+			if u, ok := v.(value.Unknown); ok {
+				vp.DefaultErr = u.Err
+			} else {
+				vp.Default = m.s.resolveTaint(v, 0)
+				if u, ok := vp.Default.(value.Unknown); ok {
+					vp.Default, vp.DefaultErr = nil, u.Err
+				}
+			}
+		}
+		out[i] = vp
+	}
+	return out
+}
+
+// flowFunction builds what Prefect's Flow object tells: its name
+// (`name or fn.__name__.replace("_", "-")`) and description
+// (`description or inspect.getdoc(fn)`).
+func (m *module) flowFunction(st *pysyntax.DefStmt, node pysyntax.Node, f *value.Function, kwargs []kwArg, params []value.Param) value.Value {
+	info := &value.FlowInfo{FunctionName: f.Name, Parameters: params, DecoratorPos: m.f.PosOf(node)}
+	info.Name = strings.ReplaceAll(f.Name, "_", "-")
+	for _, k := range kwargs {
+		switch k.name {
+		case "name", "description":
+			v := k.v
+			if u, ok := v.(value.Unknown); ok {
+				return u
+			}
+			switch x := v.(type) {
+			case value.NoneType:
+			case value.Str:
+				if x == "" {
+					continue
+				}
+				s := string(x)
+				if k.name == "name" {
+					info.Name = s
+				} else {
+					info.Description = &s
+				}
+			default:
+				if k.name == "name" {
+					panic(m.raise(k.node, "TypeError", "Expected string for flow parameter 'name'; got %s instead.", typeName(v)))
+				}
+				return m.unknown(k.node, "a flow description that is a %s is not supported", typeName(v))
+			}
+		}
+	}
+	if info.Description == nil && st != nil && st.Docstring != nil {
+		d := cleandoc(*st.Docstring)
+		info.Description = &d
+	}
+	out := *f
+	out.Flow = info
+	return &out
+}
+
+// cleandoc is inspect.cleandoc.
+func cleandoc(doc string) string {
+	lines := strings.Split(expandTabs(doc, 8), "\n")
+	margin := -1
+	for _, l := range lines[1:] {
+		content := strings.TrimLeft(l, " ")
+		if content == "" {
+			continue
+		}
+		indent := len(l) - len(content)
+		if margin < 0 || indent < margin {
+			margin = indent
+		}
+	}
+	lines[0] = strings.TrimLeft(lines[0], " ")
+	if margin >= 0 {
+		for i := 1; i < len(lines); i++ {
+			if len(lines[i]) >= margin {
+				lines[i] = lines[i][margin:]
+			} else {
+				lines[i] = strings.TrimLeft(lines[i], " ")
+			}
+		}
+	}
+	for len(lines) > 0 && lines[len(lines)-1] == "" {
+		lines = lines[:len(lines)-1]
+	}
+	for len(lines) > 0 && lines[0] == "" {
+		lines = lines[1:]
+	}
+	return strings.Join(lines, "\n")
+}
+
+// expandTabs is str.expandtabs(n).
+func expandTabs(s string, n int) string {
+	if !strings.Contains(s, "\t") {
+		return s
+	}
+	var b strings.Builder
+	col := 0
+	for _, r := range s {
+		switch r {
+		case '\t':
+			sp := n - col%n
+			b.WriteString(strings.Repeat(" ", sp))
+			col += sp
+		case '\n', '\r':
+			b.WriteRune(r)
+			col = 0
+		default:
+			b.WriteRune(r)
+			col++
+		}
+	}
+	return b.String()
+}
+
+// callFlowDecorator is `flow(...)`: with only keyword arguments it returns
+// the configured decorator; with a function it makes the flow.
+func (m *module) callFlowDecorator(c *call, d *flowDecorator) value.Value {
+	if len(c.args) == 0 {
+		return &flowDecorator{kwargs: append(append([]kwArg(nil), d.kwargs...), c.kwargs...), called: true, task: d.task}
+	}
+	if len(c.args) > 1 {
+		panic(c.raise("TypeError", "flow() takes 1 positional argument but %d were given", len(c.args)))
+	}
+	f, ok := c.arg(0).(*value.Function)
+	if !ok {
+		return c.m.unknown(c.at, "flow() of a %s is not supported", typeName(c.arg(0)))
+	}
+	if d.task {
+		return f
+	}
+	st := m.defs[f.Name]
+	if st == nil || m.f.PosOf(st) != f.Pos {
+		return c.m.unknown(c.at, "flow() of a function not defined in this module is not supported")
+	}
+	kwargs := append(append([]kwArg(nil), d.kwargs...), c.kwargs...)
+	return m.flowFunction(st, c.at, f, kwargs, m.params(st))
+}

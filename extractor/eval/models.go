@@ -1,0 +1,623 @@
+package eval
+
+import (
+	"strings"
+
+	"github.com/flowplan/flowplan/extractor/diag"
+	"github.com/flowplan/flowplan/extractor/pysyntax"
+	"github.com/flowplan/flowplan/extractor/value"
+)
+
+const classBaseModel = "pydantic.BaseModel"
+
+// modelDef is a data-only class defined in the project: a pydantic v1
+// model or a simple dataclass.
+type modelDef struct {
+	cls       *value.Class
+	bases     []*modelDef
+	fields    []fieldDef
+	dataclass bool
+	// broken says why using the class cannot be modeled (validators,
+	// methods, a custom __init__...); nil when it can.
+	broken *diag.Diagnostic
+}
+
+type fieldDef struct {
+	name       string
+	annotation pysyntax.Expr
+	annSrc     string
+	def        value.Value // nil when required
+	factory    string      // "list", "dict" or "set" for default_factory
+}
+
+func (d *modelDef) isSubclass(c *value.Class) bool {
+	if d.cls == c || d.cls.ID == c.ID {
+		return true
+	}
+	for _, b := range d.bases {
+		if b.isSubclass(c) {
+			return true
+		}
+	}
+	return c.ID == classBaseModel && !d.dataclass
+}
+
+// fieldInfo is what pydantic.Field(...) or dataclasses.field(...) returns.
+type fieldInfo struct {
+	def     value.Value
+	factory string
+	err     *diag.Diagnostic
+}
+
+func (*fieldInfo) TypeName() string { return "FieldInfo" }
+
+// ellipsis is Python's `...`.
+type ellipsis struct{}
+
+func (ellipsis) TypeName() string { return "ellipsis" }
+
+func pydanticField(c *call) value.Value {
+	fi := &fieldInfo{}
+	if len(c.args) > 1 {
+		panic(c.raise("TypeError", "Field() takes from 0 to 1 positional arguments but %d were given", len(c.args)))
+	}
+	if len(c.args) == 1 {
+		fi.def = c.args[0]
+	}
+	for _, k := range c.kwargs {
+		switch k.name {
+		case "default":
+			fi.def = k.v
+		case "default_factory":
+			fi.factory = factoryName(k.v)
+			if fi.factory == "" {
+				fi.err = c.m.unknown(k.node, "default_factory other than list, dict or set is not supported").Err
+			}
+		case "alias", "const", "regex", "gt", "ge", "lt", "le", "min_length", "max_length", "min_items", "max_items",
+			"multiple_of", "max_digits", "decimal_places", "allow_mutation", "unique_items":
+			fi.err = c.m.unknown(k.node, "Field(%s=...) changes validation, which is not modeled", k.name).Err
+		}
+	}
+	if _, ok := fi.def.(ellipsis); ok {
+		fi.def = nil
+	}
+	return fi
+}
+
+func dataclassField(c *call) value.Value {
+	c.noPositional()
+	fi := &fieldInfo{}
+	for _, k := range c.kwargs {
+		switch k.name {
+		case "default":
+			fi.def = k.v
+		case "default_factory":
+			fi.factory = factoryName(k.v)
+			if fi.factory == "" {
+				fi.err = c.m.unknown(k.node, "default_factory other than list, dict or set is not supported").Err
+			}
+		case "init":
+			fi.err = c.m.unknown(k.node, "field(init=...) is not supported").Err
+		}
+	}
+	return fi
+}
+
+func factoryName(v value.Value) string {
+	if t, ok := v.(*typeObj); ok && (t.name == "list" || t.name == "dict" || t.name == "set") {
+		return t.name
+	}
+	return ""
+}
+
+// defineClass executes a class statement. Data-only models become
+// callable; any other class is bound but using it is an error.
+func (m *module) defineClass(st *pysyntax.ClassStmt) value.Value {
+	cls := &value.Class{ID: "local:" + m.name + "." + st.Name, Name: st.Name, Module: m.name}
+	def := &modelDef{cls: cls}
+	m.s.models[cls] = def
+	brk := func(n pysyntax.Node, format string, args ...any) {
+		if def.broken == nil {
+			def.broken = m.unknown(n, format, args...).Err
+		}
+	}
+	for _, d := range st.Decorators {
+		v := m.eval(d)
+		if b, ok := v.(*builtin); ok && b.name == "dataclass" {
+			def.dataclass = true
+			continue
+		}
+		if c, ok := d.(*pysyntax.CallExpr); ok {
+			if b, ok := m.eval(c.Fn).(*builtin); ok && b.name == "dataclass" {
+				def.dataclass = true
+				for _, a := range c.Args {
+					if a.Name != "frozen" && a.Name != "repr" && a.Name != "eq" {
+						brk(&a, "dataclass(%s=...) is not supported", a.Name)
+					}
+				}
+				continue
+			}
+		}
+		brk(d, "class %s is decorated by %s, which the extractor does not model", st.Name, m.f.Text(d))
+	}
+	pydantic := false
+	for _, b := range st.Bases {
+		if b.Name != "" || b.Star != 0 {
+			brk(&b, "class keyword arguments are not supported")
+			continue
+		}
+		bv := m.eval(b.Value)
+		switch x := bv.(type) {
+		case *value.Class:
+			if x.ID == classBaseModel {
+				pydantic = true
+				continue
+			}
+			if bd := m.s.models[x]; bd != nil {
+				if bd.broken != nil {
+					brk(&b, "base class %s cannot be modeled: %s", x.Name, bd.broken.Msg)
+				}
+				pydantic = pydantic || !bd.dataclass
+				def.bases = append(def.bases, bd)
+				def.fields = append(def.fields, bd.fields...)
+				continue
+			}
+			brk(&b, "base class %s is not a data model the extractor knows", x.Name)
+		case value.Unknown:
+			brk(&b, "base class %s is not known: %s", m.f.Text(b.Value), x.Err.Msg)
+		default:
+			brk(&b, "base class %s is not a data model the extractor knows", m.f.Text(b.Value))
+		}
+	}
+	if !pydantic && !def.dataclass {
+		brk(st, "class %s is neither a pydantic model nor a dataclass; its instances are not evaluated", st.Name)
+	}
+	if pydantic && def.dataclass {
+		brk(st, "a dataclass deriving from a pydantic model is not supported")
+	}
+	for i, s := range st.Body {
+		switch x := s.(type) {
+		case *pysyntax.ExprStmt:
+			if i == 0 {
+				if _, ok := x.X.(*pysyntax.StrLit); ok {
+					continue
+				}
+			}
+			brk(s, "class bodies with expression statements are not supported")
+		case *pysyntax.SimpleStmt:
+			if x.Keyword != "pass" {
+				brk(s, "unexpected statement in a class body")
+			}
+		case *pysyntax.AssignStmt:
+			m.classField(def, x, brk)
+		case *pysyntax.DefStmt:
+			what := "methods"
+			if x.Name == "__init__" {
+				what = "a custom __init__"
+			}
+			for _, d := range x.Decorators {
+				if strings.Contains(m.f.Text(d), "validator") {
+					what = "validators"
+				}
+			}
+			brk(s, "class %s has %s, which are not evaluated", st.Name, what)
+		case *pysyntax.ClassStmt:
+			brk(s, "nested class %s (model configuration) is not supported", x.Name)
+		default:
+			brk(s, "this statement in a class body is not supported")
+		}
+	}
+	return cls
+}
+
+func (m *module) classField(def *modelDef, st *pysyntax.AssignStmt, brk func(pysyntax.Node, string, ...any)) {
+	if len(st.Targets) != 1 {
+		brk(st, "chained assignment in a class body is not supported")
+		return
+	}
+	id, ok := st.Targets[0].(*pysyntax.Ident)
+	if !ok {
+		brk(st, "only simple field definitions are supported in a class body")
+		return
+	}
+	if strings.HasPrefix(id.Name, "_") {
+		brk(st, "private class attributes are not supported")
+		return
+	}
+	f := fieldDef{name: id.Name, annotation: st.Annotation}
+	if st.Annotation != nil {
+		f.annSrc = m.f.Text(st.Annotation)
+		if strings.HasPrefix(f.annSrc, "ClassVar") || strings.HasPrefix(f.annSrc, "typing.ClassVar") {
+			return
+		}
+	} else if def.dataclass {
+		return // a plain class attribute, not a field
+	}
+	if st.Value != nil {
+		v := m.eval(st.Value)
+		if fi, ok := v.(*fieldInfo); ok {
+			if fi.err != nil {
+				brk(st, "%s", fi.err.Msg)
+			}
+			f.def, f.factory = fi.def, fi.factory
+		} else {
+			f.def = v
+		}
+	} else if !def.dataclass && isOptional(st.Annotation) {
+		f.def = value.None
+	}
+	if f.def == nil && f.factory == "" && st.Annotation == nil {
+		brk(st, "field %s has neither annotation nor default", id.Name)
+	}
+	for i := range def.fields {
+		if def.fields[i].name == f.name {
+			def.fields[i] = f
+			return
+		}
+	}
+	if def.dataclass && f.def == nil && f.factory == "" {
+		for _, prev := range def.fields {
+			if prev.def != nil || prev.factory != "" {
+				panic(m.raise(st, "TypeError", "non-default argument '%s' follows default argument", f.name))
+			}
+		}
+	}
+	def.fields = append(def.fields, f)
+}
+
+// isOptional tells Optional[X], Union[X, None] and X | None annotations.
+func isOptional(e pysyntax.Expr) bool {
+	switch x := e.(type) {
+	case *pysyntax.IndexExpr:
+		name := ""
+		switch f := x.X.(type) {
+		case *pysyntax.Ident:
+			name = f.Name
+		case *pysyntax.AttrExpr:
+			name = f.Name
+		}
+		if name == "Optional" {
+			return true
+		}
+		if name == "Union" {
+			if t, ok := x.Index.(*pysyntax.TupleExpr); ok {
+				for _, e := range t.Elems {
+					if c, ok := e.(*pysyntax.Const); ok && c.Name == "None" {
+						return true
+					}
+				}
+			}
+		}
+	case *pysyntax.BinaryExpr:
+		if x.Op == "|" {
+			if c, ok := x.Y.(*pysyntax.Const); ok && c.Name == "None" {
+				return true
+			}
+			if c, ok := x.X.(*pysyntax.Const); ok && c.Name == "None" {
+				return true
+			}
+			return isOptional(x.X) || isOptional(x.Y)
+		}
+	case *pysyntax.Const:
+		return x.Name == "None"
+	}
+	return false
+}
+
+// constructModel builds an instance of a local model with keyword (and,
+// for dataclasses, positional) arguments.
+func (m *module) constructModel(c *call, cls *value.Class, def *modelDef) value.Value {
+	if def.broken != nil {
+		return value.Unknown{Err: diag.Errorf(m.f.PosOf(c.at), m.f.Text(c.at), "cannot know statically: %s is not a data-only model: %s (at %s)", cls.Name, strings.TrimPrefix(def.broken.Msg, "cannot know statically: "), def.broken.Pos)}
+	}
+	fields := &value.Dict{}
+	given := map[string]value.Value{}
+	if def.dataclass {
+		if len(c.args) > len(def.fields) {
+			panic(c.raise("TypeError", "%s.__init__() takes %d positional arguments but %d were given", cls.Name, len(def.fields)+1, len(c.args)+1))
+		}
+		for i, a := range c.args {
+			given[def.fields[i].name] = a
+		}
+		for _, k := range c.kwargs {
+			known := false
+			for _, f := range def.fields {
+				known = known || f.name == k.name
+			}
+			if !known {
+				panic(c.raise("TypeError", "%s.__init__() got an unexpected keyword argument '%s'", cls.Name, k.name))
+			}
+			if _, dup := given[k.name]; dup {
+				panic(c.raise("TypeError", "%s.__init__() got multiple values for argument '%s'", cls.Name, k.name))
+			}
+			given[k.name] = k.v
+		}
+	} else {
+		if len(c.args) > 0 {
+			panic(c.raise("TypeError", "__init__() takes exactly 1 positional argument (%d given)", len(c.args)+1))
+		}
+		for _, k := range c.kwargs {
+			given[k.name] = k.v
+		}
+	}
+	var missing []string
+	for _, f := range def.fields {
+		v, ok := given[f.name]
+		switch {
+		case ok:
+			if !def.dataclass {
+				v = m.coerce(c, cls, f, v)
+			}
+		case f.factory == "list":
+			v = &value.List{}
+		case f.factory == "dict":
+			v = &value.Dict{}
+		case f.factory == "set":
+			v = &value.Set{}
+		case f.def != nil:
+			v = m.s.copyValue(f.def, 0)
+			m.s.copies = nil
+		default:
+			missing = append(missing, f.name)
+			continue
+		}
+		fields.Keys = append(fields.Keys, value.Str(f.name))
+		fields.Vals = append(fields.Vals, v)
+	}
+	if len(missing) > 0 {
+		if def.dataclass {
+			panic(c.raise("TypeError", "%s.__init__() missing %d required positional argument%s: %s", cls.Name, len(missing), plural(len(missing)), quoteJoin(missing)))
+		}
+		var b strings.Builder
+		b.WriteString(itoa(len(missing)) + " validation error" + plural(len(missing)) + " for " + cls.Name)
+		for _, n := range missing {
+			b.WriteString("\n" + n + "\n  field required (type=value_error.missing)")
+		}
+		panic(c.raise("ValidationError", "%s", b.String()))
+	}
+	return &value.Instance{Class: cls, Pos: m.f.PosOf(c.at), Src: m.f.Text(c.at), Fields: fields}
+}
+
+func quoteJoin(names []string) string {
+	q := make([]string, len(names))
+	for i, n := range names {
+		q[i] = "'" + n + "'"
+	}
+	if len(q) == 1 {
+		return q[0]
+	}
+	return strings.Join(q[:len(q)-1], ", ") + " and " + q[len(q)-1]
+}
+
+// coerce applies pydantic v1's validation for the simple annotations data
+// models use; anything else is an Unknown rather than a guess.
+func (m *module) coerce(c *call, cls *value.Class, f fieldDef, v value.Value) value.Value {
+	if u, ok := v.(value.Unknown); ok {
+		return u
+	}
+	out, ok := m.coerceTo(c.at, f.annotation, v)
+	if !ok {
+		return m.unknown(c.at, "pydantic's validation of %s.%s (%s) for a %s value is not modeled", cls.Name, f.name, f.annSrc, typeName(v))
+	}
+	return out
+}
+
+func (m *module) coerceTo(at pysyntax.Node, ann pysyntax.Expr, v value.Value) (value.Value, bool) {
+	if ann == nil {
+		return v, true
+	}
+	name := ""
+	var args []pysyntax.Expr
+	switch x := ann.(type) {
+	case *pysyntax.Ident:
+		name = x.Name
+	case *pysyntax.AttrExpr:
+		name = x.Name
+	case *pysyntax.Const:
+		if x.Name == "None" {
+			_, ok := v.(value.NoneType)
+			return v, ok
+		}
+	case *pysyntax.IndexExpr:
+		switch f := x.X.(type) {
+		case *pysyntax.Ident:
+			name = f.Name
+		case *pysyntax.AttrExpr:
+			name = f.Name
+		}
+		if t, ok := x.Index.(*pysyntax.TupleExpr); ok {
+			args = t.Elems
+		} else {
+			args = []pysyntax.Expr{x.Index}
+		}
+	case *pysyntax.BinaryExpr:
+		if x.Op == "|" {
+			args = []pysyntax.Expr{x.X, x.Y}
+			name = "Union"
+		}
+	}
+	switch name {
+	case "Any":
+		return v, true
+	case "str":
+		_, ok := v.(value.Str)
+		return v, ok
+	case "int":
+		_, ok := v.(value.Int)
+		return v, ok
+	case "float":
+		switch x := v.(type) {
+		case value.Float:
+			return v, true
+		case value.Int:
+			f, ok := m.toFloat(at, x)
+			return value.Float(f), ok
+		}
+		return v, false
+	case "bool":
+		_, ok := v.(value.Bool)
+		return v, ok
+	case "Optional":
+		if _, ok := v.(value.NoneType); ok {
+			return v, true
+		}
+		if len(args) == 1 {
+			return m.coerceTo(at, args[0], v)
+		}
+	case "Union":
+		if _, ok := v.(value.NoneType); ok && len(args) == 2 && isOptional(ann) {
+			return v, true
+		}
+		if len(args) == 2 {
+			for _, a := range args {
+				if c, ok := a.(*pysyntax.Const); ok && c.Name == "None" {
+					continue
+				}
+				if isOptional(ann) {
+					return m.coerceTo(at, a, v)
+				}
+			}
+		}
+	case "list", "List":
+		l, ok := v.(*value.List)
+		if !ok {
+			return v, false
+		}
+		out := &value.List{Elems: make([]value.Value, len(l.Elems))}
+		for i, e := range l.Elems {
+			if len(args) == 1 {
+				ce, ok := m.coerceTo(at, args[0], e)
+				if !ok {
+					return v, false
+				}
+				e = ce
+			}
+			out.Elems[i] = e
+		}
+		return out, true
+	case "dict", "Dict":
+		d, ok := v.(*value.Dict)
+		if !ok {
+			return v, false
+		}
+		out := &value.Dict{Keys: append([]value.Value(nil), d.Keys...), Vals: make([]value.Value, len(d.Vals))}
+		for i, e := range d.Vals {
+			if len(args) == 2 {
+				if _, ok := m.coerceTo(at, args[0], d.Keys[i]); !ok {
+					return v, false
+				}
+				ce, ok := m.coerceTo(at, args[1], e)
+				if !ok {
+					return v, false
+				}
+				e = ce
+			}
+			out.Vals[i] = e
+		}
+		return out, true
+	}
+	return v, false
+}
+
+func (m *module) modelAttr(at pysyntax.Node, x *value.Instance, def *modelDef, name string) value.Value {
+	for i, k := range x.Fields.Keys {
+		if string(k.(value.Str)) == name {
+			return m.checkTaint(x.Fields.Vals[i])
+		}
+	}
+	if !def.dataclass && name == "dict" {
+		return &builtin{name: x.Class.Name + ".dict", fn: func(c *call) value.Value {
+			if len(c.kwargs) > 0 || len(c.args) > 0 {
+				return c.m.unknown(c.at, ".dict() with arguments is not supported")
+			}
+			return c.m.modelDict(x, 0)
+		}}
+	}
+	panic(m.raise(at, "AttributeError", "'%s' object has no attribute '%s'", x.Class.Name, name))
+}
+
+// modelDict is pydantic v1's .dict(): nested models become dicts too.
+func (m *module) modelDict(x *value.Instance, depth int) value.Value {
+	out := &value.Dict{Keys: append([]value.Value(nil), x.Fields.Keys...)}
+	for _, v := range x.Fields.Vals {
+		out.Vals = append(out.Vals, m.dictValue(v, depth+1))
+	}
+	return out
+}
+
+func (m *module) dictValue(v value.Value, depth int) value.Value {
+	if depth > maxCallDepth {
+		return v
+	}
+	switch x := v.(type) {
+	case *value.Instance:
+		if def := m.s.models[x.Class]; def != nil && x.Fields != nil && !def.dataclass {
+			return m.modelDict(x, depth)
+		}
+	case *value.List:
+		out := &value.List{}
+		for _, e := range x.Elems {
+			out.Elems = append(out.Elems, m.dictValue(e, depth+1))
+		}
+		return out
+	case *value.Dict:
+		out := &value.Dict{Keys: append([]value.Value(nil), x.Keys...)}
+		for _, e := range x.Vals {
+			out.Vals = append(out.Vals, m.dictValue(e, depth+1))
+		}
+		return out
+	}
+	return v
+}
+
+func (m *module) setModelField(at pysyntax.Node, x *value.Instance, def *modelDef, name string, v value.Value) {
+	for i, k := range x.Fields.Keys {
+		if string(k.(value.Str)) == name {
+			x.Fields.Vals[i] = v
+			return
+		}
+	}
+	if def.dataclass {
+		x.Fields.Keys = append(x.Fields.Keys, value.Str(name))
+		x.Fields.Vals = append(x.Fields.Vals, v)
+		return
+	}
+	panic(m.raise(at, "ValueError", "\"%s\" object has no field \"%s\"", x.Class.Name, name))
+}
+
+func (m *module) modelClassAttr(at pysyntax.Node, cls *value.Class, def *modelDef, name string) value.Value {
+	if def.dataclass {
+		for _, f := range def.fields {
+			if f.name == name && f.def != nil {
+				return f.def
+			}
+		}
+	}
+	return m.unknown(at, "class attribute %s.%s is not evaluated", cls.Name, name)
+}
+
+// modelRepr is the repr of a local model instance: `Name(a=1, b='x')`.
+func (m *module) modelRepr(at pysyntax.Node, b *strings.Builder, def *modelDef, x *value.Instance, depth int) {
+	b.WriteString(x.Class.Name + "(")
+	for i, k := range x.Fields.Keys {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		b.WriteString(string(k.(value.Str)) + "=")
+		m.writeRepr(at, b, x.Fields.Vals[i], depth+1)
+	}
+	b.WriteString(")")
+}
+
+// modelStr is str() of a pydantic v1 model: `a=1 b='x'`.
+func (m *module) modelStr(at pysyntax.Node, x *value.Instance) string {
+	var b strings.Builder
+	for i, k := range x.Fields.Keys {
+		if i > 0 {
+			b.WriteByte(' ')
+		}
+		b.WriteString(string(k.(value.Str)) + "=")
+		m.writeRepr(at, &b, x.Fields.Vals[i], 1)
+	}
+	return b.String()
+}
