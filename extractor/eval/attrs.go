@@ -32,7 +32,7 @@ func (m *module) getAttr(at pysyntax.Node, obj value.Value, name string) value.V
 		if name == "__name__" {
 			return value.Str(x.name)
 		}
-		if x.name == "datetime" || x.name == "date" || x.name == "timedelta" {
+		if x.name == "datetime" || x.name == "date" || x.name == "timedelta" || x.name == "timezone" {
 			return m.dateClassAttr(at, x, name)
 		}
 		if x.name == "dict" && name == "fromkeys" {

@@ -80,9 +80,13 @@ func init() {
 			}
 			return value.Str(c.m.str(c.at, c.arg(0)))
 		},
-		"int":       ctorInt,
-		"float":     ctorFloat,
-		"bool":      func(c *call) value.Value { c.noKwargs(); c.arity(0, 1); return value.Bool(len(c.args) == 1 && c.m.truth(c.at, c.arg(0))) },
+		"int":   ctorInt,
+		"float": ctorFloat,
+		"bool": func(c *call) value.Value {
+			c.noKwargs()
+			c.arity(0, 1)
+			return value.Bool(len(c.args) == 1 && c.m.truth(c.at, c.arg(0)))
+		},
 		"list":      func(c *call) value.Value { return &value.List{Elems: ctorSeq(c)} },
 		"tuple":     func(c *call) value.Value { return &value.Tuple{Elems: ctorSeq(c)} },
 		"set":       func(c *call) value.Value { return c.m.newSet(c.at, ctorSeqUnordered(c), false) },
@@ -94,9 +98,13 @@ func init() {
 		},
 	}
 	builtinFuncs = map[string]func(c *call) value.Value{
-		"len":        fnLen,
-		"repr":       func(c *call) value.Value { c.noKwargs(); c.arity(1, 1); return value.Str(c.m.repr(c.at, c.arg(0))) },
-		"ascii":      func(c *call) value.Value { c.noKwargs(); c.arity(1, 1); return value.Str(pyfmt.ASCII(c.m.repr(c.at, c.arg(0)))) },
+		"len":  fnLen,
+		"repr": func(c *call) value.Value { c.noKwargs(); c.arity(1, 1); return value.Str(c.m.repr(c.at, c.arg(0))) },
+		"ascii": func(c *call) value.Value {
+			c.noKwargs()
+			c.arity(1, 1)
+			return value.Str(asciiEscape(c.m.repr(c.at, c.arg(0))))
+		},
 		"format":     fnFormat,
 		"abs":        fnAbs,
 		"round":      fnRound,

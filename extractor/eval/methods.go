@@ -15,7 +15,7 @@ import (
 // AttributeError; one inside that the extractor does not implement is
 // reported as not supported.
 var pyMethods = map[string]string{
-	"str": " capitalize casefold center count encode endswith expandtabs find format format_map index isalnum isalpha isascii isdecimal isdigit isidentifier islower isnumeric isprintable isspace istitle isupper join ljust lower lstrip maketrans partition removeprefix removesuffix replace rfind rindex rjust rpartition rsplit rstrip split splitlines startswith strip swapcase title translate upper zfill ",
+	"str":   " capitalize casefold center count encode endswith expandtabs find format format_map index isalnum isalpha isascii isdecimal isdigit isidentifier islower isnumeric isprintable isspace istitle isupper join ljust lower lstrip maketrans partition removeprefix removesuffix replace rfind rindex rjust rpartition rsplit rstrip split splitlines startswith strip swapcase title translate upper zfill ",
 	"list":  " append clear copy count extend index insert pop remove reverse sort ",
 	"tuple": " count index ",
 	"dict":  " clear copy fromkeys get items keys pop popitem setdefault update values ",
@@ -556,11 +556,7 @@ func splitWhitespace(s string, max int64, right bool) []string {
 				break
 			}
 			if max >= 0 && int64(len(parts)) == max {
-				end := len(rs)
-				for end > i && pyIsSpace(rs[end-1]) {
-					end--
-				}
-				parts = append(parts, string(rs[i:end]))
+				parts = append(parts, string(rs[i:]))
 				break
 			}
 			j := i
@@ -584,11 +580,7 @@ func splitWhitespace(s string, max int64, right bool) []string {
 			break
 		}
 		if max >= 0 && int64(len(parts)) == max {
-			start := 0
-			for start < i && pyIsSpace(rs[start]) {
-				start++
-			}
-			parts = append(parts, string(rs[start:i]))
+			parts = append(parts, string(rs[:i]))
 			break
 		}
 		j := i

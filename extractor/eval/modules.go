@@ -578,7 +578,6 @@ func (m *module) environAttr(at pysyntax.Node, e *environ, name string) value.Va
 	return m.unknown(at, "os.environ.%s is not supported", name)
 }
 
-
 // ---- common.settings.CommonSettings ----
 
 func (m *module) commonSettings(c *call) value.Value {

@@ -1122,6 +1122,9 @@ func rangeContains(r *rangeObj, i *big.Int) bool {
 func (m *module) index(at pysyntax.Node, key value.Value, n int, what string) int {
 	i, ok := asInt(m.need(key))
 	if !ok {
+		if what == "string" {
+			panic(m.raise(at, "TypeError", "string indices must be integers, not '%s'", typeName(key)))
+		}
 		panic(m.raise(at, "TypeError", "%s indices must be integers or slices, not %s", what, typeName(key)))
 	}
 	if !i.IsInt64() {

@@ -1,0 +1,110 @@
+package eval
+
+import (
+	"context"
+	"encoding/json"
+	"flag"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/flowplan/flowplan/extractor/pysyntax"
+	"github.com/flowplan/flowplan/extractor/value"
+)
+
+var update = flag.Bool("update", false, "rewrite golden files")
+
+// testEnv is the environment gen_expected.py gives CPython.
+func testEnv(name string) (string, bool) {
+	v, ok := map[string]string{"FOO": "bar", "NUM": "42"}[name]
+	return v, ok
+}
+
+type caseResult struct {
+	repr    string
+	excType string
+	excMsg  string
+	unknown string
+}
+
+// runCase evaluates module code and renders what it binds to R.
+func runCase(t *testing.T, src string) caseResult {
+	t.Helper()
+	in := New(Options{Getenv: testEnv})
+	s := newSession(context.Background(), in)
+	f, diags, err := in.parse(context.Background(), "case.py", []byte(src))
+	require.NoError(t, err)
+	require.Empty(t, diags, "syntax errors")
+	m := s.newModule(f, "case", "")
+	if exc := s.run(m); exc != nil {
+		return excResult(exc)
+	}
+	v, ok := m.ns.get("R")
+	require.True(t, ok, "R is not bound")
+	var out caseResult
+	var at pysyntax.Node = f.Stmts[len(f.Stmts)-1]
+	exc := m.protect(func() {
+		defer func() {
+			if r := recover(); r != nil {
+				sig, ok := r.(unknownSignal)
+				if !ok {
+					panic(r)
+				}
+				out.unknown = sig.u.Err.Error()
+			}
+		}()
+		if u, ok := v.(value.Unknown); ok {
+			out.unknown = u.Err.Error()
+			return
+		}
+		out.repr = m.repr(at, v)
+	})
+	if exc != nil {
+		return excResult(exc)
+	}
+	return out
+}
+
+func excResult(exc *pyExc) caseResult {
+	msg := strings.TrimPrefix(exc.Diag.Msg, exc.Type+": ")
+	return caseResult{excType: exc.Type, excMsg: msg}
+}
+
+// TestGoldenCases compares every case of testdata/cases.txt with the value
+// (or exception) CPython computes, kept in testdata/expected.json.
+func TestGoldenCases(t *testing.T) {
+	golden := filepath.Join("testdata", "expected.json")
+	if *update {
+		out, err := exec.Command("python3", filepath.Join("testdata", "gen_expected.py"),
+			filepath.Join("testdata", "cases.txt"), golden).CombinedOutput()
+		require.NoError(t, err, string(out))
+	}
+	raw, err := os.ReadFile(golden)
+	require.NoError(t, err)
+	var cases []struct {
+		Src     string `json:"src"`
+		Repr    string `json:"repr"`
+		Error   string `json:"error"`
+		Message string `json:"message"`
+	}
+	require.NoError(t, json.Unmarshal(raw, &cases))
+	require.Greater(t, len(cases), 100)
+	for _, c := range cases {
+		t.Run(strings.SplitN(c.Src, "\n", 2)[0], func(t *testing.T) {
+			got := runCase(t, c.Src)
+			require.Empty(t, got.unknown, "the evaluator could not know the value")
+			if c.Error != "" {
+				assert.Equal(t, c.Error, got.excType, "exception type (got repr %q)", got.repr)
+				assert.True(t, strings.HasPrefix(got.excMsg, c.Message), "message %q should start with CPython's %q", got.excMsg, c.Message)
+				return
+			}
+			require.Empty(t, got.excType, "unexpected exception: %s", got.excMsg)
+			assert.Equal(t, c.Repr, got.repr)
+		})
+	}
+}

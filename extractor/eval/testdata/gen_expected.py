@@ -1,0 +1,32 @@
+"""Runs every case of cases.txt with CPython and records what it binds to R.
+
+Cases are separated by lines holding only "---". Each case is module-level
+code that binds R. The environment is replaced by {"FOO": "bar",
+"NUM": "42"} so that os.getenv cases are deterministic. Writes
+expected.json: [{"src": ..., "repr": repr(R)} or {"src": ..., "error": type,
+"message": str(exc)}].
+
+Usage: python3 gen_expected.py cases.txt expected.json
+"""
+import json
+import os
+import sys
+import warnings
+
+warnings.simplefilter("ignore")
+sys.set_int_max_str_digits(4300)
+
+src = open(sys.argv[1], encoding="utf-8").read()
+cases = [c for c in src.split("\n---\n") if c.strip()]
+out = []
+for case in cases:
+    case = case.strip("\n") + "\n"
+    os.environ.clear()
+    os.environ.update({"FOO": "bar", "NUM": "42"})
+    ns = {"__name__": "case"}
+    try:
+        exec(compile(case, "case.py", "exec"), ns)
+        out.append({"src": case, "repr": repr(ns["R"])})
+    except Exception as e:  # noqa: BLE001 - the exception is the expected result
+        out.append({"src": case, "error": type(e).__name__, "message": str(e)})
+json.dump(out, open(sys.argv[2], "w", encoding="utf-8"), indent=1, ensure_ascii=False)
