@@ -286,7 +286,7 @@ func summarizeDeployment(deploymentType string, d plan.Deployment) (DeploymentSu
 	if d.StorageBlock != nil {
 		ds.StorageBlock = d.StorageBlock.BlockTypeSlug + "/" + d.StorageBlock.Name
 	}
-	ds.Schedule = summarizeSchedule(deploymentType, d)
+	ds.Schedule = DeploymentSchedule(deploymentType, d)
 
 	overrides := r.InfraOverrides
 	if len(r.JobVariables) > 0 {
@@ -355,7 +355,9 @@ func summarizeDeployment(deploymentType string, d plan.Deployment) (DeploymentSu
 	return ds, nil
 }
 
-func summarizeSchedule(deploymentType string, d plan.Deployment) ScheduleSummary {
+// DeploymentSchedule summarizes a deployment's schedule in a plan of the
+// given deployment type (dev, staging, main).
+func DeploymentSchedule(deploymentType string, d plan.Deployment) ScheduleSummary {
 	r := d.Request
 	var sched *plan.Schedule
 	switch {
