@@ -1,0 +1,256 @@
+package executor
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/flowplan/flowplan/plan"
+)
+
+// ErrUnexpectedDigest is returned (wrapped) when the plan's digest is not
+// the one Options.ExpectDigest pins.
+var ErrUnexpectedDigest = errors.New("plan digest differs from the expected digest")
+
+// ErrWrongPrefectVersion is returned (wrapped) when the Prefect server's
+// major version is not the one the plan's target was made for.
+var ErrWrongPrefectVersion = errors.New("Prefect server version does not match the plan's target")
+
+// Apply applies the plan: images (build, ECR login, tag, push), then per
+// flow, flows in parallel: the task definition (registered only when a
+// compared field differs from the latest revision), the ECS task block
+// (created, or updated only when its data differ), the flow (created only
+// when missing) and its deployments (created, or updated only in the fields
+// that differ).
+//
+// Before anything it refuses a plan whose digest does not match its content
+// or differs from opts.ExpectDigest, resolves the AWS account id from STS
+// when the plan left it open, and checks the Prefect server's major version
+// against the plan's target. These are the errors Apply returns; a resource
+// that fails is reported in the Summary (see Summary.Failed) and does not
+// stop the other flows.
+func Apply(ctx context.Context, p *plan.Plan, opts Options) (*Summary, error) {
+	if err := checkOptions(p, opts); err != nil {
+		return nil, err
+	}
+	if err := p.VerifyDigest(); err != nil {
+		return nil, fmt.Errorf("refusing to apply the plan: %w", err)
+	}
+	if opts.ExpectDigest != "" && opts.ExpectDigest != p.Digest {
+		return nil, fmt.Errorf("refusing to apply plan %s: %w %s", p.Digest, ErrUnexpectedDigest, opts.ExpectDigest)
+	}
+	a := newApplier(p, opts)
+	start := a.now()
+	a.emit(Event{Type: EventApplyStart, Message: a.startMessage()})
+
+	if err := a.preflight(ctx); err != nil {
+		a.emit(Event{Type: EventApplyEnd, Elapsed: a.now().Sub(start), Error: err.Error()})
+		return nil, err
+	}
+	if a.doImages() {
+		a.applyImages(ctx)
+	}
+	if a.doFlows() {
+		a.applyFlows(ctx)
+	}
+
+	s := &Summary{Digest: p.Digest, DryRun: opts.DryRun, Resources: a.results, Elapsed: a.now().Sub(start)}
+	s.sort()
+	a.emit(Event{Type: EventApplyEnd, Elapsed: s.Elapsed, Summary: s})
+	return s, nil
+}
+
+func checkOptions(p *plan.Plan, opts Options) error {
+	if p == nil {
+		return errors.New("apply: no plan")
+	}
+	switch opts.Only {
+	case "", OnlyImages, OnlyFlows:
+	default:
+		return fmt.Errorf("apply: only %q: must be %q or %q", opts.Only, OnlyImages, OnlyFlows)
+	}
+	if opts.BuildOnly && opts.Only == OnlyFlows {
+		return errors.New("apply: build-only builds images and cannot be combined with only flows")
+	}
+	if opts.Concurrency < 0 {
+		return fmt.Errorf("apply: concurrency %d: must be at least 1", opts.Concurrency)
+	}
+	var missing []string
+	needImages := opts.Only != OnlyFlows && len(p.Images) > 0
+	needFlows := opts.Only != OnlyImages && !opts.BuildOnly && (len(p.Flows) > 0 || hasEnvTaskDefinitions(p))
+	if needImages && opts.Docker == nil && !opts.DryRun {
+		missing = append(missing, "Docker")
+	}
+	if needImages && !opts.BuildOnly && opts.ECR == nil && !opts.DryRun {
+		missing = append(missing, "ECR")
+	}
+	if needFlows && opts.ECS == nil {
+		missing = append(missing, "ECS")
+	}
+	if needFlows && opts.Prefect == nil {
+		missing = append(missing, "Prefect")
+	}
+	if slices.Contains(p.Unknowns, plan.UnknownAWSAccountID) && !opts.BuildOnly && opts.STS == nil {
+		missing = append(missing, "STS")
+	}
+	if len(missing) > 0 {
+		return fmt.Errorf("apply: missing clients: %s", strings.Join(missing, ", "))
+	}
+	return nil
+}
+
+func hasEnvTaskDefinitions(p *plan.Plan) bool {
+	return slices.ContainsFunc(p.Images, func(im plan.Image) bool { return im.TaskDefinition != nil })
+}
+
+// applier holds the state of one Apply.
+type applier struct {
+	plan *plan.Plan
+	opts Options
+	now  func() time.Time
+
+	mu      sync.Mutex
+	results []Result
+	// failedImages maps an image's local name to why it failed.
+	failedImages map[string]string
+	// envTaskDefs maps an image's local name to the outcome of its env's
+	// task definition (worker era).
+	envTaskDefs map[string]error
+
+	blockTypes memo[blockTypeInfo]
+	blockIDs   memo[string]
+	workPools  memo[bool]
+	login      memo[string]
+}
+
+func newApplier(p *plan.Plan, opts Options) *applier {
+	if opts.Concurrency == 0 {
+		opts.Concurrency = DefaultConcurrency
+	}
+	now := opts.Now
+	if now == nil {
+		now = time.Now
+	}
+	return &applier{plan: p, opts: opts, now: now, failedImages: map[string]string{}, envTaskDefs: map[string]error{}}
+}
+
+func (a *applier) doImages() bool { return a.opts.Only != OnlyFlows && len(a.plan.Images) > 0 }
+
+func (a *applier) doFlows() bool { return a.opts.Only != OnlyImages && !a.opts.BuildOnly }
+
+func (a *applier) emit(e Event) {
+	if a.opts.Observe == nil {
+		return
+	}
+	if e.Time.IsZero() {
+		e.Time = a.now()
+	}
+	a.opts.Observe(e)
+}
+
+func (a *applier) record(r Result) {
+	a.mu.Lock()
+	a.results = append(a.results, r)
+	a.mu.Unlock()
+	a.emit(Event{Type: EventResource, Flow: r.Flow, Resource: &r})
+}
+
+func (a *applier) startMessage() string {
+	what := []string{}
+	if a.doImages() {
+		what = append(what, plural(len(a.plan.Images), "image"))
+	}
+	if a.doFlows() {
+		what = append(what, plural(len(a.plan.Flows), "flow"))
+	}
+	mode := "applying"
+	switch {
+	case a.opts.DryRun:
+		mode = "dry run of"
+	case a.opts.BuildOnly:
+		mode = "building the images of"
+	}
+	return fmt.Sprintf("%s plan %s (%s, deployment type %s, target %s)", mode, a.plan.Digest,
+		strings.Join(what, ", "), a.plan.DeploymentType, targetOf(a.plan))
+}
+
+func plural(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return strconv.Itoa(n) + " " + noun + "s"
+}
+
+func targetOf(p *plan.Plan) string {
+	if p.Target == "" {
+		return plan.TargetPrefect2Agent
+	}
+	return p.Target
+}
+
+// preflight does the checks that concern the whole apply, before any
+// docker command or write: the AWS account id and the Prefect version.
+func (a *applier) preflight(ctx context.Context) error {
+	if slices.Contains(a.plan.Unknowns, plan.UnknownAWSAccountID) && !a.opts.BuildOnly {
+		account, err := a.opts.STS.AccountID(ctx)
+		if err != nil {
+			return fmt.Errorf("resolving the plan's AWS account id from STS: %w", err)
+		}
+		resolved, err := a.plan.ResolveAccount(account)
+		if err != nil {
+			return fmt.Errorf("resolving the plan's AWS account id: %w", err)
+		}
+		a.plan = resolved
+	}
+	if a.doFlows() && a.opts.Prefect != nil && (len(a.plan.Flows) > 0) {
+		if err := a.checkPrefectVersion(ctx); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// checkPrefectVersion refuses a plan made for another Prefect major version
+// than the server's: the request shapes differ (schedule vs schedules,
+// infra_overrides vs job_variables, infrastructure blocks).
+func (a *applier) checkPrefectVersion(ctx context.Context) error {
+	v, err := a.opts.Prefect.ReadVersion(ctx)
+	if err != nil {
+		return fmt.Errorf("reading the Prefect server's version: %w", err)
+	}
+	want := wantMajor(targetOf(a.plan))
+	got, _, _ := strings.Cut(strings.TrimPrefix(strings.TrimSpace(v), "v"), ".")
+	if got != strconv.Itoa(want) {
+		return fmt.Errorf("the plan targets %s (Prefect %d) but the Prefect API at %s is version %s: %w; make the plan again with flowspec-extract --prefect-target for this server",
+			targetOf(a.plan), want, a.opts.Prefect.BaseURL(), v, ErrWrongPrefectVersion)
+	}
+	return nil
+}
+
+func wantMajor(target string) int {
+	if target == plan.TargetPrefect3 {
+		return 3
+	}
+	return 2
+}
+
+// forEach runs fn for 0..n-1 with at most limit calls at once.
+func forEach(ctx context.Context, n, limit int, fn func(ctx context.Context, i int)) {
+	sem := make(chan struct{}, limit)
+	var wg sync.WaitGroup
+	for i := 0; i < n; i++ {
+		sem <- struct{}{}
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			defer func() { <-sem }()
+			fn(ctx, i)
+		}()
+	}
+	wg.Wait()
+}
