@@ -104,7 +104,10 @@ func (m *module) setAttr(at pysyntax.Node, obj value.Value, name string, v value
 		return
 	case *value.Class:
 		if def := m.s.models[x]; def != nil {
-			def.broken = m.unknown(at, "class %s is modified after its definition", x.Name).Err
+			// the definition may be shared with other flow files: change a copy
+			changed := *def
+			changed.broken = m.unknown(at, "class %s is modified after its definition", x.Name).Err
+			m.s.models[x] = &changed
 			return
 		}
 		return

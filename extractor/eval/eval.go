@@ -65,6 +65,7 @@ type moduleRecord struct {
 	ns       *namespace
 	failure  *pyExc // set when importing the module raises
 	envReads []EnvRead
+	models   map[*value.Class]*modelDef // data models defined there (read-only)
 }
 
 // New creates an Interpreter.

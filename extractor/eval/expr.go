@@ -315,4 +315,3 @@ func (m *module) checkLen(at pysyntax.Node, n int) {
 		panic(m.raise(at, "LimitExceeded", "a container of more than %d elements is refused", maxSeqLen))
 	}
 }
-

@@ -216,6 +216,9 @@ func (s *session) importLocal(at pysyntax.Node, from *module, name string) (*mod
 	for _, r := range rec.envReads {
 		s.envReads[r.Name] = r
 	}
+	for cls, def := range rec.models {
+		s.models[cls] = def
+	}
 	if rec.failure != nil {
 		d := *rec.failure.Diag
 		d.Msg = "importing " + name + " fails: " + d.Msg
@@ -260,9 +263,7 @@ func (s *session) evalLocal(name, displayPath string, src []byte) *moduleRecord 
 			lm.ns.vals[k] = sub.resolveTaint(v, 0)
 		}
 		// models defined there are known to importers through the class
-		for cls, def := range sub.models {
-			s.models[cls] = def
-		}
+		rec.models = sub.models
 	}
 	rec.envReads = sub.sortedEnvReads()
 	s.warnings = append(s.warnings, sub.warnings...)

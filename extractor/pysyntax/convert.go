@@ -321,12 +321,50 @@ func (c *converter) assign(t tnode, depth int) Stmt {
 	}
 }
 
+// typeExpr converts an annotation: a `type` node around an expression, or
+// the grammar's generic_type (X[A, B]), union_type, member_type forms.
 func (c *converter) typeExpr(t tnode, depth int) Expr {
-	if t.kind == c.p.k.typeK {
+	k := &c.p.k
+	depth++
+	if c.tooDeep(t, depth) {
+		return &OtherExpr{Span: t.sp(), Kind: "too deep"}
+	}
+	switch t.kind {
+	case k.typeK:
 		ch := c.children(t, false)
 		if len(ch) == 1 {
-			return c.expr(ch[0], depth)
+			return c.typeExpr(ch[0], depth)
 		}
+		return &OtherExpr{Span: t.sp(), Kind: "type"}
+	case k.genericType:
+		ch := c.children(t, false)
+		if len(ch) != 2 {
+			return &OtherExpr{Span: t.sp(), Kind: "type"}
+		}
+		var params []Expr
+		for _, p := range c.children(ch[1], false) {
+			params = append(params, c.typeExpr(p, depth))
+		}
+		ie := &IndexExpr{Span: t.sp(), X: c.typeExpr(ch[0], depth)}
+		if len(params) == 1 {
+			ie.Index = params[0]
+		} else {
+			ie.Index = &TupleExpr{Span: ch[1].sp(), Elems: params}
+		}
+		return ie
+	case k.unionType:
+		ch := c.children(t, false)
+		if len(ch) != 2 {
+			return &OtherExpr{Span: t.sp(), Kind: "type"}
+		}
+		return &BinaryExpr{Span: t.sp(), Op: "|", X: c.typeExpr(ch[0], depth), Y: c.typeExpr(ch[1], depth)}
+	case k.memberType:
+		ch := c.children(t, false)
+		if len(ch) != 2 {
+			return &OtherExpr{Span: t.sp(), Kind: "type"}
+		}
+		return &AttrExpr{Span: t.sp(), X: c.typeExpr(ch[0], depth), Name: c.text(ch[1])}
+	case k.splatType, k.constrainedType:
 		return &OtherExpr{Span: t.sp(), Kind: "type"}
 	}
 	return c.expr(t, depth)

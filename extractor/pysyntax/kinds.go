@@ -20,6 +20,7 @@ type kinds struct {
 	attribute, subscript, slice, listComp, setComp, dictComp, genExpr, forInClause, ifClause     uint16
 	lambda, namedExpr, await, yield, parenExpr, exprList, patternList, tuplePattern, listPattern uint16
 	asPattern, asPatternTarget, typeK, comment, lineContinuation, errorK, keywordAsync, eqToken  uint16
+	genericType, unionType, memberType, splatType, constrainedType                               uint16
 	// named tells, by kind id, whether a kind is a named node (not punctuation).
 	named []bool
 }
@@ -32,6 +33,8 @@ func newKinds(l *ts.Language) kinds {
 		named[i] = l.NodeKindIsNamed(uint16(i))
 	}
 	return kinds{named: named,
+		genericType: n("generic_type"), unionType: n("union_type"), memberType: n("member_type"),
+		splatType: n("splat_type"), constrainedType: n("constrained_type"),
 		module: n("module"), exprStmt: n("expression_statement"), assignment: n("assignment"),
 		augAssignment: n("augmented_assignment"), importStmt: n("import_statement"),
 		importFrom: n("import_from_statement"), futureImport: n("future_import_statement"),

@@ -163,6 +163,8 @@ func TestStatements(t *testing.T) {
 		{"del global raise assert", "del a, b[0]\nglobal g\nraise E('x') from None\nassert a, 'm'\n",
 			`[DelStmt{Targets:[Ident{Name:"a"} IndexExpr{X:Ident{Name:"b"} Index:IntLit{Value:0}}]} GlobalStmt{Names:["g"]} RaiseStmt{Exc:CallExpr{Fn:Ident{Name:"E"} Args:[Arg{Value:StrLit{Value:"x"}}]} Cause:Const{Name:"None"}} AssertStmt{Cond:Ident{Name:"a"} Msg:StrLit{Value:"m"}}]`},
 		{"expression statement tuple", "a, b", `[ExprStmt{X:TupleExpr{Elems:[Ident{Name:"a"} Ident{Name:"b"}]}}]`},
+		{"generic annotations", "x: Optional[str]\ny: Dict[str, int] | None = {}\nz: a.B",
+			`[AssignStmt{Targets:[Ident{Name:"x"}] Annotation:IndexExpr{X:Ident{Name:"Optional"} Index:Ident{Name:"str"}}} AssignStmt{Targets:[Ident{Name:"y"}] Value:DictExpr{} Annotation:BinaryExpr{Op:"|" X:IndexExpr{X:Ident{Name:"Dict"} Index:TupleExpr{Elems:[Ident{Name:"str"} Ident{Name:"int"}]}} Y:Const{Name:"None"}}} AssignStmt{Targets:[Ident{Name:"z"}] Annotation:AttrExpr{X:Ident{Name:"a"} Name:"B"}}]`},
 		{"comments ignored", "# c\nx = 1  # c\n", `[AssignStmt{Targets:[Ident{Name:"x"}] Value:IntLit{Value:1}}]`},
 	}
 	for _, tt := range tests {
