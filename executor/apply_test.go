@@ -1,13 +1,24 @@
 package executor
 
 import (
+	"context"
 	"encoding/json"
 	"flag"
 	"fmt"
+	"net/http"
+	"slices"
+	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/flowplan/flowplan/executor/aws/awsfake"
+	"github.com/flowplan/flowplan/executor/prefect"
+	"github.com/flowplan/flowplan/executor/prefect/prefectfake"
+	"github.com/flowplan/flowplan/extractor/spec"
+	"github.com/flowplan/flowplan/plan"
 )
 
 var update = flag.Bool("update", false, "rewrite golden files")
@@ -85,4 +96,272 @@ func TestFirstApplyCreatesEverythingAndSecondWritesNothing(t *testing.T) {
 	reads, writes := f.prefect.Counts()
 	assert.Zero(t, writes)
 	assert.Positive(t, reads)
+}
+
+// planWith builds the agent plan of n flows x deps deployments after
+// mutate changed the flow files.
+func planWith(t *testing.T, n, deps int, mutate func(files []spec.FileResult)) *plan.Plan {
+	t.Helper()
+	files := agentFiles(n, deps)
+	if mutate != nil {
+		mutate(files)
+	}
+	return buildPlan(t, agentProject(), files, agentOptions(testAccount))
+}
+
+func TestChangedPlanUpdatesExactlyWhatChanged(t *testing.T) {
+	const flow0 = "data-products.folder000.flow-1"
+	tests := []struct {
+		name   string
+		mutate func(files []spec.FileResult)
+		// changed lists "kind name" of what must be created or updated.
+		changed []string
+		// writes lists the Prefect writes, with the fields of PATCH bodies.
+		writes        []string
+		registrations int
+	}{
+		{
+			name: "a deployment's parameters",
+			mutate: func(files []spec.FileResult) {
+				files[0].Spec.Agent.Deployments[0].Parameters = json.RawMessage(`{"flow": 0, "deployment": 0, "name": "y"}`)
+			},
+			changed: []string{"deployment " + flow0 + "/dep0-main"},
+			writes:  []string{"PATCH /deployments/ [parameters]"},
+		},
+		{
+			name: "a deployment's schedule",
+			mutate: func(files []spec.FileResult) {
+				files[1].Spec.Agent.Deployments[1].Schedule = &spec.Schedule{Type: "cron", Cron: "5 4 * * *", Timezone: ptr("Europe/Paris")}
+			},
+			changed: []string{"deployment data-products.folder001.flow-1/dep1-main"},
+			writes:  []string{"PATCH /deployments/ [schedule]"},
+		},
+		{
+			name: "a deployment's cpu override and envar",
+			mutate: func(files []spec.FileResult) {
+				files[0].Spec.Agent.Deployments[1].CPU = "2048"
+				files[0].Spec.Agent.Deployments[1].Envars = []spec.Envar{{EnvarName: "EXTRA_PIP_PACKAGES", EnvarValue: "polars"}}
+			},
+			changed: []string{"deployment " + flow0 + "/dep1-main"},
+			writes:  []string{"PATCH /deployments/ [infra_overrides]"},
+		},
+		{
+			name: "a secret: new task definition revision, so the block follows",
+			mutate: func(files []spec.FileResult) {
+				files[2].Spec.Agent.Secrets = []spec.Envar{{EnvarName: "MY_SECRET_JSON", EnvarValue: "/my/other-secret"}}
+			},
+			changed: []string{
+				"task_definition data-products-folder002-flow-1-main",
+				"block ecs-task/data-products-folder002-flow-1-main",
+			},
+			writes:        []string{"PATCH /block_documents/ [block_schema_id data]"},
+			registrations: 1,
+		},
+		{
+			name: "the flow's signature: parameter_openapi_schema, which Prefect 2 cannot PATCH",
+			mutate: func(files []spec.FileResult) {
+				files[0].Spec.Agent.Flow.Parameters = []spec.Parameter{{Name: "day", Annotation: "str", Default: json.RawMessage("null")}}
+			},
+			changed: []string{"deployment " + flow0 + "/dep0-main", "deployment " + flow0 + "/dep1-main"},
+			writes:  []string{"POST /deployments/", "POST /deployments/"},
+		},
+		{
+			name: "a new deployment",
+			mutate: func(files []spec.FileResult) {
+				d := files[1].Spec.Agent.Deployments[0]
+				d.DeploymentName = "extra"
+				files[1].Spec.Agent.Deployments = append(files[1].Spec.Agent.Deployments, d)
+			},
+			changed: []string{"deployment data-products.folder001.flow-1/extra-main"},
+			writes:  []string{"POST /deployments/"},
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			f := newFixture(t)
+			base := planWith(t, 3, 2, nil)
+			require.False(t, f.apply(t, base, onlyFlows).Failed())
+
+			// Unmanaged fields set on the server by hand must survive.
+			ctx := context.Background()
+			for _, fl := range base.Flows {
+				for _, d := range fl.Deployments {
+					live, err := f.client.ReadDeploymentByName(ctx, d.FlowName, d.Name)
+					require.NoError(t, err)
+					require.NoError(t, f.client.UpdateDeployment(ctx, live.ID, prefect.DeploymentUpdate{
+						Description: ptr("written by hand"), IsScheduleActive: ptr(false),
+					}))
+				}
+			}
+
+			f.reset(t)
+			changedPlan := planWith(t, 3, 2, tt.mutate)
+			s := f.apply(t, changedPlan, onlyFlows)
+			require.False(t, s.Failed(), "%+v", s.Resources)
+			assert.Equal(t, tt.changed, changed(s))
+			assert.Equal(t, tt.writes, describeWrites(t, f.writeRequests()))
+			assert.Equal(t, tt.registrations, f.registrations())
+
+			for _, fl := range changedPlan.Flows {
+				for _, d := range fl.Deployments {
+					live, ok := f.prefect.Deployment(d.FlowName, d.Name)
+					require.True(t, ok)
+					if d.Name == "extra-main" {
+						continue
+					}
+					assert.Equal(t, "written by hand", live["description"], d.Name)
+					assert.Equal(t, false, live["is_schedule_active"], d.Name)
+				}
+			}
+
+			// And the changed plan converges.
+			f.reset(t)
+			again := f.apply(t, changedPlan, onlyFlows)
+			assert.False(t, again.Changed())
+			assert.Empty(t, f.writes())
+		})
+	}
+}
+
+func onlyFlows(o *Options) { o.Only = OnlyFlows }
+
+// describeWrites renders write requests as "METHOD path-without-id", with
+// the body's fields for PATCH.
+func describeWrites(t *testing.T, reqs []prefectfake.Request) []string {
+	t.Helper()
+	var out []string
+	for _, r := range reqs {
+		path := r.Path
+		if i := strings.LastIndex(path, "/"); r.Method == http.MethodPatch && i >= 0 {
+			path = path[:i+1]
+		}
+		s := r.Method + " " + path
+		if r.Method == http.MethodPatch {
+			var body map[string]json.RawMessage
+			require.NoError(t, json.Unmarshal(r.Body, &body))
+			keys := make([]string, 0, len(body))
+			for k := range body {
+				keys = append(keys, k)
+			}
+			slices.Sort(keys)
+			s += " [" + strings.Join(keys, " ") + "]"
+		}
+		out = append(out, s)
+	}
+	slices.Sort(out)
+	return out
+}
+
+func TestRetriesOn429And503(t *testing.T) {
+	f := newFixture(t)
+	p := agentPlan(t, 2, 1)
+	f.prefect.Fail(http.MethodPost, "/flows/",
+		prefectfake.Fault{Status: http.StatusTooManyRequests, RetryAfter: "3"},
+		prefectfake.Fault{Status: http.StatusServiceUnavailable})
+	f.prefect.Fail(http.MethodGet, "/flows/name/data-products.folder001.flow-1",
+		prefectfake.Fault{Status: http.StatusServiceUnavailable})
+	f.aws.InjectFault(awsfake.ECSRegisterTaskDefinition, awsfake.Throttle, 1)
+
+	s := f.apply(t, p, onlyFlows)
+	require.False(t, s.Failed(), "%+v", s.Resources)
+	assert.Len(t, changed(s), 8)
+	require.Len(t, f.sleeps, 3, "429, 503 and 503 retried once each")
+	assert.GreaterOrEqual(t, slices.Max(f.sleeps), 3*time.Second, "Retry-After is honoured")
+	assert.Equal(t, 3, f.registrations(), "two registrations plus one throttled attempt")
+	assert.Len(t, f.aws.TaskDefinitions("data-products-folder000-flow-1-main"), 1)
+	assert.Len(t, f.aws.TaskDefinitions("data-products-folder001-flow-1-main"), 1)
+}
+
+func TestFailedFlowLeavesOthersAppliedAndRerunFinishes(t *testing.T) {
+	f := newFixture(t)
+	p := agentPlan(t, 3, 2)
+	broken := p.Flows[1].Name
+	f.prefect.Fail(http.MethodGet, "/flows/name/"+broken, prefectfake.Fault{Status: http.StatusInternalServerError})
+
+	first := f.apply(t, p, onlyFlows)
+	require.True(t, first.Failed())
+	for _, r := range first.Resources {
+		switch {
+		case r.Flow != broken:
+			assert.Equal(t, Created, r.Action, "%s %s", r.Kind, r.Name)
+		case r.Kind == KindFlow:
+			assert.Equal(t, Failed, r.Action)
+			assert.Contains(t, r.Error, "reading flow "+broken)
+		case r.Kind == KindDeployment:
+			assert.Equal(t, Failed, r.Action)
+			assert.Equal(t, "not applied: flow "+broken+" failed", r.Error)
+		default: // task definition and block come before the flow
+			assert.Equal(t, Created, r.Action, "%s %s", r.Kind, r.Name)
+		}
+	}
+	_, ok := f.prefect.Deployment(p.Flows[2].Name, p.Flows[2].Deployments[1].Name)
+	assert.True(t, ok, "the flows after the failed one are applied")
+
+	f.reset(t)
+	second := f.apply(t, p, onlyFlows)
+	require.False(t, second.Failed(), "%+v", second.Resources)
+	assert.Equal(t, []string{
+		"flow " + broken,
+		"deployment " + broken + "/dep0-main",
+		"deployment " + broken + "/dep1-main",
+	}, changed(second))
+	assert.Zero(t, f.registrations())
+
+	f.reset(t)
+	third := f.apply(t, p, onlyFlows)
+	assert.False(t, third.Changed())
+	assert.Empty(t, f.writes())
+}
+
+func TestTamperedOrUnexpectedPlanIsRefused(t *testing.T) {
+	tests := []struct {
+		name    string
+		tamper  func(p *plan.Plan)
+		expect  func(p *plan.Plan) string
+		wantErr error
+	}{
+		{
+			name:    "content changed after the digest",
+			tamper:  func(p *plan.Plan) { p.Flows[0].Deployments[0].Request.WorkQueueName = "sneaky" },
+			wantErr: plan.ErrDigestMismatch,
+		},
+		{
+			name:    "digest replaced",
+			tamper:  func(p *plan.Plan) { p.Digest = "sha256:" + strings.Repeat("0", 64) },
+			wantErr: plan.ErrDigestMismatch,
+		},
+		{
+			name:    "not the approved plan",
+			expect:  func(*plan.Plan) string { return "sha256:" + strings.Repeat("a", 64) },
+			wantErr: ErrUnexpectedDigest,
+		},
+		{
+			name:   "the approved plan",
+			expect: func(p *plan.Plan) string { return p.Digest },
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			f := newFixture(t)
+			p := agentPlan(t, 1, 1)
+			if tt.tamper != nil {
+				tt.tamper(p)
+			}
+			var expect string
+			if tt.expect != nil {
+				expect = tt.expect(p)
+			}
+			s, err := Apply(context.Background(), p, f.options(func(o *Options) { o.ExpectDigest = expect }))
+			if tt.wantErr == nil {
+				require.NoError(t, err)
+				assert.False(t, s.Failed())
+				return
+			}
+			require.ErrorIs(t, err, tt.wantErr)
+			assert.Nil(t, s)
+			assert.Empty(t, f.prefect.Requests(), "nothing is read or written")
+			assert.Empty(t, f.aws.CallCounts())
+			assert.Empty(t, f.dockerCalls(t))
+		})
+	}
 }
