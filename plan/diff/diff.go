@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -159,6 +160,16 @@ func Plans(old, new *plan.Plan) *Result {
 			"comparing a %s plan with a %s plan: the deployment requests have different shapes, so request fields appear as removed and added",
 			old.Target, new.Target))
 	}
+	oldUnknown := slices.Contains(old.Unknowns, plan.UnknownAWSAccountID)
+	newUnknown := slices.Contains(new.Unknowns, plan.UnknownAWSAccountID)
+	if oldUnknown != newUnknown {
+		side := "new"
+		if oldUnknown {
+			side = "old"
+		}
+		r.Notes = append(r.Notes, fmt.Sprintf("only the %s plan leaves the AWS account id for apply time: %s in its ARNs and image URIs is %s",
+			side, plan.PlaceholderAWSAccountID, render.UnknownAccountText))
+	}
 	d.plan(old, new)
 	d.images(old, new)
 	d.flows(old, new)
@@ -184,19 +195,19 @@ type resource struct {
 }
 
 // compare emits the changes between two sides of one resource (either may
-// be nil). skip names top-level fields left to other resources.
-func (d *differ) compare(rt ResourceType, flow string, o, n *resource, skip ...string) {
+// be nil).
+func (d *differ) compare(rt ResourceType, flow string, o, n *resource) {
 	switch {
 	case o == nil && n == nil:
 		return
 	case o == nil:
-		d.changes = append(d.changes, Change{Kind: Added, ResourceType: rt, ID: n.name, Flow: flow, New: marshal(n.value, skip), Note: n.note})
+		d.changes = append(d.changes, Change{Kind: Added, ResourceType: rt, ID: n.name, Flow: flow, New: marshal(n.value), Note: n.note})
 		return
 	case n == nil:
-		d.changes = append(d.changes, Change{Kind: Removed, ResourceType: rt, ID: o.name, Flow: flow, Old: marshal(o.value, skip), Note: o.note})
+		d.changes = append(d.changes, Change{Kind: Removed, ResourceType: rt, ID: o.name, Flow: flow, Old: marshal(o.value), Note: o.note})
 		return
 	}
-	ob, nb := marshal(o.value, skip), marshal(n.value, skip)
+	ob, nb := marshal(o.value), marshal(n.value)
 	if bytes.Equal(ob, nb) {
 		return
 	}
@@ -208,10 +219,10 @@ func (d *differ) compare(rt ResourceType, flow string, o, n *resource, skip ...s
 		c := base
 		c.Kind, c.Path = k, path
 		if k != Added {
-			c.Old = marshal(ov, nil)
+			c.Old = marshal(ov)
 		}
 		if k != Removed {
-			c.New = marshal(nv, nil)
+			c.New = marshal(nv)
 		}
 		c.TypeOnly = k == Changed && d.oldType != d.newType && equalJSON(substituteType(ov, d.oldType, d.newType), nv)
 		d.changes = append(d.changes, c)
@@ -253,7 +264,7 @@ func (d *differ) images(old, new *plan.Plan) {
 	nm, nk := index(new)
 	for _, k := range union(nk, ok) {
 		o, n := om[k], nm[k]
-		d.compare(ResourceImage, "", imageResource(o), imageResource(n), "task_definition")
+		d.compare(ResourceImage, "", imageResource(o), imageResource(n))
 		var otd, ntd *plan.TaskDefinition
 		if o != nil {
 			otd = o.TaskDefinition
@@ -269,7 +280,9 @@ func imageResource(im *plan.Image) *resource {
 	if im == nil {
 		return nil
 	}
-	return &resource{name: im.LocalName, value: im, note: fmt.Sprintf("%s image of env %q: %s", im.API, im.Env, im.URI)}
+	own := *im
+	own.TaskDefinition = nil // compared as a resource of its own
+	return &resource{name: im.LocalName, value: own, note: fmt.Sprintf("%s image of env %q: %s", im.API, im.Env, im.URI)}
 }
 
 func taskDefinitionResource(td *plan.TaskDefinition) *resource {
@@ -299,8 +312,7 @@ func (d *differ) flows(old, new *plan.Plan) {
 	sort.Strings(names)
 	for _, name := range names {
 		o, n := om[name], nm[name]
-		d.compare(ResourceFlow, name, flowResource(o), flowResource(n),
-			"spec", "task_definition", "block", "deployments")
+		d.compare(ResourceFlow, name, flowResource(o), flowResource(n))
 		var otd, ntd *plan.TaskDefinition
 		var ob, nb *plan.Block
 		var od, nd []plan.Deployment
@@ -316,11 +328,29 @@ func (d *differ) flows(old, new *plan.Plan) {
 	}
 }
 
+// flowFields are a flow's own fields: its spec shows through the derived
+// resources, which are compared on their own.
+type flowFields struct {
+	Path                 string   `json:"path"`
+	SHA256               string   `json:"sha256"`
+	FlowSpecLine         int      `json:"flow_spec_line"`
+	API                  string   `json:"api"`
+	Name                 string   `json:"name"`
+	Function             string   `json:"function"`
+	Image                string   `json:"image"`
+	TaskDefinitionFamily string   `json:"task_definition_family"`
+	Warnings             []string `json:"warnings"`
+}
+
 func flowResource(f *plan.Flow) *resource {
 	if f == nil {
 		return nil
 	}
-	return &resource{name: f.Name, value: f, note: fmt.Sprintf("%s era flow %s in %s:%d", f.API, f.Function, f.Path, f.FlowSpecLine)}
+	v := flowFields{
+		Path: f.Path, SHA256: f.SHA256, FlowSpecLine: f.FlowSpecLine, API: string(f.API), Name: f.Name,
+		Function: f.Function, Image: f.Image, TaskDefinitionFamily: f.TaskDefinitionFamily, Warnings: f.Warnings,
+	}
+	return &resource{name: f.Name, value: v, note: fmt.Sprintf("%s era flow %s in %s:%d", f.API, f.Function, f.Path, f.FlowSpecLine)}
 }
 
 func blockResource(b *plan.Block) *resource {
@@ -423,10 +453,10 @@ func union(a, b []string) []string {
 	return out
 }
 
-// marshal encodes v as JSON (sorted keys, no HTML escaping), leaving out
-// the named top-level fields. Plan values always encode; a failure would be
-// a bug in the plan types, so it is shown in the output rather than lost.
-func marshal(v any, skip []string) json.RawMessage {
+// marshal encodes v as JSON (sorted keys, no HTML escaping). Plan values
+// always encode; a failure would be a bug in the plan types, so it is
+// shown in the output rather than lost.
+func marshal(v any) json.RawMessage {
 	var buf bytes.Buffer
 	enc := json.NewEncoder(&buf)
 	enc.SetEscapeHTML(false)
@@ -434,18 +464,7 @@ func marshal(v any, skip []string) json.RawMessage {
 		b, _ := json.Marshal("unencodable value: " + err.Error())
 		return b
 	}
-	b := bytes.TrimSuffix(buf.Bytes(), []byte("\n"))
-	if len(skip) == 0 {
-		return b
-	}
-	m, ok := decode(b).(map[string]any)
-	if !ok {
-		return b
-	}
-	for _, k := range skip {
-		delete(m, k)
-	}
-	return marshal(m, nil)
+	return bytes.TrimSuffix(buf.Bytes(), []byte("\n"))
 }
 
 // decode reads JSON keeping numbers as written.
@@ -459,8 +478,18 @@ func decode(b []byte) any {
 	return v
 }
 
+// equalJSON compares decoded JSON values: scalars directly, composites by
+// their encoding.
 func equalJSON(a, b any) bool {
-	return bytes.Equal(marshal(a, nil), marshal(b, nil))
+	switch a.(type) {
+	case map[string]any, []any:
+		return bytes.Equal(marshal(a), marshal(b))
+	}
+	switch b.(type) {
+	case map[string]any, []any:
+		return false
+	}
+	return a == b
 }
 
 // substituteType replaces the deployment type oldType by newType in every

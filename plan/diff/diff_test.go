@@ -339,10 +339,10 @@ func TestWalk(t *testing.T) {
 			walk(decode([]byte(tt.old)), decode([]byte(tt.new)), "", func(k Kind, p string, o, n any) {
 				e := emitted{Kind: k, Path: p}
 				if k != Added {
-					e.Old = string(marshal(o, nil))
+					e.Old = string(marshal(o))
 				}
 				if k != Removed {
-					e.New = string(marshal(n, nil))
+					e.New = string(marshal(n))
 				}
 				got = append(got, e)
 			})
@@ -405,4 +405,14 @@ func TestJSONViewListsEveryChange(t *testing.T) {
 		want.Old, want.New, c.Old, c.New = nil, nil, nil, nil
 		assert.Equal(t, want, c)
 	}
+}
+
+func TestPlaceholderAccountIsExplained(t *testing.T) {
+	r := Plans(loadPlan(t, "seed-main"), loadPlan(t, "seed-unknown-account"))
+	require.Len(t, r.Notes, 1)
+	assert.Contains(t, r.Notes[0], "only the new plan leaves the AWS account id for apply time")
+	assert.Contains(t, r.Notes[0], "(known at apply: AWS account id)")
+	c := find(t, r, ResourcePlan, "data-products", "aws.account_id")
+	assert.JSONEq(t, `"${aws_account_id}"`, string(c.New))
+	assert.Empty(t, Plans(loadPlan(t, "seed-unknown-account"), loadPlan(t, "seed-unknown-account")).Notes)
 }

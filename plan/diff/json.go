@@ -1,11 +1,13 @@
 package diff
 
 import (
+	"bytes"
 	"encoding/json"
+	"fmt"
 	"io"
 )
 
-// JSONView writes the Result as indented JSON:
+// JSONView writes the Result as one JSON document, one change per line:
 //
 //	{"old": PlanInfo, "new": PlanInfo, "notes": [string],
 //	 "counts": {"added", "removed", "changed", "field_changes"},
@@ -14,21 +16,50 @@ import (
 //	              "id", "old_id"?, "flow"?, "path", "old"?, "new"?,
 //	              "type_only"?, "note"?}]}
 //
-// Every change is listed, including those marked type_only.
+// PlanInfo is {"project", "version", "deployment_type", "target",
+// "digest"}. Every change is listed, including those marked type_only.
 type JSONView struct{}
 
 // Show writes r as JSON.
 func (JSONView) Show(w io.Writer, r *Result) error {
-	doc := struct {
-		Old     PlanInfo `json:"old"`
-		New     PlanInfo `json:"new"`
-		Notes   []string `json:"notes"`
-		Counts  Counts   `json:"counts"`
-		Empty   bool     `json:"empty"`
-		Changes []Change `json:"changes"`
-	}{r.Old, r.New, r.Notes, r.Counts(), r.Empty(), r.Changes}
-	enc := json.NewEncoder(w)
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
 	enc.SetEscapeHTML(false)
-	enc.SetIndent("", "  ")
-	return enc.Encode(doc)
+	field := func(name string, v any, last bool) error {
+		fmt.Fprintf(&buf, "  %q: ", name)
+		if err := enc.Encode(v); err != nil {
+			return fmt.Errorf("encoding %s: %w", name, err)
+		}
+		if !last {
+			buf.Truncate(buf.Len() - 1)
+			buf.WriteString(",\n")
+		}
+		return nil
+	}
+	buf.WriteString("{\n")
+	for _, f := range []struct {
+		name string
+		v    any
+	}{{"old", r.Old}, {"new", r.New}, {"notes", r.Notes}, {"counts", r.Counts()}, {"empty", r.Empty()}} {
+		if err := field(f.name, f.v, false); err != nil {
+			return err
+		}
+	}
+	buf.WriteString("  \"changes\": [")
+	for i, c := range r.Changes {
+		if i > 0 {
+			buf.WriteString(",")
+		}
+		buf.WriteString("\n    ")
+		if err := enc.Encode(c); err != nil {
+			return fmt.Errorf("encoding change %d: %w", i, err)
+		}
+		buf.Truncate(buf.Len() - 1)
+	}
+	if len(r.Changes) > 0 {
+		buf.WriteString("\n  ")
+	}
+	buf.WriteString("]\n}\n")
+	_, err := w.Write(buf.Bytes())
+	return err
 }
