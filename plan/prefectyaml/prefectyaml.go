@@ -38,9 +38,10 @@
 //   - deployments with unmanaged fields: prefect deploy sends every field,
 //     it cannot keep the server's current value as `deployer apply` does.
 //
-// As with `deployer apply`, a null description becomes the flow's own
-// description on the server, and the parameter schema is computed by
-// `prefect deploy` from the flow itself. The flow's name is whatever
+// A null description is filled by `prefect deploy` from the flow's own
+// description, which the plan has already done when there is one, so both
+// agree; the parameter schema is computed by `prefect deploy` from the flow
+// itself. Write does not check the plan's digest: callers verify first. The flow's name is whatever
 // importing the flow file gives: common.deployment.worker's FlowSpec
 // prefixes it with the project name, as the plan does.
 //
