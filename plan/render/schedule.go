@@ -21,7 +21,8 @@ func DescribeSchedule(s plan.Schedule) string {
 }
 
 // ScheduleExpression is the schedule's exact form: kind, expression,
-// day_or when it is false, anchor date and timezone.
+// day_or when it is false, anchor date and timezone (or, when none is
+// given, the one the Prefect server falls back to).
 func ScheduleExpression(s plan.Schedule) string {
 	var parts []string
 	switch s.Kind() {
@@ -40,9 +41,14 @@ func ScheduleExpression(s plan.Schedule) string {
 	default:
 		return "empty schedule"
 	}
-	if s.Timezone != nil && *s.Timezone != "" {
+	switch {
+	case s.Timezone != nil && *s.Timezone != "":
 		parts = append(parts, *s.Timezone)
-	} else {
+	case s.Kind() == "interval" && s.AnchorDate != nil:
+		parts = append(parts, "timezone of the anchor date") // Prefect's default for intervals
+	case s.Kind() == "rrule" && strings.Contains(*s.RRule, "TZID="):
+		parts = append(parts, "timezone of the rrule's DTSTART")
+	default:
 		parts = append(parts, "UTC by default")
 	}
 	return strings.Join(parts, ", ")

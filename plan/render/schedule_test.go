@@ -110,6 +110,11 @@ func TestDescribeSchedule(t *testing.T) {
 			"every 25 hours (interval 90000s, anchor 2024-01-01T06:00:00+00:00, America/New_York)"},
 		{"rrule", plan.Schedule{RRule: ptr("FREQ=WEEKLY;BYDAY=MO,WE"), Timezone: ptr("Europe/Berlin")},
 			"every week on Monday and Wednesday (rrule FREQ=WEEKLY;BYDAY=MO,WE, Europe/Berlin)"},
+		{"interval without timezone", plan.Schedule{Interval: ptr(300.0), AnchorDate: ptr("2024-01-01T06:00:00-05:00")},
+			"every 5 minutes (interval 300s, anchor 2024-01-01T06:00:00-05:00, timezone of the anchor date)"},
+		{"interval without anchor", plan.Schedule{Interval: ptr(300.0)}, "every 5 minutes (interval 300s, UTC by default)"},
+		{"rrule with TZID", plan.Schedule{RRule: ptr("DTSTART;TZID=Europe/Paris:20240101T060000\nRRULE:FREQ=DAILY")},
+			"rrule DTSTART;TZID=Europe/Paris:20240101T060000\nRRULE:FREQ=DAILY, timezone of the rrule's DTSTART"},
 		{"empty", plan.Schedule{}, "empty schedule"},
 	}
 	for _, tt := range tests {
