@@ -1,0 +1,194 @@
+// Command flowspec-extract reads a Prefect data project statically (it never
+// runs Python), evaluates every flow file's FLOW_SPEC and writes a
+// deterministic JSON plan, a validation report, or the lifted specs.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"strings"
+
+	"github.com/flowplan/flowplan/extractor"
+	"github.com/flowplan/flowplan/extractor/report"
+	"github.com/flowplan/flowplan/plan"
+)
+
+// Exit codes.
+const (
+	exitOK     = 0 // success
+	exitFailed = 1 // at least one flow file failed
+	exitUsage  = 2 // bad flags, or the project itself cannot be read
+)
+
+const usage = `Usage: flowspec-extract [flags]
+
+Reads the Prefect data project in --project (default: the current directory),
+finds every <flows_folder>/**/*_flow.py, evaluates each file's FLOW_SPEC
+statically (no Python is run) and writes the deployment plan as JSON.
+
+Modes:
+  (default)        write the plan: images, task definitions, blocks, deployments
+  --validate-only  check every flow and print one line per flow; write nothing
+  --specs-only     write the lifted specs (a JSON array, one entry per flow file)
+
+Exit codes: 0 success; 1 a flow file failed (every failure is listed);
+2 bad usage or a project that cannot be read.
+
+Flags:
+`
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	code := run(ctx, os.Args[1:], os.Stdout, os.Stderr, os.LookupEnv)
+	stop()
+	os.Exit(code)
+}
+
+type options struct {
+	project      string
+	validateOnly bool
+	specsOnly    bool
+	output       string
+	skipInvalid  bool
+	inputs       inputFlags
+}
+
+func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv func(string) (string, bool)) int {
+	fs := flag.NewFlagSet("flowspec-extract", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.Usage = func() {
+		fmt.Fprint(stderr, usage)
+		fs.PrintDefaults()
+	}
+	var o options
+	fs.StringVar(&o.project, "project", ".", "the sub-project root holding pyproject.toml")
+	fs.BoolVar(&o.validateOnly, "validate-only", false, "only validate the flow specs and print a report")
+	fs.BoolVar(&o.specsOnly, "specs-only", false, "write the lifted specs instead of the plan")
+	fs.StringVar(&o.output, "o", "-", "write the plan or specs to this file (- is stdout)")
+	fs.BoolVar(&o.skipInvalid, "skip-invalid", false, "write the plan even if some flow files fail; they are listed under skipped")
+	o.inputs.register(fs)
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return exitOK
+		}
+		return exitUsage
+	}
+	if fs.NArg() > 0 {
+		fmt.Fprintf(stderr, "flowspec-extract: unexpected argument %q (flags only; see -h)\n", fs.Arg(0))
+		return exitUsage
+	}
+	if o.validateOnly && o.specsOnly {
+		fmt.Fprintln(stderr, "flowspec-extract: --validate-only and --specs-only exclude each other")
+		return exitUsage
+	}
+	in, err := o.inputs.resolve(getenv)
+	if err != nil {
+		fmt.Fprintf(stderr, "flowspec-extract: %v\n", err)
+		return exitUsage
+	}
+
+	res, err := extractor.Extract(ctx, extractor.Options{
+		ProjectDir:     o.project,
+		DeploymentType: in.deploymentType.Value,
+		Getenv:         getenv,
+	})
+	if err != nil {
+		fmt.Fprintf(stderr, "flowspec-extract: %v\n", err)
+		return exitUsage
+	}
+	for _, d := range res.Project.Diags {
+		fmt.Fprintln(stderr, d.Error())
+	}
+
+	switch {
+	case o.validateOnly:
+		report.WriteValidation(stdout, res)
+		if res.Failed() {
+			return exitFailed
+		}
+		return exitOK
+	case o.specsOnly:
+		b, err := report.SpecsJSON(res)
+		if err != nil {
+			fmt.Fprintf(stderr, "flowspec-extract: %v\n", err)
+			return exitFailed
+		}
+		if err := writeOutput(o.output, stdout, b); err != nil {
+			fmt.Fprintf(stderr, "flowspec-extract: %v\n", err)
+			return exitFailed
+		}
+		if res.Failed() {
+			return exitFailed
+		}
+		return exitOK
+	}
+
+	if res.Failed() {
+		report.WriteFailures(stderr, res)
+		if !o.skipInvalid {
+			fmt.Fprintln(stderr, "flowspec-extract: no plan written; fix the errors above (or pass --skip-invalid to plan the valid flows only)")
+			return exitFailed
+		}
+	}
+	p, err := plan.Build(res.Project, res.Files, in.planOptions(res))
+	if err != nil {
+		fmt.Fprintf(stderr, "flowspec-extract: building the plan: %v\n", err)
+		return exitFailed
+	}
+	b, err := p.MarshalCanonical()
+	if err != nil {
+		fmt.Fprintf(stderr, "flowspec-extract: %v\n", err)
+		return exitFailed
+	}
+	if err := writeOutput(o.output, stdout, b); err != nil {
+		fmt.Fprintf(stderr, "flowspec-extract: %v\n", err)
+		return exitFailed
+	}
+	fmt.Fprintf(stderr, "flowspec-extract: plan %s: %d flows, %d images, digest %s\n",
+		displayOutput(o.output), len(p.Flows), len(p.Images), p.Digest)
+	return exitOK
+}
+
+func displayOutput(path string) string {
+	if path == "-" || path == "" {
+		return "written to stdout"
+	}
+	return "written to " + path
+}
+
+// writeOutput writes b to path atomically (a temporary file renamed into
+// place), or to stdout for "-": a failed run never leaves half a plan.
+func writeOutput(path string, stdout io.Writer, b []byte) error {
+	if path == "-" || path == "" {
+		_, err := stdout.Write(b)
+		return err
+	}
+	tmp, err := os.CreateTemp(dirOf(path), ".flowplan-*")
+	if err != nil {
+		return fmt.Errorf("writing %s: %w", path, err)
+	}
+	defer os.Remove(tmp.Name())
+	if _, err := tmp.Write(b); err != nil {
+		tmp.Close()
+		return fmt.Errorf("writing %s: %w", path, err)
+	}
+	if err := tmp.Close(); err != nil {
+		return fmt.Errorf("writing %s: %w", path, err)
+	}
+	if err := os.Rename(tmp.Name(), path); err != nil {
+		return fmt.Errorf("writing %s: %w", path, err)
+	}
+	return nil
+}
+
+func dirOf(path string) string {
+	if i := strings.LastIndexAny(path, `/\`); i >= 0 {
+		return path[:i+1]
+	}
+	return "."
+}
