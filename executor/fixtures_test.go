@@ -195,6 +195,8 @@ func (b *syncBuffer) String() string {
 }
 
 type fixtureConfig struct {
+	noStorage bool // leave the GitHub storage block out
+	dockerEnv []string
 	prefect   []prefectfake.Option
 	aws       awsfake.Options
 	clientOpt []prefect.Option
@@ -208,10 +210,11 @@ func newFixture(t testing.TB, popts ...prefectfake.Option) *fixture {
 func newFixtureWith(t testing.TB, cfg fixtureConfig) *fixture {
 	t.Helper()
 	f := &fixture{}
-	opts := append([]prefectfake.Option{
-		prefectfake.WithBlockDocument("github", "data-flows-main", map[string]any{"repository": "https://github.com/example/data-flows", "reference": "main-v2"}),
-	}, cfg.prefect...)
-	f.prefect = prefectfake.Start(t, opts...)
+	var opts []prefectfake.Option
+	if !cfg.noStorage {
+		opts = append(opts, prefectfake.WithBlockDocument("github", "data-flows-main", map[string]any{"repository": "https://github.com/example/data-flows", "reference": "main-v2"}))
+	}
+	f.prefect = prefectfake.Start(t, append(opts, cfg.prefect...)...)
 	f.aws = awsfake.New(cfg.aws)
 	t.Cleanup(f.aws.Close)
 
@@ -236,7 +239,7 @@ func newFixtureWith(t testing.TB, cfg fixtureConfig) *fixture {
 	dir := t.TempDir()
 	f.dockerLog = filepath.Join(dir, "docker.log")
 	f.dockerOut = &syncBuffer{}
-	f.docker = NewDocker(docker.New(program, dir, f.dockerOut).WithEnv("FAKE_DOCKER_LOG=" + f.dockerLog))
+	f.docker = NewDocker(docker.New(program, dir, f.dockerOut).WithEnv(append([]string{"FAKE_DOCKER_LOG=" + f.dockerLog}, cfg.dockerEnv...)...))
 	return f
 }
 
@@ -313,3 +316,5 @@ func changed(s *Summary) []string {
 	}
 	return out
 }
+
+func awsOptions(account string) awsfake.Options { return awsfake.Options{Account: account} }
