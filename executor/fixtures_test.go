@@ -318,3 +318,7 @@ func changed(s *Summary) []string {
 }
 
 func awsOptions(account string) awsfake.Options { return awsfake.Options{Account: account} }
+
+func prefectfakeLatency(d time.Duration) fixtureConfig {
+	return fixtureConfig{prefect: []prefectfake.Option{prefectfake.WithLatency(d)}}
+}
