@@ -20,7 +20,8 @@ best_of() { # best_of N cmd...: the fastest wall time in seconds of N runs
 	local n=$1 best="" t
 	shift
 	for _ in $(seq "$n"); do
-		t=$( { /usr/bin/time -f '%e %M' "$@" >/dev/null 2>/dev/null; } 2>&1 | tail -1 | cut -d' ' -f1)
+		/usr/bin/time -o "$work/time" -f '%e %M' "$@" >/dev/null 2>&1 || true
+		t=$(cut -d' ' -f1 "$work/time")
 		if [ -z "$best" ] || awk "BEGIN{exit !($t < $best)}"; then best=$t; fi
 	done
 	echo "$best"
@@ -47,8 +48,8 @@ done
 go_best=""
 peak_kb=0
 for _ in 1 2 3; do
-	out=$( { /usr/bin/time -f '%e %M' "$work/flowspec-extract" --project "$work/corpus" --validate-only >/dev/null 2>"$work/err"; } 2>&1 || true)
-	read -r t kb <<<"$(tail -1 <<<"$out")"
+	/usr/bin/time -o "$work/time" -f '%e %M' "$work/flowspec-extract" --project "$work/corpus" --validate-only >/dev/null 2>&1 || true
+	read -r t kb <"$work/time"
 	if [ -z "$go_best" ] || awk "BEGIN{exit !($t < $go_best)}"; then go_best=$t; fi
 	[ "$kb" -gt "$peak_kb" ] && peak_kb=$kb
 done

@@ -90,7 +90,7 @@ from pathlib import Path
 
 import pandas as pd
 import requests
-from common.deployment import FlowDeployment, FlowEnvar, FlowSecret, FlowSpec
+from common.deployment import FlowDeployment, FlowEnvar, FlowSpec
 from common.settings import CommonSettings
 from prefect import flow, get_run_logger, task
 from prefect.server.schemas.schedules import CronSchedule, IntervalSchedule
@@ -156,8 +156,8 @@ FLOW_SPEC = FlowSpec(
     flow=%s,
     docker_env="%s",
     secrets=[
-        FlowSecret(envar_name="SNOWFLAKE_CREDS", envar_value=f"data-flows/{CS.deployment_type}/snowflake"),
-        FlowSecret(envar_name="PARTNER_API_KEY", envar_value="data-flows/partner/%s"),
+        FlowEnvar(envar_name="SNOWFLAKE_CREDS", envar_value=f"data-flows/{CS.deployment_type}/snowflake"),
+        FlowEnvar(envar_name="PARTNER_API_KEY", envar_value="data-flows/partner/%s"),
     ],
     envars=[FlowEnvar(envar_name="TABLE", envar_value=TABLE)],
     ephemeral_storage_gb=%d,
