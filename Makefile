@@ -16,8 +16,23 @@ vet:
 	@test -z "$$(gofmt -l $$(git ls-files '*.go'))" || { gofmt -l $$(git ls-files '*.go'); echo "gofmt needed"; exit 1; }
 	$(GO) vet ./...
 
+# The demo plans the bundled example project as CI would for a pull request
+# (dev) and for a release (main). The example holds one deliberately broken
+# flow, so it is validated first (that report exits 1), then planned with
+# --skip-invalid, which lists the broken flow under "skipped".
+DEMO_FLAGS := --project $(EXAMPLE) --git-sha 4f2c1e9d0b7a --aws-account-id 123456789012 --skip-invalid
+
 demo: build
-	@echo "demo: not wired yet"
+	@mkdir -p out
+	@echo "== flowspec-extract --validate-only (one flow is broken on purpose)"
+	-$(BIN)/flowspec-extract --project $(EXAMPLE) --validate-only
+	@echo "== plans for dev and main"
+	$(BIN)/flowspec-extract $(DEMO_FLAGS) --deployment-type dev -o out/plan-dev.json
+	$(BIN)/flowspec-extract $(DEMO_FLAGS) --deployment-type main -o out/plan-main.json
+	@echo "== deployer show out/plan-main.json"
+	$(BIN)/deployer show out/plan-main.json
+	@echo "== deployer diff out/plan-dev.json out/plan-main.json"
+	$(BIN)/deployer diff out/plan-dev.json out/plan-main.json
 
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem ./...
