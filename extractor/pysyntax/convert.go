@@ -5,17 +5,16 @@ import (
 	"strconv"
 	"strings"
 
-	ts "github.com/tree-sitter/go-tree-sitter"
-
 	"github.com/flowplan/flowplan/extractor/diag"
 )
 
-// tnode is a tree-sitter node with the facts conversion reads, fetched once.
+// tnode is a tree-sitter node with the facts conversion reads, fetched
+// once. Its layout is the C struct PSChild (see alloc.go).
 type tnode struct {
-	n          ts.Node
+	n          rawNode
+	start, end int32
 	kind       uint16
 	field      uint16
-	start, end int32
 }
 
 func (t tnode) sp() Span { return Span{t.start, t.end} }
@@ -23,7 +22,7 @@ func (t tnode) sp() Span { return Span{t.start, t.end} }
 type converter struct {
 	p     *Parser
 	f     *File
-	cur   *ts.TreeCursor
+	w     *walker
 	diags diag.List
 }
 
@@ -33,28 +32,18 @@ func (c *converter) children(t tnode, all bool) []tnode {
 	return c.childrenOf(&t.n, all)
 }
 
-func (c *converter) childrenOf(n *ts.Node, all bool) []tnode {
-	cur := c.cur
-	cur.Reset(*n)
+func (c *converter) childrenOf(n *rawNode, all bool) []tnode {
 	start := len(c.p.buf)
-	if cur.GotoFirstChild() {
-		k := &c.p.k
-		for {
-			node := cur.Node()
-			kind := node.KindId()
-			if kind != k.comment && kind != k.lineContinuation && (all || int(kind) >= len(k.named) || k.named[kind]) {
-				c.p.buf = append(c.p.buf, tnode{
-					n: *node, kind: kind, field: cur.FieldId(),
-					start: int32(node.StartByte()), end: int32(node.EndByte()),
-				})
-			}
-			if !cur.GotoNextSibling() {
-				break
-			}
+	c.p.buf = c.w.children(n, c.p.buf)
+	k := &c.p.k
+	kept := c.p.buf[start:start]
+	for _, t := range c.p.buf[start:] {
+		if t.kind != k.comment && t.kind != k.lineContinuation && (all || int(t.kind) >= len(k.named) || k.named[t.kind]) {
+			kept = append(kept, t)
 		}
 	}
-	out := make([]tnode, len(c.p.buf)-start)
-	copy(out, c.p.buf[start:])
+	out := make([]tnode, len(kept))
+	copy(out, kept)
 	c.p.buf = c.p.buf[:start]
 	return out
 }
@@ -75,9 +64,10 @@ func (c *converter) errorf(t tnode, format string, args ...any) {
 }
 
 // syntaxErrors reports every ERROR and MISSING node under n.
-func (c *converter) syntaxErrors(n *ts.Node) {
-	var walk func(n *ts.Node, depth int)
-	walk = func(n *ts.Node, depth int) {
+func (c *converter) syntaxErrors(root *rawNode) {
+	var walk func(r *rawNode, depth int)
+	walk = func(r *rawNode, depth int) {
+		n := r.node()
 		if len(c.diags) >= 20 || depth > 2*maxDepth {
 			return
 		}
@@ -94,11 +84,11 @@ func (c *converter) syntaxErrors(n *ts.Node) {
 		if !n.HasError() {
 			return
 		}
-		for _, ch := range c.childrenOf(n, true) {
+		for _, ch := range c.childrenOf(r, true) {
 			walk(&ch.n, depth+1)
 		}
 	}
-	walk(n, 0)
+	walk(root, 0)
 	if len(c.diags) == 0 {
 		c.diags.Add(diag.Errorf(c.f.Pos(0), "", "syntax error"))
 	}
@@ -114,7 +104,7 @@ func (c *converter) tooDeep(t tnode, depth int) bool {
 
 // ---- statements ----
 
-func (c *converter) block(n *ts.Node, depth int) []Stmt {
+func (c *converter) block(n *rawNode, depth int) []Stmt {
 	ch := c.childrenOf(n, false)
 	out := make([]Stmt, 0, len(ch))
 	for _, t := range ch {

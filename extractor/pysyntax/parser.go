@@ -3,6 +3,7 @@ package pysyntax
 import (
 	"context"
 	"fmt"
+	"runtime"
 	"sync/atomic"
 
 	ts "github.com/tree-sitter/go-tree-sitter"
@@ -17,27 +18,50 @@ type Parser struct {
 	ts    *ts.Parser
 	k     kinds
 	f     fields
-	cur   *ts.TreeCursor
 	buf   []tnode
 	limit int
+	flag  *uintptr // tree-sitter's cancellation flag, in C memory
+
+	cleanup runtime.Cleanup
+}
+
+// nativeParser is what a Parser owns in C memory.
+type nativeParser struct {
+	ts   *ts.Parser
+	flag *uintptr
 }
 
 // NewParser creates a parser. Close it when done.
 func NewParser() (*Parser, error) {
+	useLibcAllocator()
 	lang := ts.NewLanguage(tspython.Language())
 	p := ts.NewParser()
 	if err := p.SetLanguage(lang); err != nil {
 		p.Close()
 		return nil, fmt.Errorf("loading the tree-sitter Python grammar: %w", err)
 	}
-	return &Parser{ts: p, k: newKinds(lang), f: newFields(lang), limit: maxDepth}, nil
+	flag := newFlag()
+	p.SetCancellationFlag(flag)
+	pp := &Parser{ts: p, k: newKinds(lang), f: newFields(lang), limit: maxDepth, flag: flag}
+	// A Parser dropped without Close (say, by a sync.Pool) still frees
+	// its native memory.
+	pp.cleanup = runtime.AddCleanup(pp, func(r nativeParser) {
+		r.ts.SetCancellationFlag(nil)
+		r.ts.Close()
+		freeFlag(r.flag)
+	}, nativeParser{ts: p, flag: flag})
+	return pp, nil
 }
 
 // Close frees the parser's native resources.
 func (p *Parser) Close() {
 	if p.ts != nil {
+		p.cleanup.Stop()
+		p.ts.SetCancellationFlag(nil)
 		p.ts.Close()
 		p.ts = nil
+		freeFlag(p.flag)
+		p.flag = nil
 	}
 }
 
@@ -52,14 +76,21 @@ const chunk = 1 << 16
 // nil when the source has any, because then no statement can be trusted.
 // An error is returned only when ctx is cancelled.
 func (p *Parser) Parse(ctx context.Context, path string, src []byte) (*File, diag.List, error) {
-	var cancelled atomic.Bool
-	opts := &ts.ParseOptions{ProgressCallback: func(ts.ParseState) bool {
-		if ctx.Err() != nil {
-			cancelled.Store(true)
-			return true
-		}
-		return false
-	}}
+	// Cancellation goes through tree-sitter's flag, which the parser polls
+	// natively; a Go progress callback would cost a cgo round trip every
+	// hundred parser operations.
+	atomic.StoreUintptr(p.flag, 0)
+	if done := ctx.Done(); done != nil {
+		finished := make(chan struct{})
+		defer close(finished)
+		go func() {
+			select {
+			case <-done:
+				atomic.StoreUintptr(p.flag, 1)
+			case <-finished:
+			}
+		}()
+	}
 	n := len(src)
 	tree := p.ts.ParseWithOptions(func(i int, _ ts.Point) []byte {
 		if i >= n {
@@ -70,8 +101,8 @@ func (p *Parser) Parse(ctx context.Context, path string, src []byte) (*File, dia
 			end = n
 		}
 		return src[i:end]
-	}, nil, opts)
-	if tree == nil || cancelled.Load() {
+	}, nil, nil)
+	if tree == nil || ctx.Err() != nil {
 		p.ts.Reset()
 		if tree != nil {
 			tree.Close()
@@ -86,15 +117,16 @@ func (p *Parser) Parse(ctx context.Context, path string, src []byte) (*File, dia
 	f := &File{Path: path, Src: string(src)}
 	f.lines = lineStarts(f.Src)
 	root := tree.RootNode()
-	cur := root.Walk()
-	defer cur.Close()
-	c := &converter{p: p, f: f, cur: cur}
+	w := newWalker(root)
+	defer w.close()
+	c := &converter{p: p, f: f, w: w}
+	raw := toRaw(root)
 	if root.HasError() {
-		c.syntaxErrors(root)
+		c.syntaxErrors(&raw)
 		c.diags.Sort()
 		return nil, c.diags, nil
 	}
-	f.Stmts = c.block(root, 0)
+	f.Stmts = c.block(&raw, 0)
 	if len(c.diags) > 0 {
 		c.diags.Sort()
 		return nil, c.diags, nil
