@@ -86,8 +86,10 @@ func decodeValue(dec *json.Decoder) (any, error) {
 // description of the first difference: its JSON path (e.g.
 // `$.deployments[0].parameters["x"]`) and both values. Object keys must be in
 // the same order; numbers must be the same literal after normalizing the
-// exponent spelling (Python's repr and Go's agree otherwise).
-func Diff(want, got []byte) (string, error) {
+// exponent spelling (Python's repr and Go's agree otherwise), except under
+// the keys named in byValue, whose numbers compare by value: Go's
+// encoding/json writes a whole float64 as 5400 where Python writes 5400.0.
+func Diff(want, got []byte, byValue ...string) (string, error) {
 	a, err := decodeOrdered(want)
 	if err != nil {
 		return "", fmt.Errorf("decoding the expected JSON: %w", err)
@@ -96,10 +98,19 @@ func Diff(want, got []byte) (string, error) {
 	if err != nil {
 		return "", fmt.Errorf("decoding the actual JSON: %w", err)
 	}
-	return diffValues("$", a, b), nil
+	d := differ{byValue: map[string]bool{}}
+	for _, k := range byValue {
+		d.byValue[k] = true
+	}
+	return d.values("$", "", a, b), nil
 }
 
-func diffValues(path string, a, b any) string {
+type differ struct {
+	byValue map[string]bool
+}
+
+// values compares a and b found at path, under the object key key.
+func (d differ) values(path, key string, a, b any) string {
 	switch x := a.(type) {
 	case *object:
 		y, ok := b.(*object)
@@ -115,8 +126,8 @@ func diffValues(path string, a, b any) string {
 			case x.keys[i] != y.keys[i]:
 				return fmt.Sprintf("%s: key %d is %q, want %q (keys %q, want %q)", path, i, y.keys[i], x.keys[i], y.keys, x.keys)
 			}
-			if d := diffValues(path+keyPath(x.keys[i]), x.vals[i], y.vals[i]); d != "" {
-				return d
+			if m := d.values(path+keyPath(x.keys[i]), x.keys[i], x.vals[i], y.vals[i]); m != "" {
+				return m
 			}
 		}
 		return ""
@@ -126,8 +137,8 @@ func diffValues(path string, a, b any) string {
 			return mismatch(path, a, b)
 		}
 		for i := 0; i < len(x) && i < len(y); i++ {
-			if d := diffValues(fmt.Sprintf("%s[%d]", path, i), x[i], y[i]); d != "" {
-				return d
+			if m := d.values(fmt.Sprintf("%s[%d]", path, i), key, x[i], y[i]); m != "" {
+				return m
 			}
 		}
 		if len(x) != len(y) {
@@ -136,7 +147,18 @@ func diffValues(path string, a, b any) string {
 		return ""
 	case json.Number:
 		y, ok := b.(json.Number)
-		if !ok || normNumber(x) != normNumber(y) {
+		if !ok {
+			return mismatch(path, a, b)
+		}
+		if d.byValue[key] {
+			fx, errx := x.Float64()
+			fy, erry := y.Float64()
+			if errx != nil || erry != nil || fx != fy {
+				return mismatch(path, a, b)
+			}
+			return ""
+		}
+		if normNumber(x) != normNumber(y) {
 			return mismatch(path, a, b)
 		}
 		return ""

@@ -107,7 +107,8 @@ func CompareFile(got spec.FileResult, want PythonFile) (string, error) {
 		if err != nil {
 			return "", fmt.Errorf("encoding the Go spec of %s: %w", got.Path, err)
 		}
-		d, err := Diff(want.Spec, gotJSON)
+		// spec.Schedule.IntervalSeconds is a float64: encoding/json drops the ".0"
+		d, err := Diff(want.Spec, gotJSON, "interval_seconds")
 		if err != nil {
 			return "", fmt.Errorf("comparing the specs of %s: %w", got.Path, err)
 		}

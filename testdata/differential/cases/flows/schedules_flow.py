@@ -28,7 +28,7 @@ FLOW_SPEC = FlowSpec(
             schedule=IntervalSchedule(interval=datetime.timedelta(minutes=90), anchor_date=datetime.datetime(2023, 5, 1, 6, 30), timezone="Europe/Berlin"),
         ),
         FlowDeployment(deployment_name="interval-parsed", schedule=IntervalSchedule(interval=datetime.timedelta(weeks=1), anchor_date=parse("2024-02-03T04:05:06"))),
-        FlowDeployment(deployment_name="rrule", schedule=RRuleSchedule(rrule="FREQ=WEEKLY;BYDAY=MO,WE;BYHOUR=9")),
+        FlowDeployment(deployment_name="rrule", schedule=RRuleSchedule(rrule="FREQ=WEEKLY;BYDAY=MO,WE;BYHOUR=9", timezone="UTC")),
         FlowDeployment(deployment_name="none", schedule=None),
     ],
 )
