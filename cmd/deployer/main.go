@@ -1,0 +1,162 @@
+// Command deployer applies, shows and compares flowplan deployment plans,
+// and keeps the original deploy-cli's entry points (deploy-envs,
+// deploy-flows, check-version) working from a sub-project root.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"syscall"
+)
+
+// version is flowplan's version, recorded in the plans deployer makes.
+const version = "0.1.0"
+
+// Exit codes shared by the subcommands (diff has its own, see diffUsage).
+const (
+	exitOK     = 0 // success
+	exitFailed = 1 // the work failed (a resource, a check, an unreadable plan)
+	exitUsage  = 2 // bad flags or arguments
+)
+
+const mainUsage = `Usage: deployer <command> [flags] [arguments]
+
+Applies flowplan deployment plans to Docker, ECR, ECS and the Prefect API,
+shows them to reviewers and compares them.
+
+Commands:
+  apply PLAN            apply a plan (images, task definitions, blocks, deployments)
+  show PLAN             summarize a plan for a reviewer
+  diff OLD NEW          compare two plans resource by resource
+  export prefect-yaml PLAN
+                        write a worker-era plan as prefect.yaml
+  deploy-envs           (from a sub-project root) build and push the docker envs
+  deploy-flows          (from a sub-project root) extract, plan and apply the flows
+  check-version         check the sub-project's version is greater than on the release branch
+  help [command]        show a command's help
+
+Flags:
+  --check-version       same as the check-version command
+  -h, --help            this help
+
+Environment: PREFECT_API_URL, PREFECT_API_KEY (sent as a Bearer token, never
+printed), the AWS SDK's default chain (AWS_REGION, AWS_PROFILE,
+AWS_ENDPOINT_URL, ...), DOCKER (the docker program, default docker).
+
+Exit codes: 0 success; 1 failure (see each command); 2 bad usage.
+Run 'deployer help <command>' for a command's flags and exit codes.
+`
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	code := run(ctx, os.Args[1:], os.Stdout, os.Stderr, os.LookupEnv)
+	stop()
+	os.Exit(code)
+}
+
+// env is the process environment as the commands see it.
+type env struct {
+	stdout, stderr io.Writer
+	lookup         func(string) (string, bool)
+}
+
+func (e env) getenv(name string) string {
+	v, _ := e.lookup(name)
+	return v
+}
+
+func (e env) errorf(format string, args ...any) {
+	fmt.Fprintf(e.stderr, "deployer: "+format+"\n", args...)
+}
+
+type command struct {
+	run func(ctx context.Context, e env, args []string) int
+}
+
+func commands() map[string]command {
+	return map[string]command{
+		"apply":         {runApply},
+		"show":          {runShow},
+		"diff":          {runDiff},
+		"export":        {runExport},
+		"deploy-envs":   {runDeployEnvs},
+		"deploy-flows":  {runDeployFlows},
+		"check-version": {runCheckVersion},
+	}
+}
+
+func run(ctx context.Context, args []string, stdout, stderr io.Writer, lookup func(string) (string, bool)) int {
+	e := env{stdout: stdout, stderr: stderr, lookup: lookup}
+	if len(args) == 0 {
+		fmt.Fprint(stderr, mainUsage)
+		return exitUsage
+	}
+	switch args[0] {
+	case "-h", "-help", "--help":
+		fmt.Fprint(stdout, mainUsage)
+		return exitOK
+	case "--check-version", "-check-version":
+		return runCheckVersion(ctx, e, args[1:])
+	case "help":
+		if len(args) == 1 {
+			fmt.Fprint(stdout, mainUsage)
+			return exitOK
+		}
+		c, ok := commands()[args[1]]
+		if !ok {
+			e.errorf("help: unknown command %q", args[1])
+			return exitUsage
+		}
+		he := e
+		he.stderr = stdout
+		c.run(ctx, he, []string{"-h"})
+		return exitOK
+	}
+	c, ok := commands()[args[0]]
+	if !ok {
+		e.errorf("unknown command %q (run 'deployer help')", args[0])
+		return exitUsage
+	}
+	return c.run(ctx, e, args[1:])
+}
+
+// newFlagSet returns a flag set whose -h prints usage and the flags.
+func newFlagSet(e env, name, usage string) *flag.FlagSet {
+	fs := flag.NewFlagSet("deployer "+name, flag.ContinueOnError)
+	fs.SetOutput(e.stderr)
+	fs.Usage = func() {
+		fmt.Fprint(fs.Output(), usage)
+		fmt.Fprintln(fs.Output(), "\nFlags:")
+		fs.PrintDefaults()
+	}
+	return fs
+}
+
+// parseFlags parses args, allowing flags after the positional arguments
+// (deployer apply plan.json --dry-run), and reports whether to go on and
+// with which exit code to stop otherwise.
+func parseFlags(fs *flag.FlagSet, args []string, usageCode int) ([]string, int, bool) {
+	var positional []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			if errors.Is(err, flag.ErrHelp) {
+				return nil, exitOK, false
+			}
+			return nil, usageCode, false
+		}
+		args = fs.Args()
+		if len(args) == 0 {
+			return positional, 0, true
+		}
+		if args[0] == "--" {
+			return append(positional, args[1:]...), 0, true
+		}
+		positional = append(positional, args[0])
+		args = args[1:]
+	}
+}

@@ -1,0 +1,197 @@
+package main
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/flowplan/flowplan/checkversion"
+	"github.com/flowplan/flowplan/cmd/internal/inputs"
+	"github.com/flowplan/flowplan/executor"
+	"github.com/flowplan/flowplan/extractor"
+	"github.com/flowplan/flowplan/extractor/report"
+	"github.com/flowplan/flowplan/plan"
+)
+
+const deployEnvsUsage = `Usage: deployer deploy-envs [--build-only] [flags]
+
+The original 'deploy-cli deploy-envs', run from a sub-project root: reads
+pyproject.toml, builds every docker env's image and (unless --build-only)
+logs in to ECR, tags and pushes it. Flow files are read statically (no
+Python runs); their failures do not stop the images.
+
+The plan inputs come from the flags below or the same environment variables
+flowspec-extract reads.
+
+Exit codes: 0 every image built (and pushed); 1 an image failed or the
+project cannot be read; 2 bad usage.
+`
+
+const deployFlowsUsage = `Usage: deployer deploy-flows [--validate-only] [--save-plan FILE] [flags]
+
+The original 'deploy-cli deploy-flows', run from a sub-project root:
+evaluates every flow file's FLOW_SPEC statically (no Python runs), makes the
+plan and applies its flows (task definitions, blocks, flows, deployments;
+images come from deploy-envs). Every failing flow file is listed and nothing
+is applied while any fails. --validate-only only checks the flow specs, as
+flowspec-extract --validate-only does. --save-plan keeps the plan it applied.
+
+The plan inputs come from the flags below or the same environment variables
+flowspec-extract reads; PREFECT_API_URL, PREFECT_API_KEY and the AWS SDK's
+default chain as for apply.
+
+Exit codes: 0 valid (and applied); 1 a flow file or a resource failed, or the
+project cannot be read; 2 bad usage.
+`
+
+const checkVersionUsage = `Usage: deployer check-version [--against REF] [--project DIR]
+       deployer --check-version
+
+The original 'deploy-cli --check-version', run from a sub-project root: the
+sub-project's version in pyproject.toml must be greater, by PEP 440 (epochs,
+pre-, post- and dev-releases), than the same sub-project's version at REF
+(default origin/main-v2; a path to a pyproject.toml also works). A
+sub-project missing there counts as 0.0.0.
+
+Exit codes: 0 the local version is greater; 1 it is not, or a version cannot
+be read; 2 bad usage.
+`
+
+// extractPlan extracts the project in process and builds its plan. It
+// returns the extraction too, for reports; a nil plan with a nil error
+// means the extraction failed and was reported.
+func extractPlan(ctx context.Context, e env, project string, in *inputs.Resolved, allowFailures bool) (*extractor.Result, *plan.Plan, error) {
+	res, err := extractor.Extract(ctx, extractor.Options{
+		ProjectDir: project, DeploymentType: in.DeploymentType(), Getenv: e.lookup,
+	})
+	if err != nil {
+		return nil, nil, err
+	}
+	for _, d := range res.Project.Diags {
+		fmt.Fprintln(e.stderr, d.Error())
+	}
+	if res.Failed() && !allowFailures {
+		return res, nil, nil
+	}
+	p, err := plan.Build(res.Project, res.Files, in.PlanOptions(res, version))
+	if err != nil {
+		return res, nil, fmt.Errorf("building the plan: %w", err)
+	}
+	return res, p, nil
+}
+
+func runDeployEnvs(ctx context.Context, e env, args []string) int {
+	fs := newFlagSet(e, "deploy-envs", deployEnvsUsage)
+	var f applyFlags
+	var in inputs.Flags
+	fs.BoolVar(&f.buildOnly, "build-only", false, "only run docker build")
+	f.register(fs, false)
+	in.Register(fs)
+	pos, code, ok := parseFlags(fs, args, exitUsage)
+	if !ok {
+		return code
+	}
+	if len(pos) > 0 {
+		e.errorf("deploy-envs: unexpected argument %q", pos[0])
+		return exitUsage
+	}
+	f.only = executor.OnlyImages
+	resolved, err := in.Resolve(e.lookup)
+	if err == nil {
+		err = f.check()
+	}
+	if err != nil {
+		e.errorf("deploy-envs: %v", err)
+		return exitUsage
+	}
+	_, p, err := extractPlan(ctx, e, f.project, resolved, true)
+	if err != nil {
+		e.errorf("deploy-envs: %v", err)
+		return exitFailed
+	}
+	if len(p.Images) == 0 {
+		e.errorf("deploy-envs: the project declares no docker envs ([tool.prefect.envs] or [tool.prefect.docker])")
+		return exitFailed
+	}
+	return applyPlan(ctx, e, p, f)
+}
+
+func runDeployFlows(ctx context.Context, e env, args []string) int {
+	fs := newFlagSet(e, "deploy-flows", deployFlowsUsage)
+	var f applyFlags
+	var in inputs.Flags
+	var validateOnly bool
+	var savePlan string
+	fs.BoolVar(&validateOnly, "validate-only", false, "only validate the flow specs")
+	fs.StringVar(&savePlan, "save-plan", "", "write the plan that is applied to this file")
+	f.register(fs, false)
+	in.Register(fs)
+	pos, code, ok := parseFlags(fs, args, exitUsage)
+	if !ok {
+		return code
+	}
+	if len(pos) > 0 {
+		e.errorf("deploy-flows: unexpected argument %q", pos[0])
+		return exitUsage
+	}
+	f.only = executor.OnlyFlows
+	resolved, err := in.Resolve(e.lookup)
+	if err == nil {
+		err = f.check()
+	}
+	if err != nil {
+		e.errorf("deploy-flows: %v", err)
+		return exitUsage
+	}
+	res, p, err := extractPlan(ctx, e, f.project, resolved, false)
+	if err != nil {
+		e.errorf("deploy-flows: %v", err)
+		return exitFailed
+	}
+	if validateOnly {
+		report.WriteValidation(e.stdout, res)
+		if res.Failed() {
+			return exitFailed
+		}
+		return exitOK
+	}
+	if p == nil {
+		report.WriteFailures(e.stderr, res)
+		e.errorf("deploy-flows: nothing applied; fix the flow files above")
+		return exitFailed
+	}
+	if savePlan != "" {
+		b, err := p.MarshalCanonical()
+		if err == nil {
+			err = writeFile(savePlan, e.stdout, b)
+		}
+		if err != nil {
+			e.errorf("deploy-flows: saving the plan: %v", err)
+			return exitFailed
+		}
+		fmt.Fprintf(e.stderr, "deployer: plan %s saved to %s\n", p.Digest, savePlan)
+	}
+	return applyPlan(ctx, e, p, f)
+}
+
+func runCheckVersion(ctx context.Context, e env, args []string) int {
+	fs := newFlagSet(e, "check-version", checkVersionUsage)
+	var against, project string
+	fs.StringVar(&against, "against", checkversion.DefaultAgainst, "git ref (or pyproject.toml path) to compare with")
+	fs.StringVar(&project, "project", ".", "the sub-project root holding pyproject.toml")
+	pos, code, ok := parseFlags(fs, args, exitUsage)
+	if !ok {
+		return code
+	}
+	if len(pos) > 0 {
+		e.errorf("check-version: unexpected argument %q", pos[0])
+		return exitUsage
+	}
+	r, err := checkversion.Check(ctx, project, against)
+	if err != nil {
+		// A *checkversion.NotGreaterError names both versions.
+		e.errorf("check-version: %v", err)
+		return exitFailed
+	}
+	fmt.Fprintln(e.stdout, r.String())
+	return exitOK
+}

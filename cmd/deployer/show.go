@@ -1,0 +1,203 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+
+	"github.com/flowplan/flowplan/plan"
+	"github.com/flowplan/flowplan/plan/diff"
+	"github.com/flowplan/flowplan/plan/prefectyaml"
+	"github.com/flowplan/flowplan/plan/render"
+)
+
+const showUsage = `Usage: deployer show PLAN [--format text|markdown|json]
+
+Summarizes a plan for a reviewer: the images, then per flow its task
+definition essentials and each deployment (schedule in words and cron,
+parameters, resources, secrets by name only). A plan whose digest does not
+match its content is shown with a warning on stderr (apply would refuse it).
+
+Exit codes: 0 shown; 1 the plan cannot be read; 2 bad usage.
+`
+
+const diffUsage = `Usage: deployer diff OLD NEW [--format text|markdown|json] [--exit-code]
+
+Compares two plans by resource identity (image, task definition family,
+block, flow, deployment): + added, - removed, ~ changed with old -> new
+values per field. Plans for different deployment types are compared with the
+type suffix removed, and the output says so. Markdown has one collapsible
+section per flow, ready for a pull request comment.
+
+Exit codes: without --exit-code, 0 compared and 1 error; with --exit-code
+(terraform's -detailed-exitcode), 0 the plans are equal, 2 they differ,
+1 error (bad usage included).
+`
+
+const exportUsage = `Usage: deployer export prefect-yaml PLAN [-o FILE]
+
+Writes the plan's worker-era deployments as the prefect.yaml that
+'prefect deploy --all' reads, for teams that deploy with the Prefect CLI.
+Agent-era flows, unresolved account ids and values prefect deploy would
+change are refused, each named.
+
+Exit codes: 0 written; 1 the plan cannot be read or expressed (or its digest
+does not match); 2 bad usage.
+`
+
+func formatFlag(fs interface {
+	StringVar(p *string, name, value, usage string)
+}, dst *string) {
+	names := make([]string, 0, len(render.Formats()))
+	for _, f := range render.Formats() {
+		names = append(names, string(f))
+	}
+	fs.StringVar(dst, "format", string(render.FormatText), "output format: "+strings.Join(names, ", "))
+}
+
+func runShow(_ context.Context, e env, args []string) int {
+	fs := newFlagSet(e, "show", showUsage)
+	var format string
+	formatFlag(fs, &format)
+	pos, code, ok := parseFlags(fs, args, exitUsage)
+	if !ok {
+		return code
+	}
+	if len(pos) != 1 {
+		e.errorf("show: want exactly one PLAN argument, got %d (see deployer help show)", len(pos))
+		return exitUsage
+	}
+	f, err := render.ParseFormat(format)
+	if err != nil {
+		e.errorf("show: %v", err)
+		return exitUsage
+	}
+	p, err := readPlan(pos[0])
+	if err != nil {
+		e.errorf("show: %v", err)
+		return exitFailed
+	}
+	warnDigest(e, pos[0], p)
+	if err := render.Show(e.stdout, p, f, render.Options{}); err != nil {
+		e.errorf("show: %v", err)
+		return exitFailed
+	}
+	return exitOK
+}
+
+// warnDigest says on stderr when a plan was changed after it was written.
+func warnDigest(e env, path string, p *plan.Plan) {
+	if err := p.VerifyDigest(); err != nil {
+		fmt.Fprintf(e.stderr, "deployer: warning: %s: %v (apply would refuse this plan)\n", path, err)
+	}
+}
+
+func runDiff(_ context.Context, e env, args []string) int {
+	const exitDifferent = 2
+	fs := newFlagSet(e, "diff", diffUsage)
+	var format string
+	var exitCode bool
+	formatFlag(fs, &format)
+	fs.BoolVar(&exitCode, "exit-code", false, "exit 2 when the plans differ, 0 when they are equal")
+	pos, code, ok := parseFlags(fs, args, exitFailed)
+	if !ok {
+		return code
+	}
+	if len(pos) != 2 {
+		e.errorf("diff: want OLD and NEW plan arguments, got %d (see deployer help diff)", len(pos))
+		return exitFailed
+	}
+	f, err := render.ParseFormat(format)
+	if err != nil {
+		e.errorf("diff: %v", err)
+		return exitFailed
+	}
+	plans := make([]*plan.Plan, 2)
+	for i, path := range pos {
+		if plans[i], err = readPlan(path); err != nil {
+			e.errorf("diff: %v", err)
+			return exitFailed
+		}
+		warnDigest(e, path, plans[i])
+	}
+	r := diff.Plans(plans[0], plans[1])
+	if err := diff.Write(e.stdout, r, f, render.Options{}); err != nil {
+		e.errorf("diff: %v", err)
+		return exitFailed
+	}
+	if exitCode && !r.Empty() {
+		return exitDifferent
+	}
+	return exitOK
+}
+
+func runExport(_ context.Context, e env, args []string) int {
+	if len(args) == 0 || args[0] != "prefect-yaml" {
+		if len(args) > 0 && (args[0] == "-h" || args[0] == "--help" || args[0] == "-help") {
+			fmt.Fprint(e.stderr, exportUsage)
+			return exitOK
+		}
+		e.errorf("export: want 'export prefect-yaml PLAN' (see deployer help export)")
+		return exitUsage
+	}
+	fs := newFlagSet(e, "export prefect-yaml", exportUsage)
+	var out string
+	fs.StringVar(&out, "o", "-", "write prefect.yaml to this file (- is stdout)")
+	pos, code, ok := parseFlags(fs, args[1:], exitUsage)
+	if !ok {
+		return code
+	}
+	if len(pos) != 1 {
+		e.errorf("export prefect-yaml: want exactly one PLAN argument, got %d", len(pos))
+		return exitUsage
+	}
+	p, err := readPlan(pos[0])
+	if err != nil {
+		e.errorf("export prefect-yaml: %v", err)
+		return exitFailed
+	}
+	if err := p.VerifyDigest(); err != nil {
+		e.errorf("export prefect-yaml: refusing %s: %v", pos[0], err)
+		return exitFailed
+	}
+	b, err := prefectyaml.Marshal(p)
+	if err != nil {
+		e.errorf("export prefect-yaml: %v", err)
+		return exitFailed
+	}
+	if err := writeFile(out, e.stdout, b); err != nil {
+		e.errorf("export prefect-yaml: %v", err)
+		return exitFailed
+	}
+	return exitOK
+}
+
+// writeFile writes b to path through a temporary file renamed into place
+// (a failed run never leaves half a file), or to stdout for "-".
+func writeFile(path string, stdout io.Writer, b []byte) error {
+	if path == "-" || path == "" {
+		_, err := stdout.Write(b)
+		return err
+	}
+	dir := "."
+	if i := strings.LastIndexAny(path, `/\`); i >= 0 {
+		dir = path[:i+1]
+	}
+	tmp, err := os.CreateTemp(dir, ".flowplan-*")
+	if err != nil {
+		return fmt.Errorf("writing %s: %w", path, err)
+	}
+	defer os.Remove(tmp.Name())
+	_, werr := tmp.Write(b)
+	cerr := tmp.Close()
+	if err := errors.Join(werr, cerr); err != nil {
+		return fmt.Errorf("writing %s: %w", path, err)
+	}
+	if err := os.Rename(tmp.Name(), path); err != nil {
+		return fmt.Errorf("writing %s: %w", path, err)
+	}
+	return nil
+}
