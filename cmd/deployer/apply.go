@@ -103,6 +103,13 @@ func runApply(ctx context.Context, e env, args []string) int {
 		return exitUsage
 	}
 	p, err := readPlan(pos[0])
+	if err == nil {
+		// Refuse a changed plan before anything else is set up (Apply
+		// checks again).
+		if err = p.VerifyDigest(); err != nil {
+			err = fmt.Errorf("refusing to apply the plan: %w", err)
+		}
+	}
 	if err != nil {
 		e.errorf("apply: %v", err)
 		return exitFailed

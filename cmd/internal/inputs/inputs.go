@@ -46,6 +46,8 @@ func Specs() []Spec {
 		{Flag: "storage-block", Envs: []string{"POCKET_PREFECT_GITHUB_BLOCK"}, Help: "GitHub storage block name (default data-flows-<deployment type>)"},
 		{Flag: "infrastructure-block", Envs: []string{"POCKET_PREFECT_INFRASTRUCTURE_BLOCK"}, Help: "infrastructure block for every deployment, as <type>/<name> (default ecs-task/<flow block>)"},
 		{Flag: "prefect-target", Envs: []string{"FLOWPLAN_PREFECT_TARGET"}, Default: plan.TargetPrefect2Agent, Help: "prefect2-agent, prefect2-worker or prefect3"},
+		{Flag: "git-repository", Envs: []string{"DF_CONFIG_GH_REPO"}, Help: "repository URL worker-era deployments clone (required for worker-era flows)"},
+		{Flag: "git-branch", Envs: []string{"FLOWPLAN_GIT_BRANCH"}, Help: "branch worker-era deployments clone (default <deployment type>-v2)"},
 	}
 }
 
@@ -168,6 +170,8 @@ func (r *Resolved) PlanOptions(res *extractor.Result, generator string) plan.Opt
 		StorageBlock:        r.byName["storage-block"].Value,
 		InfrastructureBlock: r.byName["infrastructure-block"].Value,
 		Target:              r.byName["prefect-target"].Value,
+		GitRepository:       r.byName["git-repository"].Value,
+		GitBranch:           r.byName["git-branch"].Value,
 		Generator:           generator,
 	}
 	for _, in := range r.All {

@@ -1,0 +1,145 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/rogpeppe/go-internal/testscript"
+
+	"github.com/flowplan/flowplan/executor/aws/awsfake"
+	"github.com/flowplan/flowplan/executor/docker/fakedocker"
+	"github.com/flowplan/flowplan/executor/prefect/prefectfake"
+)
+
+// flowspecExtractEnv names the flowspec-extract binary TestMain built, for
+// the re-executed test binary that stands in for it.
+const flowspecExtractEnv = "FLOWPLAN_TEST_FLOWSPEC_EXTRACT"
+
+func TestMain(m *testing.M) {
+	testscript.Main(m, map[string]func(){
+		"deployer": func() {
+			os.Exit(run(context.Background(), os.Args[1:], os.Stdout, os.Stderr, os.LookupEnv))
+		},
+		"flowspec-extract": runFlowspecExtract,
+	})
+}
+
+// runFlowspecExtract runs the flowspec-extract command built from
+// ../flowspec-extract (a main package cannot be imported).
+func runFlowspecExtract() {
+	bin := os.Getenv(flowspecExtractEnv)
+	if bin == "" {
+		fmt.Fprintln(os.Stderr, "flowspec-extract: not built for this test run")
+		os.Exit(127)
+	}
+	cmd := exec.Command(bin, os.Args[1:]...)
+	cmd.Stdin, cmd.Stdout, cmd.Stderr = os.Stdin, os.Stdout, os.Stderr
+	if err := cmd.Run(); err != nil {
+		if ee, ok := err.(*exec.ExitError); ok {
+			os.Exit(ee.ExitCode())
+		}
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(127)
+	}
+	os.Exit(0)
+}
+
+func buildFlowspecExtract(t *testing.T) string {
+	t.Helper()
+	bin := filepath.Join(t.TempDir(), "flowspec-extract")
+	out, err := exec.Command("go", "build", "-o", bin, "../flowspec-extract").CombinedOutput()
+	if err != nil {
+		t.Fatalf("building flowspec-extract: %v\n%s", err, out)
+	}
+	return bin
+}
+
+// fakes are the servers one script talks to.
+type fakes struct {
+	prefect *prefectfake.Server
+	aws     *awsfake.Server
+}
+
+const fakesKey = "fakes"
+
+func TestScripts(t *testing.T) {
+	extract := buildFlowspecExtract(t)
+	docker, err := fakedocker.Path()
+	if err != nil {
+		t.Fatal(err)
+	}
+	repoRoot, err := filepath.Abs("../..")
+	if err != nil {
+		t.Fatal(err)
+	}
+	testscript.Run(t, testscript.Params{
+		Dir: filepath.Join("testdata", "script"),
+		Setup: func(env *testscript.Env) error {
+			opts := []prefectfake.Option{
+				prefectfake.WithAPIKey("pnu_script-secret-key"),
+				prefectfake.WithBlockDocument("github", "data-flows-main", map[string]any{"repository": "https://github.com/example/data-flows", "reference": "main-v2"}),
+				prefectfake.WithBlockDocument("github", "data-flows-dev", map[string]any{"repository": "https://github.com/example/data-flows", "reference": "dev-v2"}),
+			}
+			if strings.Contains(env.WorkDir, "prefect3") {
+				opts = append(opts, prefectfake.WithVersion(prefectfake.Prefect3))
+			}
+			pf, err := prefectfake.New(opts...)
+			if err != nil {
+				return err
+			}
+			af := awsfake.New(awsfake.Options{ECRPassword: "ecr-script-password"})
+			env.Defer(pf.Close)
+			env.Defer(af.Close)
+			env.Values[fakesKey] = &fakes{prefect: pf, aws: af}
+			env.Setenv("PREFECT_API_URL", pf.URL)
+			env.Setenv("PREFECT_API_KEY", "pnu_script-secret-key")
+			env.Setenv("DOCKER", docker)
+			env.Setenv("FAKE_DOCKER_LOG", filepath.Join(env.WorkDir, "docker.log"))
+			env.Setenv(flowspecExtractEnv, extract)
+			env.Setenv("EXAMPLE_PROJECT", filepath.Join(repoRoot, "testdata", "example-project"))
+			for _, kv := range af.Env() {
+				k, v, _ := strings.Cut(kv, "=")
+				env.Setenv(k, v)
+			}
+			return nil
+		},
+		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
+			"prefect-writes":    countCmd(func(f *fakes) int { _, w := f.prefect.Counts(); return w }),
+			"ecs-registrations": countCmd(func(f *fakes) int { return f.aws.Calls(awsfake.ECSRegisterTaskDefinition) }),
+			"reset-fakes": func(ts *testscript.TestScript, neg bool, args []string) {
+				f := ts.Value(fakesKey).(*fakes)
+				f.prefect.ResetRequests()
+				f.aws.ResetCalls()
+			},
+			"prefect-fail": func(ts *testscript.TestScript, neg bool, args []string) {
+				if len(args) != 3 {
+					ts.Fatalf("usage: prefect-fail METHOD PATH STATUS")
+				}
+				status, err := strconv.Atoi(args[2])
+				ts.Check(err)
+				ts.Value(fakesKey).(*fakes).prefect.Fail(args[0], args[1], prefectfake.Fault{Status: status})
+			},
+		},
+	})
+}
+
+// countCmd makes a command that checks a count on the fakes: NAME N.
+func countCmd(count func(*fakes) int) func(ts *testscript.TestScript, neg bool, args []string) {
+	return func(ts *testscript.TestScript, neg bool, args []string) {
+		if len(args) != 1 {
+			ts.Fatalf("want one count")
+		}
+		want, err := strconv.Atoi(args[0])
+		ts.Check(err)
+		got := count(ts.Value(fakesKey).(*fakes))
+		if (got == want) == neg {
+			ts.Fatalf("count is %d, want %s%d", got, map[bool]string{true: "not ", false: ""}[neg], want)
+		}
+	}
+}

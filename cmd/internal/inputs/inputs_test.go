@@ -1,0 +1,68 @@
+package inputs
+
+import (
+	"flag"
+	"io"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/flowplan/flowplan/extractor"
+)
+
+func TestResolve(t *testing.T) {
+	tests := []struct {
+		name    string
+		args    []string
+		env     map[string]string
+		want    map[string]Input
+		wantErr string
+	}{
+		{
+			name: "defaults",
+			want: map[string]Input{
+				"deployment-type": {"deployment-type", "dev", "default"},
+				"aws-account-id":  {"aws-account-id", "", "apply"},
+				"subnets":         {"subnets", "[]", "default"},
+				"prefect-target":  {"prefect-target", "prefect2-agent", "default"},
+			},
+		},
+		{
+			name: "environment in order, flag first",
+			args: []string{"-aws-region", "eu-west-1"},
+			env:  map[string]string{"DEPLOYMENT_TYPE": "Main ", "CIRCLE_SHA1": "", "GIT_SHA": "abcdef123", "AWS_DEFAULT_REGION": "us-west-2"},
+			want: map[string]Input{
+				"deployment-type": {"deployment-type", "main", "env:DEPLOYMENT_TYPE"},
+				"git-sha":         {"git-sha", "abcdef123", "env:GIT_SHA"},
+				"aws-region":      {"aws-region", "eu-west-1", "flag"},
+			},
+		},
+		{name: "bad type", env: map[string]string{"POCKET_PREFECT_DEPLOYMENT_TYPE": "prod"}, wantErr: `deployment type "prod" (from env:POCKET_PREFECT_DEPLOYMENT_TYPE) must be dev, staging or main`},
+		{name: "bad subnets", args: []string{"-subnets", "subnet-1"}, wantErr: "subnets (from flag) must be a JSON list of strings"},
+		{name: "bad target", args: []string{"-prefect-target", "prefect4"}, wantErr: `prefect target "prefect4" (from flag)`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			fs := flag.NewFlagSet("t", flag.ContinueOnError)
+			fs.SetOutput(io.Discard)
+			var f Flags
+			f.Register(fs)
+			require.NoError(t, fs.Parse(tt.args))
+			r, err := f.Resolve(func(k string) (string, bool) { v, ok := tt.env[k]; return v, ok })
+			if tt.wantErr != "" {
+				require.ErrorContains(t, err, tt.wantErr)
+				return
+			}
+			require.NoError(t, err)
+			for name, in := range tt.want {
+				assert.Equal(t, in, r.Get(name))
+			}
+			assert.Len(t, r.All, len(Specs()))
+			opts := r.PlanOptions(&extractor.Result{EnvReads: []extractor.EnvRead{{Name: "X", Value: "1", Found: true}, {Name: "Y"}}}, "v")
+			assert.Equal(t, r.DeploymentType(), opts.DeploymentType)
+			assert.Equal(t, "env:X", opts.Inputs[len(opts.Inputs)-2].Source)
+			assert.Equal(t, "env:Y (unset)", opts.Inputs[len(opts.Inputs)-1].Source)
+		})
+	}
+}
