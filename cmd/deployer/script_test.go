@@ -86,9 +86,6 @@ func TestScripts(t *testing.T) {
 				prefectfake.WithBlockDocument("github", "data-flows-main", map[string]any{"repository": "https://github.com/example/data-flows", "reference": "main-v2"}),
 				prefectfake.WithBlockDocument("github", "data-flows-dev", map[string]any{"repository": "https://github.com/example/data-flows", "reference": "dev-v2"}),
 			}
-			if strings.Contains(env.WorkDir, "prefect3") {
-				opts = append(opts, prefectfake.WithVersion(prefectfake.Prefect3))
-			}
 			pf, err := prefectfake.New(opts...)
 			if err != nil {
 				return err
