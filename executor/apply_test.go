@@ -365,3 +365,20 @@ func TestTamperedOrUnexpectedPlanIsRefused(t *testing.T) {
 		})
 	}
 }
+
+func TestLargeIntegersInParametersAreSentExactly(t *testing.T) {
+	f := newFixture(t)
+	p := planWith(t, 1, 1, func(files []spec.FileResult) {
+		files[0].Spec.Agent.Deployments[0].Parameters = json.RawMessage(`{"id": 123456789012345678901234567890, "ratio": 0.1}`)
+	})
+	require.False(t, f.apply(t, p, onlyFlows).Failed())
+	var body string
+	for _, r := range f.writeRequests() {
+		if r.Path == "/deployments/" {
+			body = string(r.Body)
+		}
+	}
+	assert.Contains(t, body, `"parameters":{"id":123456789012345678901234567890,"ratio":0.1}`)
+	// (No re-apply here: prefectfake stores bodies through float64, which
+	// the real server, keeping Python ints, does not.)
+}

@@ -172,6 +172,8 @@ func (a *applier) reconcileDeployment(ctx context.Context, d plan.Deployment, re
 
 // toRequest decodes request fields into the client's request type strictly:
 // a field the type does not know is an error, never silently dropped.
+// Numbers inside free-form values (parameters, job variables) stay
+// json.Number, so integers beyond float64's precision are sent as written.
 func toRequest[T any](fields map[string]json.RawMessage) (T, error) {
 	var out T
 	raw, err := json.Marshal(fields)
@@ -180,6 +182,7 @@ func toRequest[T any](fields map[string]json.RawMessage) (T, error) {
 	}
 	dec := json.NewDecoder(bytes.NewReader(raw))
 	dec.DisallowUnknownFields()
+	dec.UseNumber()
 	if err := dec.Decode(&out); err != nil {
 		return out, fmt.Errorf("building request: %w", err)
 	}
