@@ -163,6 +163,7 @@ type session struct {
 	unknown int // how many Unknowns have been made, to tell uncertain try bodies
 	copies  map[any]value.Value
 	env     *environ
+	indexes map[any]*keyIndex // lookup indexes of large dicts and sets
 	models  map[*value.Class]*modelDef
 }
 

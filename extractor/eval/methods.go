@@ -763,6 +763,7 @@ func listMethod(l *value.List, name string) func(c *call) value.Value {
 		}
 	case "clear":
 		return func(c *call) value.Value { c.arity(0, 0); l.Elems = nil; return value.None }
+
 	}
 	return nil
 }
@@ -838,7 +839,12 @@ func dictMethod(d *value.Dict, name string) func(c *call) value.Value {
 			panic(c.raise("KeyError", "%s", c.m.repr(c.at, c.arg(0))))
 		}
 	case "clear":
-		return func(c *call) value.Value { c.arity(0, 0); d.Keys, d.Vals = nil, nil; return value.None }
+		return func(c *call) value.Value {
+			c.arity(0, 0)
+			d.Keys, d.Vals = nil, nil
+			delete(c.m.s.indexes, d)
+			return value.None
+		}
 	}
 	return nil
 }

@@ -885,8 +885,41 @@ func identityKey(v value.Value) (string, bool) {
 
 // ---- dicts and sets ----
 
+// smallContainer is the size up to which lookups scan instead of using
+// an index.
+const smallContainer = 16
+
+// keyIndex maps the hash keys of a dict's keys or a set's elements to
+// their positions; it is rebuilt when it no longer matches.
+type keyIndex struct {
+	pos map[string]int
+	n   int
+}
+
+func (m *module) indexFor(owner any, keys []value.Value, at pysyntax.Node) map[string]int {
+	if m.s.indexes == nil {
+		m.s.indexes = map[any]*keyIndex{}
+	}
+	ix := m.s.indexes[owner]
+	if ix == nil || ix.n > len(keys) {
+		ix = &keyIndex{pos: make(map[string]int, len(keys))}
+		m.s.indexes[owner] = ix
+	}
+	for ; ix.n < len(keys); ix.n++ {
+		ix.pos[m.hashKey(at, keys[ix.n])] = ix.n
+	}
+	return ix.pos
+}
+
 func (m *module) dictFind(at pysyntax.Node, d *value.Dict, k value.Value) int {
 	k = m.need(k)
+	if len(d.Keys) > smallContainer {
+		pos := m.indexFor(d, d.Keys, at)
+		if i, ok := pos[m.hashKey(at, k)]; ok {
+			return i
+		}
+		return -1
+	}
 	if s, ok := k.(value.Str); ok {
 		for i, key := range d.Keys {
 			if ks, ok := key.(value.Str); ok && ks == s {
@@ -917,6 +950,7 @@ func (m *module) dictSet(at pysyntax.Node, d *value.Dict, k, v value.Value) {
 }
 
 func (m *module) dictDelete(d *value.Dict, i int) {
+	delete(m.s.indexes, d)
 	d.Keys = append(d.Keys[:i:i], d.Keys[i+1:]...)
 	d.Vals = append(d.Vals[:i:i], d.Vals[i+1:]...)
 }
@@ -968,6 +1002,10 @@ func (m *module) newSet(at pysyntax.Node, elems []value.Value, frozen bool) *val
 
 func (m *module) setHas(at pysyntax.Node, s *value.Set, x value.Value) bool {
 	h := m.hashKey(at, x)
+	if len(s.Elems) > smallContainer {
+		_, ok := m.indexFor(s, s.Elems, at)[h]
+		return ok
+	}
 	for _, e := range s.Elems {
 		if m.hashKey(at, e) == h {
 			return true

@@ -82,8 +82,12 @@ func (p *Parser) Parse(ctx context.Context, path string, src []byte) (*File, dia
 	atomic.StoreUintptr(p.flag, 0)
 	if done := ctx.Done(); done != nil {
 		finished := make(chan struct{})
-		defer close(finished)
+		exited := make(chan struct{})
+		// The watcher must be gone before the parser is reused, or a late
+		// cancellation would stop someone else's parse.
+		defer func() { close(finished); <-exited }()
 		go func() {
+			defer close(exited)
 			select {
 			case <-done:
 				atomic.StoreUintptr(p.flag, 1)

@@ -1,0 +1,44 @@
+package eval
+
+import (
+	"context"
+	"strings"
+	"testing"
+	"time"
+)
+
+// FuzzEval parses and evaluates arbitrary source: it must never panic
+// (an internal error diagnostic is a recovered panic) nor hang.
+func FuzzEval(f *testing.F) {
+	for _, seed := range []string{
+		"x = 1\n",
+		"FLOW_SPEC = {'a': [1, 2.5, None, True]}\n",
+		"from common.deployment import FlowSpec\nFLOW_SPEC = FlowSpec(flow=None, docker_env='x')\n",
+		"s = f\"{1!r:>{3}}\" + '%s' % (2,) + '{}'.format(3)\n",
+		"import os\nx = os.environ['X']\n",
+		"while True:\n    pass\n",
+		"x = 'a' * 10**9\n",
+		"a, *b = range(10)\nc = [i for i in b if i % 2]\n",
+		"from datetime import timedelta\nx = timedelta(days=1.5) * 3\n",
+		"class M(BaseModel):\n    a: int = 1\n",
+		"try:\n    import x\nexcept ImportError:\n    x = None\n",
+		"def f(a, *, b=1):\n    '''doc'''\n",
+	} {
+		f.Add(seed)
+	}
+	in := New(Options{Getenv: testEnv})
+	f.Fuzz(func(t *testing.T, src string) {
+		ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+		defer cancel()
+		start := time.Now()
+		r := in.EvalFile(ctx, "fuzz_flow.py", []byte(src))
+		if time.Since(start) > 10*time.Second {
+			t.Fatalf("evaluation took %v", time.Since(start))
+		}
+		for _, d := range r.Diags {
+			if strings.Contains(d.Msg, "internal error") {
+				t.Fatalf("evaluator panicked: %s", d.Msg)
+			}
+		}
+	})
+}
