@@ -8,6 +8,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	buildversion "github.com/flowplan/flowplan/cmd/internal/version"
 	"io"
 	"os"
 	"os/signal"
@@ -15,7 +16,7 @@ import (
 )
 
 // version is flowplan's version, recorded in the plans deployer makes.
-const version = "0.1.0"
+const version = buildversion.Version
 
 // Exit codes shared by the subcommands (diff has its own, see diffUsage).
 const (

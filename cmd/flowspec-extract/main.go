@@ -13,6 +13,8 @@ import (
 	"os/signal"
 	"strings"
 
+	"github.com/flowplan/flowplan/cmd/internal/inputs"
+	"github.com/flowplan/flowplan/cmd/internal/version"
 	"github.com/flowplan/flowplan/extractor"
 	"github.com/flowplan/flowplan/extractor/report"
 	"github.com/flowplan/flowplan/plan"
@@ -55,7 +57,7 @@ type options struct {
 	specsOnly    bool
 	output       string
 	skipInvalid  bool
-	inputs       inputFlags
+	inputs       inputs.Flags
 }
 
 func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv func(string) (string, bool)) int {
@@ -71,7 +73,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv fu
 	fs.BoolVar(&o.specsOnly, "specs-only", false, "write the lifted specs instead of the plan")
 	fs.StringVar(&o.output, "o", "-", "write the plan or specs to this file (- is stdout)")
 	fs.BoolVar(&o.skipInvalid, "skip-invalid", false, "write the plan even if some flow files fail; they are listed under skipped")
-	o.inputs.register(fs)
+	o.inputs.Register(fs)
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return exitOK
@@ -86,7 +88,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv fu
 		fmt.Fprintln(stderr, "flowspec-extract: --validate-only and --specs-only exclude each other")
 		return exitUsage
 	}
-	in, err := o.inputs.resolve(getenv)
+	in, err := o.inputs.Resolve(getenv)
 	if err != nil {
 		fmt.Fprintf(stderr, "flowspec-extract: %v\n", err)
 		return exitUsage
@@ -94,7 +96,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv fu
 
 	res, err := extractor.Extract(ctx, extractor.Options{
 		ProjectDir:     o.project,
-		DeploymentType: in.deploymentType.Value,
+		DeploymentType: in.DeploymentType(),
 		Getenv:         getenv,
 	})
 	if err != nil {
@@ -135,7 +137,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv fu
 			return exitFailed
 		}
 	}
-	p, err := plan.Build(res.Project, res.Files, in.planOptions(res))
+	p, err := plan.Build(res.Project, res.Files, in.PlanOptions(res, version.Version))
 	if err != nil {
 		fmt.Fprintf(stderr, "flowspec-extract: building the plan: %v\n", err)
 		return exitFailed
