@@ -1,7 +1,6 @@
 package eval
 
 import (
-	"github.com/flowplan/flowplan/extractor/pyfmt"
 	"github.com/flowplan/flowplan/extractor/pysyntax"
 	"github.com/flowplan/flowplan/extractor/value"
 )
@@ -216,6 +215,3 @@ func (m *module) construct(c *call, cls *value.Class) value.Value {
 	}
 	return m.unknown(c.at, "instances of %s are not evaluated", cls.Name)
 }
-
-// reprArgs is for messages.
-func reprName(s string) string { return pyfmt.ReprStr(s) }

@@ -1,7 +1,6 @@
 package eval
 
 import (
-	"math/big"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -901,6 +900,3 @@ func setMethod(s *value.Set, name string) func(c *call) value.Value {
 	}
 	return nil
 }
-
-// bigOne is 1, shared read-only.
-func bigOne() *big.Int { return big.NewInt(1) }
