@@ -128,6 +128,13 @@ func (l *lifter) rrule(from value.Value, at arg) (*spec.Schedule, bool) {
 	if s.Timezone, fine = l.timezone(m, args); !fine {
 		ok = false
 	}
+	if s.Timezone == nil {
+		// RRuleSchedule's timezone validator runs with always=True in
+		// Prefect 2.10.6 and turns a missing timezone into "UTC" (unlike
+		// CronSchedule's, which leaves it None).
+		utc := "UTC"
+		s.Timezone = &utc
+	}
 	return s, ok
 }
 
