@@ -601,11 +601,14 @@ func (b *builder) workerDeployment(f spec.FileResult, s *spec.WorkerSpec, d spec
 		}
 		req.InfraOverrides = jobVars
 		req.Path = Null[string]()
-		if b.target == TargetPrefect2Worker {
-			enforce := d.EnforceParameterSchema
+		// Prefect 2 servers before 2.14 refuse enforce_parameter_schema as
+		// an unknown field, so it is sent only when it is asked for.
+		if d.EnforceParameterSchema {
+			if b.target != TargetPrefect2Worker {
+				return Deployment{}, fmt.Errorf("%s: enforce_parameter_schema=True needs Prefect 2.14 or later; use --prefect-target %s or %s", where, TargetPrefect2Worker, TargetPrefect3)
+			}
+			enforce := true
 			req.EnforceParameterSchema = &enforce
-		} else if d.EnforceParameterSchema {
-			return Deployment{}, fmt.Errorf("%s: enforce_parameter_schema=True needs Prefect 2.11 or later; use --prefect-target %s or %s", where, TargetPrefect2Worker, TargetPrefect3)
 		}
 	}
 	return Deployment{FlowName: flowName, Name: name, Request: req, Unmanaged: []string{}}, nil

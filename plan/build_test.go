@@ -157,7 +157,7 @@ func TestBuildWorkerErrors(t *testing.T) {
 	o := workerOptions("main", TargetPrefect2Agent)
 	_, err := Build(workerProject(), workerFiles(), o)
 	require.Error(t, err)
-	assert.Contains(t, err.Error(), "enforce_parameter_schema=True needs Prefect 2.11")
+	assert.Contains(t, err.Error(), "enforce_parameter_schema=True needs Prefect 2.14")
 
 	o = workerOptions("main", TargetPrefect3)
 	o.GitRepository = ""

@@ -22,10 +22,11 @@ const SchemaVersion = 1
 const (
 	// TargetPrefect2Agent is a Prefect 2 server; agent-era flows use
 	// infrastructure blocks, worker-era flows use work pools
-	// (no enforce_parameter_schema, which Prefect 2.10 does not know).
+	// (no enforce_parameter_schema, which Prefect 2 knows from 2.14 on).
 	TargetPrefect2Agent = "prefect2-agent"
 	// TargetPrefect2Worker is a Prefect 2.11+ server: as prefect2-agent, and
-	// worker-era deployments also send enforce_parameter_schema.
+	// worker-era deployments may ask for enforce_parameter_schema=True
+	// (which needs 2.14+; false is the server's default and is not sent).
 	TargetPrefect2Worker = "prefect2-worker"
 	// TargetPrefect3 is a Prefect 3 server: work pools only (no
 	// infrastructure blocks), `schedules` list and `job_variables`.
