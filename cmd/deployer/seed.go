@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"github.com/flowplan/flowplan/cmd/internal/output"
 
 	"github.com/flowplan/flowplan/checkversion"
 	"github.com/flowplan/flowplan/cmd/internal/inputs"
@@ -162,7 +163,7 @@ func runDeployFlows(ctx context.Context, e env, args []string) int {
 	if savePlan != "" {
 		b, err := p.MarshalCanonical()
 		if err == nil {
-			err = writeFile(savePlan, e.stdout, b)
+			err = output.Write(savePlan, e.stdout, b)
 		}
 		if err != nil {
 			e.errorf("deploy-flows: saving the plan: %v", err)

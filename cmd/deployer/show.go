@@ -2,10 +2,8 @@ package main
 
 import (
 	"context"
-	"errors"
 	"fmt"
-	"io"
-	"os"
+	"github.com/flowplan/flowplan/cmd/internal/output"
 	"strings"
 
 	"github.com/flowplan/flowplan/plan"
@@ -168,36 +166,9 @@ func runExport(_ context.Context, e env, args []string) int {
 		e.errorf("export prefect-yaml: %v", err)
 		return exitFailed
 	}
-	if err := writeFile(out, e.stdout, b); err != nil {
+	if err := output.Write(out, e.stdout, b); err != nil {
 		e.errorf("export prefect-yaml: %v", err)
 		return exitFailed
 	}
 	return exitOK
-}
-
-// writeFile writes b to path through a temporary file renamed into place
-// (a failed run never leaves half a file), or to stdout for "-".
-func writeFile(path string, stdout io.Writer, b []byte) error {
-	if path == "-" || path == "" {
-		_, err := stdout.Write(b)
-		return err
-	}
-	dir := "."
-	if i := strings.LastIndexAny(path, `/\`); i >= 0 {
-		dir = path[:i+1]
-	}
-	tmp, err := os.CreateTemp(dir, ".flowplan-*")
-	if err != nil {
-		return fmt.Errorf("writing %s: %w", path, err)
-	}
-	defer os.Remove(tmp.Name())
-	_, werr := tmp.Write(b)
-	cerr := tmp.Close()
-	if err := errors.Join(werr, cerr); err != nil {
-		return fmt.Errorf("writing %s: %w", path, err)
-	}
-	if err := os.Rename(tmp.Name(), path); err != nil {
-		return fmt.Errorf("writing %s: %w", path, err)
-	}
-	return nil
 }

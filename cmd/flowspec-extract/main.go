@@ -11,9 +11,9 @@ import (
 	"io"
 	"os"
 	"os/signal"
-	"strings"
 
 	"github.com/flowplan/flowplan/cmd/internal/inputs"
+	"github.com/flowplan/flowplan/cmd/internal/output"
 	"github.com/flowplan/flowplan/cmd/internal/version"
 	"github.com/flowplan/flowplan/extractor"
 	"github.com/flowplan/flowplan/extractor/report"
@@ -120,7 +120,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv fu
 			fmt.Fprintf(stderr, "flowspec-extract: %v\n", err)
 			return exitFailed
 		}
-		if err := writeOutput(o.output, stdout, b); err != nil {
+		if err := output.Write(o.output, stdout, b); err != nil {
 			fmt.Fprintf(stderr, "flowspec-extract: %v\n", err)
 			return exitFailed
 		}
@@ -147,7 +147,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv fu
 		fmt.Fprintf(stderr, "flowspec-extract: %v\n", err)
 		return exitFailed
 	}
-	if err := writeOutput(o.output, stdout, b); err != nil {
+	if err := output.Write(o.output, stdout, b); err != nil {
 		fmt.Fprintf(stderr, "flowspec-extract: %v\n", err)
 		return exitFailed
 	}
@@ -161,36 +161,4 @@ func displayOutput(path string) string {
 		return "written to stdout"
 	}
 	return "written to " + path
-}
-
-// writeOutput writes b to path atomically (a temporary file renamed into
-// place), or to stdout for "-": a failed run never leaves half a plan.
-func writeOutput(path string, stdout io.Writer, b []byte) error {
-	if path == "-" || path == "" {
-		_, err := stdout.Write(b)
-		return err
-	}
-	tmp, err := os.CreateTemp(dirOf(path), ".flowplan-*")
-	if err != nil {
-		return fmt.Errorf("writing %s: %w", path, err)
-	}
-	defer os.Remove(tmp.Name())
-	if _, err := tmp.Write(b); err != nil {
-		tmp.Close()
-		return fmt.Errorf("writing %s: %w", path, err)
-	}
-	if err := tmp.Close(); err != nil {
-		return fmt.Errorf("writing %s: %w", path, err)
-	}
-	if err := os.Rename(tmp.Name(), path); err != nil {
-		return fmt.Errorf("writing %s: %w", path, err)
-	}
-	return nil
-}
-
-func dirOf(path string) string {
-	if i := strings.LastIndexAny(path, `/\`); i >= 0 {
-		return path[:i+1]
-	}
-	return "."
 }
