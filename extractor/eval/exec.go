@@ -95,7 +95,21 @@ func (m *module) execBlock(stmts []pysyntax.Stmt) ctrl {
 	return ctrlNext
 }
 
-func (m *module) exec(st pysyntax.Stmt) ctrl {
+func (m *module) exec(st pysyntax.Stmt) (c ctrl) {
+	// A statement that needs a value the extractor does not know outside
+	// any expression (a subscript assignment with an unknown index, a loop
+	// over a set) has unknown effects: forget them, as for code that may or
+	// may not run, instead of letting the signal escape the module.
+	defer func() {
+		if r := recover(); r != nil {
+			sig, ok := r.(unknownSignal)
+			if !ok {
+				panic(r)
+			}
+			m.forgetEffects([]pysyntax.Stmt{st}, sig.u)
+			c = ctrlNext
+		}
+	}()
 	m.s.step(m, st)
 	switch st := st.(type) {
 	case *pysyntax.AssignStmt:
@@ -255,20 +269,26 @@ func (m *module) unpack(at pysyntax.Node, targets []pysyntax.Expr, v value.Value
 	}
 }
 
+// augAssign is `target op= value`, in Python's order: the target's current
+// value, then the right-hand side, then the operation and the store. An
+// Unknown operand makes the stored value that Unknown.
 func (m *module) augAssign(st *pysyntax.AugAssignStmt) {
 	switch t := st.Target.(type) {
 	case *pysyntax.Ident:
 		cur := m.lookup(t)
-		m.bind(t.Name, m.inplace(st, st.Op, cur, m.eval(st.Value)), st)
+		rhs := m.eval(st.Value)
+		m.bind(t.Name, guard(func() value.Value { return m.inplace(st, st.Op, cur, rhs) }), st)
 	case *pysyntax.IndexExpr:
 		obj := m.eval(t.X)
 		key := m.eval(t.Index)
-		cur := m.getItem(t, obj, key)
-		m.setItem(t, obj, key, m.inplace(st, st.Op, cur, m.eval(st.Value)))
+		cur := guard(func() value.Value { return m.getItem(t, obj, key) })
+		rhs := m.eval(st.Value)
+		m.setItem(t, obj, key, guard(func() value.Value { return m.inplace(st, st.Op, cur, rhs) }))
 	case *pysyntax.AttrExpr:
 		obj := m.eval(t.X)
-		cur := m.getAttr(t, obj, t.Name)
-		m.setAttr(t, obj, t.Name, m.inplace(st, st.Op, cur, m.eval(st.Value)))
+		cur := guard(func() value.Value { return m.getAttr(t, obj, t.Name) })
+		rhs := m.eval(st.Value)
+		m.setAttr(t, obj, t.Name, guard(func() value.Value { return m.inplace(st, st.Op, cur, rhs) }))
 	default:
 		panic(m.raise(st.Target, "SyntaxError", "illegal expression for augmented assignment"))
 	}

@@ -22,7 +22,14 @@ func (m *module) need(v value.Value) value.Value {
 
 // eval evaluates e as a whole expression: an Unknown anywhere it needs a
 // value makes the result that Unknown.
-func (m *module) eval(e pysyntax.Expr) (v value.Value) {
+func (m *module) eval(e pysyntax.Expr) value.Value {
+	return guard(func() value.Value { return m.ev(e) })
+}
+
+// guard runs fn, turning an Unknown it needs (an unknownSignal) into its
+// result. Code outside an eval that may need a value (statements combining
+// values they evaluated) runs under guard.
+func guard(fn func() value.Value) (v value.Value) {
 	defer func() {
 		if r := recover(); r != nil {
 			sig, ok := r.(unknownSignal)
@@ -32,7 +39,7 @@ func (m *module) eval(e pysyntax.Expr) (v value.Value) {
 			v = sig.u
 		}
 	}()
-	return m.ev(e)
+	return fn()
 }
 
 // ev evaluates e; Unknowns it needs unwind to the enclosing eval.

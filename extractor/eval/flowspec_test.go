@@ -350,3 +350,55 @@ func testModule(t *testing.T, in *Interpreter) *module {
 	require.Empty(t, diags)
 	return newSession(context.Background(), in).newModule(f, "t", "")
 }
+
+// TestStatementsWithUnknownOperands checks statements that combine values
+// outside an expression (augmented, subscript, unpacking, annotated
+// assignments, loops) when an operand is unknown: the affected names and
+// objects become unknown with the original reason, the rest of the file is
+// still evaluated, and real Python errors still raise. A want starting with
+// "=" is the known value of X; otherwise it is part of X's unknown reason
+// or of the error.
+func TestStatementsWithUnknownOperands(t *testing.T) {
+	tests := []struct{ name, body, want string }{
+		{"augassign of unknown name", "import lib\nX = lib.V\nX += '!'\n", "lib.V comes from module lib"},
+		{"augassign of unused unknown name", "import lib\nY = lib.V\nY += '!'\nX = 'base'\n", "=base"},
+		{"augassign with unknown right side", "import lib\nX = 'a'\nX += lib.V\n", "lib.V comes from module lib"},
+		{"augassign of unknown then error", "import lib\nY = lib.V\nY += undefined_name\nX = 'a'\n", "NameError: name 'undefined_name' is not defined"},
+		{"list augassign of unknown", "import lib\nX = [1]\nX += lib.L\nX = X[0]\n", "lib.L comes from module lib"},
+		{"annotated unknown then augassign", "import lib\nX: str = lib.V\nX += '!'\n", "lib.V comes from module lib"},
+		{"unpacked unknown then augassign", "import lib\nA, (X, C) = 1, lib.P\nX += 'x'\n", "lib.P comes from module lib"},
+		{"unpacking an unknown then augassign", "import lib\nX, B = lib.P\nX += 'x'\n", "lib.P comes from module lib"},
+		{"item augassign with unknown value", "import lib\nD = {'k': 'a'}\nD['k'] += lib.V\nX = D['k']\n", "lib.V comes from module lib"},
+		{"item augassign of unknown container", "import lib\nD = lib.D\nD['k'] += 'a'\nX = 'base'\n", "=base"},
+		{"item augassign with unknown key", "import lib\nL = ['a', 'b']\nL[lib.I] += 'x'\nX = L[0]\n", "lib.I comes from module lib"},
+		{"item augassign with unknown key, other item", "import lib\nD = {'k': 'a'}\nD[lib.K] += 'x'\nX = D['k']\n", "lib.K comes from module lib"},
+		{"item assignment with unknown list index", "import lib\nL = ['a', 'b']\nL[lib.I] = 'x'\nX = L[1]\n", "lib.I comes from module lib"},
+		{"item deletion with unknown list index", "import lib\nL = ['a', 'b']\ndel L[lib.I]\nX = L[0]\n", "lib.I comes from module lib"},
+		{"attribute augassign of unknown", "import lib\nlib.count += 1\nX = 'base'\n", "=base"},
+		{"attribute augassign on a local model", "import lib\nfrom pydantic import BaseModel\nclass M(BaseModel):\n    a: str = 'a'\nO = M()\nO.a += lib.V\nX = O.a\n", "lib.V comes from module lib"},
+		{"loop over a set", "for s in {'a', 'b'}:\n    Z = s\nX = Z\n", "depends on hashing"},
+		{"loop over a set, unused", "for s in {'a', 'b'}:\n    Z = s\nX = 'base'\n", "=base"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			src := header + tt.body + "@flow\ndef f(): pass\nFLOW_SPEC = FlowSpec(flow=f, docker_env=X)\n"
+			r := evalFlow(t, src, Options{})
+			errs := errorsOf(r)
+			if want, ok := strings.CutPrefix(tt.want, "="); ok {
+				require.Empty(t, errs)
+				assert.Equal(t, value.Str(want), arg(t, r.FlowSpec.(*value.Instance), "docker_env"))
+				return
+			}
+			var msg string
+			if len(errs) > 0 {
+				msg = strings.Join(errs, "\n")
+			} else {
+				u, ok := arg(t, r.FlowSpec.(*value.Instance), "docker_env").(value.Unknown)
+				require.True(t, ok, "docker_env should be unknown")
+				msg = u.Err.Error()
+			}
+			assert.Contains(t, msg, tt.want)
+			assert.NotContains(t, msg, "internal error")
+		})
+	}
+}

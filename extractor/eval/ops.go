@@ -1237,6 +1237,10 @@ func (m *module) setItem(at pysyntax.Node, obj, key, v value.Value) {
 	}
 	switch x := obj.(type) {
 	case *value.List:
+		if u, ok := key.(value.Unknown); ok {
+			m.taintObj(x, u.Err)
+			return
+		}
 		x.Elems[m.index(at, key, len(x.Elems), "list assignment")] = v
 		return
 	case *value.Dict:
@@ -1264,6 +1268,10 @@ func (m *module) delItem(at pysyntax.Node, obj, key value.Value) {
 	}
 	switch x := obj.(type) {
 	case *value.List:
+		if u, ok := key.(value.Unknown); ok {
+			m.taintObj(x, u.Err)
+			return
+		}
 		i := m.index(at, key, len(x.Elems), "list assignment")
 		x.Elems = append(x.Elems[:i:i], x.Elems[i+1:]...)
 		return
