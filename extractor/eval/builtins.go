@@ -107,6 +107,7 @@ func init() {
 		},
 		"format":     fnFormat,
 		"abs":        fnAbs,
+		"divmod":     fnDivmod,
 		"round":      fnRound,
 		"min":        func(c *call) value.Value { return fnMinMax(c, -1) },
 		"max":        func(c *call) value.Value { return fnMinMax(c, 1) },
@@ -383,6 +384,37 @@ func fnFormat(c *call) value.Value {
 	}
 	return value.Str(c.m.format(c.at, c.arg(0), spec))
 }
+
+// fnDivmod is divmod(a, b): for numbers and timedeltas it is exactly
+// (a // b, a % b), CPython computing both from the same divmod.
+func fnDivmod(c *call) value.Value {
+	c.noKwargs()
+	c.arity(2, 2)
+	a, b := c.arg(0), c.arg(1)
+	_, td1 := a.(value.Timedelta)
+	_, td2 := b.(value.Timedelta)
+	if !(isNumber(a) && isNumber(b)) && !(td1 && td2) {
+		panic(c.raise("TypeError", "unsupported operand type(s) for divmod(): '%s' and '%s'", typeName(a), typeName(b)))
+	}
+	_, f1 := a.(value.Float)
+	_, f2 := b.(value.Float)
+	if y, ok := c.m.toFloat(c.at, b); ok && (f1 || f2) && y == 0 {
+		panic(c.raise("ZeroDivisionError", "float divmod()"))
+	}
+	return &value.Tuple{Elems: []value.Value{c.m.binary(c.at, "//", a, b), c.m.binary(c.at, "%", a, b)}}
+}
+
+func isNumber(v value.Value) bool {
+	switch v.(type) {
+	case value.Int, value.Bool, value.Float:
+		return true
+	}
+	return false
+}
+
+// unsupportedBuiltins are the names of Python's builtins the extractor does
+// not evaluate: using one gives an Unknown, not a NameError.
+const unsupportedBuiltins = " aiter anext bin breakpoint bytearray callable classmethod compile complex copyright credits delattr dir eval exec exit filter getattr globals hasattr hash help hex id input issubclass iter license locals memoryview next object oct open pow property quit setattr slice staticmethod super type vars "
 
 func fnAbs(c *call) value.Value {
 	c.noKwargs()

@@ -187,6 +187,9 @@ func (m *module) lookup(id *pysyntax.Ident) value.Value {
 	if b := m.s.builtin(id.Name); b != nil {
 		return b
 	}
+	if strings.Contains(unsupportedBuiltins, " "+id.Name+" ") {
+		return m.unknown(id, "builtin %s is not supported", id.Name)
+	}
 	if m.starUnknown != nil {
 		return m.unknown(id, "name %s is not bound; it may come from a star import of a module the extractor does not know (%s)", id.Name, m.starUnknown.Error())
 	}

@@ -242,6 +242,7 @@ func TestUnknownsAndTaint(t *testing.T) {
 		{"try with unknown import", "try:\n    import lib\n    X = lib.V\nexcept ImportError:\n    X = 'fallback'\n", "X", "the except clause at line 6 may run"},
 		{"star import from unknown module", "from lib import *\n", "X", "may come from a star import"},
 		{"set iteration order", "X = list({'b', 'a'})\n", "X", "depends on hashing"},
+		{"unsupported builtin", "X = hex(255)\n", "X", "flows/x_flow.py:3:5: cannot know statically: builtin hex is not supported"},
 		{"time dependent", "from datetime import datetime\nX = datetime.now()\n", "X", "datetime.now() depends on the time"},
 	}
 	for _, tt := range tests {

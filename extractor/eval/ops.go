@@ -274,6 +274,15 @@ func (m *module) intOp(at pysyntax.Node, op string, x, y *big.Int) value.Value {
 		if math.IsInf(f, 0) {
 			panic(m.raise(at, "OverflowError", "integer division result too large for a float"))
 		}
+		if f == 0 {
+			// CPython's long_true_divide: a zero (exact or underflowed)
+			// takes the sign of the operands, a zero dividend counting as
+			// positive, so 0 / -2 is -0.0.
+			f = 0
+			if (x.Sign() < 0) != (y.Sign() < 0) {
+				f = math.Copysign(0, -1)
+			}
+		}
 		return value.Float(f)
 	case "//", "%":
 		if y.Sign() == 0 {
