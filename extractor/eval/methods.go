@@ -54,49 +54,45 @@ func pyIsSpace(r rune) bool {
 	return unicode.IsSpace(r) || r >= 0x1c && r <= 0x1f
 }
 
-// specialCasing lists characters whose Python upper/lower/title mapping is
-// not the simple one-to-one mapping Go's unicode package applies.
-func specialCasing(r rune) bool {
-	switch {
-	case r == 0xDF, r == 0x130, r == 0x149, r == 0x1F0, r == 0x390, r == 0x3B0, r == 0x3A3, r == 0x587:
-		return true
-	case r >= 0x1E96 && r <= 0x1E9A, r >= 0x1F50 && r <= 0x1F56, r >= 0x1F80 && r <= 0x1FFC:
-		return true
-	case r >= 0xFB00 && r <= 0xFB06, r >= 0xFB13 && r <= 0xFB17:
-		return true
-	}
-	return false
-}
-
-func (m *module) caseMap(at pysyntax.Node, s string, fn func(rune) rune) string {
+// caseMap is s.upper(), s.lower()... (see pyCaseMap), refusing the
+// characters whose case data Go's Unicode tables do not give as Python 3.11.
+func (m *module) caseMap(at pysyntax.Node, s string, op caseOp) string {
 	if isASCII(s) {
-		return strings.Map(fn, s)
+		return asciiCaseMap(s, op)
 	}
-	for _, r := range s {
-		if specialCasing(r) {
-			panic(unknownSignal{m.unknown(at, "case mapping of %s needs Unicode special casing, which is not supported", pyfmt.ReprStr(string(r)))})
-		}
+	out, bad, ok := pyCaseMap(s, op)
+	if !ok {
+		panic(unknownSignal{m.unknown(at, "the case data of U+%04X differ between the extractor's Unicode %s tables and Python 3.11's Unicode 14.0", bad, unicode.Version)})
 	}
-	return strings.Map(fn, s)
+	return out
 }
 
-func isCased(r rune) bool { return unicode.IsUpper(r) || unicode.IsLower(r) || unicode.IsTitle(r) }
-
-func (m *module) title(at pysyntax.Node, s string) string {
-	var b strings.Builder
+// asciiCaseMap is pyCaseMap for ASCII text.
+func asciiCaseMap(s string, op caseOp) string {
+	b := []byte(s)
 	prevCased := false
-	for _, r := range s {
-		if specialCasing(r) && !isASCII(string(r)) {
-			panic(unknownSignal{m.unknown(at, "case mapping of %s needs Unicode special casing, which is not supported", pyfmt.ReprStr(string(r)))})
+	for i, c := range b {
+		lower := c >= 'a' && c <= 'z'
+		upper := c >= 'A' && c <= 'Z'
+		toUpper := false
+		switch op {
+		case caseUpper:
+			toUpper = true
+		case caseSwapcase:
+			toUpper = lower
+		case caseTitle:
+			toUpper = !prevCased
+		case caseCapitalize:
+			toUpper = i == 0
 		}
-		if prevCased {
-			b.WriteRune(unicode.ToLower(r))
-		} else {
-			b.WriteRune(unicode.ToTitle(r))
+		if toUpper && lower {
+			b[i] = c - 'a' + 'A'
+		} else if !toUpper && upper {
+			b[i] = c - 'A' + 'a'
 		}
-		prevCased = isCased(r)
+		prevCased = lower || upper
 	}
-	return b.String()
+	return string(b)
 }
 
 func strArg(c *call, i int, what string) string {
@@ -128,37 +124,10 @@ func optChars(c *call) (string, bool) {
 func strMethod(s value.Str, name string) func(c *call) value.Value {
 	str := string(s)
 	switch name {
-	case "upper":
-		return func(c *call) value.Value { c.arity(0, 0); return value.Str(c.m.caseMap(c.at, str, unicode.ToUpper)) }
-	case "lower":
-		return func(c *call) value.Value { c.arity(0, 0); return value.Str(c.m.caseMap(c.at, str, unicode.ToLower)) }
-	case "casefold":
-		return func(c *call) value.Value { c.arity(0, 0); return value.Str(c.m.caseMap(c.at, str, unicode.ToLower)) }
-	case "swapcase":
-		return func(c *call) value.Value {
-			c.arity(0, 0)
-			return value.Str(c.m.caseMap(c.at, str, func(r rune) rune {
-				if unicode.IsUpper(r) {
-					return unicode.ToLower(r)
-				}
-				if unicode.IsLower(r) {
-					return unicode.ToUpper(r)
-				}
-				return r
-			}))
-		}
-	case "title":
-		return func(c *call) value.Value { c.arity(0, 0); return value.Str(c.m.title(c.at, str)) }
-	case "capitalize":
-		return func(c *call) value.Value {
-			c.arity(0, 0)
-			if str == "" {
-				return s
-			}
-			r, n := utf8.DecodeRuneInString(str)
-			first := c.m.caseMap(c.at, string(r), unicode.ToTitle)
-			return value.Str(first + c.m.caseMap(c.at, str[n:], unicode.ToLower))
-		}
+	case "upper", "lower", "casefold", "swapcase", "title", "capitalize":
+		op := map[string]caseOp{"upper": caseUpper, "lower": caseLower, "casefold": caseCasefold,
+			"swapcase": caseSwapcase, "title": caseTitle, "capitalize": caseCapitalize}[name]
+		return func(c *call) value.Value { c.arity(0, 0); return value.Str(c.m.caseMap(c.at, str, op)) }
 	case "strip", "lstrip", "rstrip":
 		return func(c *call) value.Value {
 			chars, has := optChars(c)
@@ -420,6 +389,9 @@ func strPredicate(c *call, s, name string) value.Value {
 	if name == "isascii" {
 		return value.Bool(isASCII(s))
 	}
+	if !isASCII(s) && (name == "isupper" || name == "islower") {
+		return pyIsUpperLower(c, s, name == "isupper")
+	}
 	if !isASCII(s) {
 		return c.m.unknown(c.at, "str.%s() of non-ASCII text is not supported", name)
 	}
@@ -460,6 +432,26 @@ func strPredicate(c *call, s, name string) value.Value {
 		return value.Bool(upper && !lower)
 	}
 	return value.Bool(lower && !upper)
+}
+
+// pyIsUpperLower is CPython's str.isupper() (upper) or str.islower(): no
+// character of the other case or titlecase, and at least one cased one.
+func pyIsUpperLower(c *call, s string, upper bool) value.Value {
+	cased := false
+	for _, r := range s {
+		if caseDataDiffers(r) {
+			return c.m.unknown(c.at, "the case data of U+%04X differ between the extractor's Unicode %s tables and Python 3.11's Unicode 14.0", r, unicode.Version)
+		}
+		same, other := pyIsUpper(r), pyIsLower(r)
+		if !upper {
+			same, other = other, same
+		}
+		if other || unicode.Is(unicode.Lt, r) {
+			return value.Bool(false)
+		}
+		cased = cased || same
+	}
+	return value.Bool(cased)
 }
 
 func strTuple(parts ...string) value.Value {
