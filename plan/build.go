@@ -40,8 +40,11 @@ type Options struct {
 	GitRepository string
 	// GitBranch is the branch the pull step clones ("" = <type>-v2).
 	GitBranch string
-	Inputs    []Input // provenance of every input, recorded in the plan
-	Generator string  // flowplan's version
+	// SkipInvalid lists flows that cannot be planned (and every flow of a
+	// name collision) under skipped instead of failing the whole build.
+	SkipInvalid bool
+	Inputs      []Input // provenance of every input, recorded in the plan
+	Generator   string  // flowplan's version
 }
 
 // Fixed names of the original tool.
@@ -131,20 +134,22 @@ func Build(p *project.Project, files []spec.FileResult, opts Options) (*Plan, er
 			errs = append(errs, fmt.Errorf("%s: status %q but no spec", f.Path, f.Status))
 		case f.Spec.Worker != nil && f.Spec.Worker.IsAgent:
 			pl.Skipped = append(pl.Skipped, Skipped{Path: f.Path, Reason: "worker-era FLOW_SPEC with is_agent=True (deployed by the agent-era tooling)"})
-		case f.Spec.Worker != nil:
-			fl, err := b.workerFlow(f)
-			if err != nil {
-				errs = append(errs, err)
-				continue
+		case f.Spec.Worker != nil || f.Spec.Agent != nil:
+			var fl Flow
+			var err error
+			if f.Spec.Worker != nil {
+				fl, err = b.workerFlow(f)
+			} else {
+				fl, err = b.agentFlow(f)
 			}
-			pl.Flows = append(pl.Flows, fl)
-		case f.Spec.Agent != nil:
-			fl, err := b.agentFlow(f)
-			if err != nil {
+			switch {
+			case err != nil && opts.SkipInvalid:
+				pl.Skipped = append(pl.Skipped, Skipped{Path: f.Path, Reason: "planning failed: " + err.Error()})
+			case err != nil:
 				errs = append(errs, err)
-				continue
+			default:
+				pl.Flows = append(pl.Flows, fl)
 			}
-			pl.Flows = append(pl.Flows, fl)
 		default:
 			errs = append(errs, fmt.Errorf("%s: empty spec", f.Path))
 		}
@@ -159,8 +164,36 @@ func Build(p *project.Project, files []spec.FileResult, opts Options) (*Plan, er
 		}
 		return pl.Skipped[i].Reason < pl.Skipped[j].Reason
 	})
-	if err := checkUnique(pl); err != nil {
-		return nil, err
+	collisions := collisions(pl)
+	if len(collisions) > 0 && !opts.SkipInvalid {
+		errs := make([]error, 0, len(collisions))
+		for _, c := range collisions {
+			errs = append(errs, errors.New(c.msg))
+		}
+		return nil, fmt.Errorf("building the plan: %w", errors.Join(errs...))
+	}
+	if len(collisions) > 0 {
+		reasons := map[string][]string{}
+		for _, c := range collisions {
+			for _, path := range c.paths {
+				reasons[path] = append(reasons[path], "planning failed: "+c.msg)
+			}
+		}
+		kept := pl.Flows[:0]
+		for _, f := range pl.Flows {
+			if rs, bad := reasons[f.Path]; bad {
+				pl.Skipped = append(pl.Skipped, Skipped{Path: f.Path, Reason: strings.Join(rs, "; ")})
+				continue
+			}
+			kept = append(kept, f)
+		}
+		pl.Flows = kept
+		sort.SliceStable(pl.Skipped, func(i, j int) bool {
+			if pl.Skipped[i].Path != pl.Skipped[j].Path {
+				return pl.Skipped[i].Path < pl.Skipped[j].Path
+			}
+			return pl.Skipped[i].Reason < pl.Skipped[j].Reason
+		})
 	}
 	if pl.Digest, err = pl.ComputeDigest(); err != nil {
 		return nil, err
@@ -309,7 +342,7 @@ func (b *builder) agentFlow(f spec.FileResult) (Flow, error) {
 	}
 	infra := BlockRef{BlockTypeSlug: blockTypeECSTask, Name: family}
 	if b.opts.InfrastructureBlock != "" {
-		ref, err := parseBlockRef(b.opts.InfrastructureBlock)
+		ref, err := ParseBlockRef(b.opts.InfrastructureBlock)
 		if err != nil {
 			return Flow{}, err
 		}
@@ -420,8 +453,9 @@ func (b *builder) agentInfraOverrides(d spec.AgentDeployment) (json.RawMessage, 
 	return out, nil
 }
 
-// parseBlockRef reads "<slug>/<name>", or the original's "-ib <slug>/<name>".
-func parseBlockRef(s string) (BlockRef, error) {
+// ParseBlockRef reads an infrastructure block reference, "<slug>/<name>", or
+// the original's whole "-ib <slug>/<name>" argument.
+func ParseBlockRef(s string) (BlockRef, error) {
 	v := strings.TrimSpace(s)
 	for _, flag := range []string{"-ib ", "--infra-block "} {
 		if rest, ok := strings.CutPrefix(v, flag); ok {
@@ -677,40 +711,50 @@ func objectOrEmpty(raw json.RawMessage) (json.RawMessage, bool, error) {
 	return json.RawMessage(t), len(m) == 0, nil
 }
 
-// checkUnique rejects two flows that would write the same task definition,
-// block or deployment (e.g. two folders slugging to the same name).
-func checkUnique(pl *Plan) error {
-	var errs []error
-	seen := map[string]string{}
-	claim := func(kind, id, path string) {
+// collision is one resource two flows would both write (or one flow
+// twice), with the flows involved.
+type collision struct {
+	msg   string
+	paths []string
+}
+
+// collisions finds flows that would write the same task definition, block or
+// deployment (e.g. two folders slugging to the same name). Each flow is
+// named by its FLOW_SPEC's file and line.
+func collisions(pl *Plan) []collision {
+	var out []collision
+	type owner struct{ path, at string }
+	seen := map[string]owner{}
+	claim := func(kind, id string, f Flow) {
 		key := kind + "\x00" + id
-		if other, ok := seen[key]; ok && other != path {
-			errs = append(errs, fmt.Errorf("%s and %s both define %s %s", other, path, kind, id))
+		at := fmt.Sprintf("%s:%d", f.Path, f.FlowSpecLine)
+		if other, ok := seen[key]; ok && other.path != f.Path {
+			out = append(out, collision{
+				msg:   fmt.Sprintf("%s and %s both define %s %s (their folder and flow names slug to the same names)", other.at, at, kind, id),
+				paths: []string{other.path, f.Path},
+			})
 			return
 		}
-		seen[key] = path
+		seen[key] = owner{f.Path, at}
 	}
 	for _, f := range pl.Flows {
 		if f.TaskDefinition != nil {
-			claim("task definition", f.TaskDefinition.Family, f.Path)
+			claim("task definition", f.TaskDefinition.Family, f)
 		}
 		if f.Block != nil {
-			claim("block", f.Block.BlockTypeSlug+"/"+f.Block.Name, f.Path)
+			claim("block", f.Block.BlockTypeSlug+"/"+f.Block.Name, f)
 		}
 		depSeen := map[string]bool{}
 		for _, d := range f.Deployments {
 			id := d.FlowName + "/" + d.Name
 			if depSeen[id] {
-				errs = append(errs, fmt.Errorf("%s defines deployment %s twice", f.Path, id))
+				out = append(out, collision{msg: fmt.Sprintf("%s:%d defines deployment %s twice", f.Path, f.FlowSpecLine, id), paths: []string{f.Path}})
 			}
 			depSeen[id] = true
-			claim("deployment", id, f.Path)
+			claim("deployment", id, f)
 		}
 	}
-	if len(errs) > 0 {
-		return fmt.Errorf("building the plan: %w", errors.Join(errs...))
-	}
-	return nil
+	return out
 }
 
 func sortedKeys[V any](m map[string]V) []string {

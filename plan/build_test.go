@@ -342,3 +342,43 @@ func TestBuildBrokenEnv(t *testing.T) {
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), `docker_env "base" is broken`)
 }
+
+func TestBuildCollisionsAndSkipInvalid(t *testing.T) {
+	// Two flow files in folders a/x and b/x: both flows are named
+	// data-products.x.flow-1, so they would write the same resources.
+	twin := func() []spec.FileResult {
+		a, b := seedFlow(), seedFlow()
+		a.Path, a.FlowSpecLine = "src/a/x/hello_flow.py", 17
+		b.Path, b.FlowSpecLine = "src/b/x/hello_flow.py", 21
+		return []spec.FileResult{a, b}
+	}
+	_, err := Build(seedProject(), twin(), seedOptions("dev"))
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "src/a/x/hello_flow.py:17 and src/b/x/hello_flow.py:21 both define task definition data-products-x-flow-1-dev")
+	assert.Contains(t, err.Error(), "both define deployment data-products.x.flow-1/base-dev")
+
+	o := seedOptions("dev")
+	o.SkipInvalid = true
+	p, err := Build(seedProject(), twin(), o)
+	require.NoError(t, err)
+	assert.Empty(t, p.Flows, "every flow of a collision is left out")
+	require.Len(t, p.Skipped, 2)
+	for _, s := range p.Skipped {
+		assert.Contains(t, s.Reason, "planning failed: ")
+		assert.Contains(t, s.Reason, "both define task definition")
+	}
+
+	// A flow that cannot be planned is skipped alone; the others stay.
+	files := twin()[:1]
+	bad := seedFlow()
+	bad.Path = "src/c/hello_flow.py"
+	bad.Spec.Agent.DockerEnv = "gpu"
+	files = append(files, bad)
+	p, err = Build(seedProject(), files, o)
+	require.NoError(t, err)
+	require.Len(t, p.Flows, 1)
+	assert.Equal(t, "src/a/x/hello_flow.py", p.Flows[0].Path)
+	require.Len(t, p.Skipped, 1)
+	assert.Equal(t, "src/c/hello_flow.py", p.Skipped[0].Path)
+	assert.Contains(t, p.Skipped[0].Reason, `planning failed: src/c/hello_flow.py: docker_env "gpu"`)
+}

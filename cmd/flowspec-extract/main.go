@@ -11,6 +11,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"strings"
 
 	"github.com/flowplan/flowplan/cmd/internal/inputs"
 	"github.com/flowplan/flowplan/cmd/internal/output"
@@ -110,6 +111,12 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv fu
 	switch {
 	case o.validateOnly:
 		report.WriteValidation(stdout, res)
+		// Planning checks what no single file shows: two flows that would
+		// write the same resources, or a target that cannot express a flow.
+		if _, err := plan.Build(res.Project, res.Files, in.PlanOptions(res, version.Version)); err != nil {
+			fmt.Fprintf(stdout, "FAILED  planning\n        %s\n", strings.ReplaceAll(err.Error(), "\n", "\n        "))
+			return exitFailed
+		}
 		if res.Failed() {
 			return exitFailed
 		}
@@ -137,9 +144,12 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv fu
 			return exitFailed
 		}
 	}
-	p, err := plan.Build(res.Project, res.Files, in.PlanOptions(res, version.Version))
+	opts := in.PlanOptions(res, version.Version)
+	opts.SkipInvalid = o.skipInvalid
+	p, err := plan.Build(res.Project, res.Files, opts)
 	if err != nil {
-		fmt.Fprintf(stderr, "flowspec-extract: building the plan: %v\n", err)
+		fmt.Fprintf(stderr, "flowspec-extract: %v\n", err)
+		fmt.Fprintln(stderr, "flowspec-extract: no plan written (pass --skip-invalid to plan the other flows only)")
 		return exitFailed
 	}
 	b, err := p.MarshalCanonical()

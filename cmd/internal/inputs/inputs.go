@@ -130,6 +130,9 @@ func (f *Flags) Resolve(getenv func(string) (string, bool)) (*Resolved, error) {
 		r.All = append(r.All, in)
 		r.byName[s.Flag] = in
 	}
+	if err := checkValues(r); err != nil {
+		return nil, err
+	}
 	var err error
 	if r.subnets, err = jsonList(r.byName["subnets"]); err != nil {
 		return nil, err
@@ -185,4 +188,33 @@ func (r *Resolved) PlanOptions(res *extractor.Result, generator string) plan.Opt
 		opts.Inputs = append(opts.Inputs, plan.Input{Name: "flow-env:" + e.Name, Value: e.Value, Source: src})
 	}
 	return opts
+}
+
+// checkValues refuses input values the plan could not use, so that they are
+// usage errors (exit 2) named by their flag or variable, not plan failures.
+func checkValues(r *Resolved) error {
+	if in := r.byName["git-sha"]; strings.TrimSpace(in.Value) == "" {
+		return fmt.Errorf("git sha (from %s) is empty; give a commit sha, or leave it unset for \"dev\"", in.Source)
+	}
+	if in := r.byName["aws-account-id"]; in.Value != "" && !isAccountID(in.Value) {
+		return fmt.Errorf("AWS account id %q (from %s) must be 12 digits", in.Value, in.Source)
+	}
+	if in := r.byName["infrastructure-block"]; in.Value != "" {
+		if _, err := plan.ParseBlockRef(in.Value); err != nil {
+			return fmt.Errorf("%w (from %s)", err, in.Source)
+		}
+	}
+	return nil
+}
+
+func isAccountID(s string) bool {
+	if len(s) != 12 {
+		return false
+	}
+	for _, c := range s {
+		if c < '0' || c > '9' {
+			return false
+		}
+	}
+	return true
 }

@@ -41,6 +41,18 @@ func TestResolve(t *testing.T) {
 		{name: "bad type", env: map[string]string{"POCKET_PREFECT_DEPLOYMENT_TYPE": "prod"}, wantErr: `deployment type "prod" (from env:POCKET_PREFECT_DEPLOYMENT_TYPE) must be dev, staging or main`},
 		{name: "bad subnets", args: []string{"-subnets", "subnet-1"}, wantErr: "subnets (from flag) must be a JSON list of strings"},
 		{name: "bad target", args: []string{"-prefect-target", "prefect4"}, wantErr: `prefect target "prefect4" (from flag)`},
+		{name: "empty git sha", args: []string{"-git-sha="}, wantErr: "git sha (from flag) is empty"},
+		{name: "short account id", env: map[string]string{"AWS_ACCOUNT_ID": "12"}, wantErr: `AWS account id "12" (from env:AWS_ACCOUNT_ID) must be 12 digits`},
+		{name: "account id with letters", args: []string{"-aws-account-id", "12345678901x"}, wantErr: "must be 12 digits"},
+		{name: "infrastructure block without a slug", args: []string{"-infrastructure-block", "foo"}, wantErr: `infrastructure block "foo" must be <block type slug>/<block name>, like ecs-task/my-block (from flag)`},
+		{
+			name: "the original's whole -ib argument",
+			env:  map[string]string{"POCKET_PREFECT_INFRASTRUCTURE_BLOCK": "-ib ecs-task/shared", "AWS_ACCOUNT_ID": "123456789012"},
+			want: map[string]Input{
+				"infrastructure-block": {"infrastructure-block", "-ib ecs-task/shared", "env:POCKET_PREFECT_INFRASTRUCTURE_BLOCK"},
+				"aws-account-id":       {"aws-account-id", "123456789012", "env:AWS_ACCOUNT_ID"},
+			},
+		},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
