@@ -187,7 +187,7 @@ func Summarize(p *plan.Plan) (*Summary, error) {
 	envTD := map[string]*plan.TaskDefinition{}
 	for _, im := range p.Images {
 		is := ImageSummary{
-			API: string(im.API), Env: im.Env, LocalName: im.LocalName, ECRImage: im.URI,
+			API: string(im.API), Env: im.Env, LocalName: im.LocalName, ECRImage: showUnknowns(im.URI),
 			Dockerfile: im.Dockerfile, Context: im.Context, Platform: im.Platform,
 			BuildArgs: sortedPairs(im.BuildArgs),
 		}
@@ -242,7 +242,7 @@ func summarizeTaskDefinition(td *plan.TaskDefinition) *TaskDefinitionSummary {
 	}
 	for _, c := range td.ContainerDefinitions {
 		if ts.Image == "" {
-			ts.Image = c.Image
+			ts.Image = showUnknowns(c.Image)
 		}
 		for _, e := range c.Environment {
 			ts.Env = append(ts.Env, e.Name)
@@ -252,6 +252,12 @@ func summarizeTaskDefinition(td *plan.TaskDefinition) *TaskDefinitionSummary {
 		}
 	}
 	return ts
+}
+
+// showUnknowns writes the account placeholder inside a plan value the way
+// a reviewer reads it: "(known at apply: AWS account id).dkr.ecr...".
+func showUnknowns(s string) string {
+	return strings.ReplaceAll(s, plan.PlaceholderAWSAccountID, UnknownAccountText)
 }
 
 // SecretName returns the Secrets Manager secret name of a secret ARN (the
