@@ -130,6 +130,20 @@ func (f *Flags) Resolve(getenv func(string) (string, bool)) (*Resolved, error) {
 		r.All = append(r.All, in)
 		r.byName[s.Flag] = in
 	}
+	// Inputs whose default follows the deployment type are recorded with the
+	// value the plan really uses, not an empty string.
+	typ := r.DeploymentType()
+	for name, def := range map[string]string{"storage-block": "data-flows-" + typ, "git-branch": typ + "-v2"} {
+		if in := r.byName[name]; in.Source == "default" && in.Value == "" {
+			in.Value = def
+			r.byName[name] = in
+			for i := range r.All {
+				if r.All[i].Name == name {
+					r.All[i] = in
+				}
+			}
+		}
+	}
 	if err := checkValues(r); err != nil {
 		return nil, err
 	}

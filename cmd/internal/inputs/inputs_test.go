@@ -26,6 +26,8 @@ func TestResolve(t *testing.T) {
 				"aws-account-id":  {"aws-account-id", "", "apply"},
 				"subnets":         {"subnets", "[]", "default"},
 				"prefect-target":  {"prefect-target", "prefect2-agent", "default"},
+				"storage-block":   {"storage-block", "data-flows-dev", "default"},
+				"git-branch":      {"git-branch", "dev-v2", "default"},
 			},
 		},
 		{
