@@ -17,11 +17,28 @@ import (
 // the one Options.ExpectDigest pins.
 var ErrUnexpectedDigest = errors.New("plan digest differs from the expected digest")
 
+// NormalizeDigest returns a plan digest as "sha256:<64 lowercase hex>",
+// accepting it with or without the "sha256:" prefix and in either case.
+func NormalizeDigest(d string) (string, error) {
+	hex := strings.ToLower(strings.TrimSpace(d))
+	if rest, ok := strings.CutPrefix(hex, "sha256:"); ok {
+		hex = rest
+	}
+	if len(hex) != 64 || strings.Trim(hex, "0123456789abcdef") != "" {
+		return "", fmt.Errorf("expected digest %q is not sha256:<64 hex digits> (or the 64 hex digits alone)", d)
+	}
+	return "sha256:" + hex, nil
+}
+
 // ErrWrongPrefectVersion is returned (wrapped) when the Prefect server's
-// major version is not the one the plan's target was made for.
+// major version is not the one the plan's target was made for, or when a
+// Prefect 2 server is older than 2.14 and the plan sends
+// enforce_parameter_schema.
 var ErrWrongPrefectVersion = errors.New("Prefect server version does not match the plan's target")
 
-// Apply applies the plan: images (build, ECR login, tag, push), then per
+// Apply applies the plan: images (Dockerfile and context checked under
+// ProjectDir, left alone when ECR already holds the commit's tag, else
+// build, ECR login, tag, push), then per
 // flow, flows in parallel: the task definition (registered only when a
 // compared field differs from the latest revision), the ECS task block
 // (created, or updated only when its data differ), the flow (created only
@@ -30,8 +47,9 @@ var ErrWrongPrefectVersion = errors.New("Prefect server version does not match t
 //
 // Before anything it refuses a plan whose digest does not match its content
 // or differs from opts.ExpectDigest, resolves the AWS account id from STS
-// when the plan left it open, and checks the Prefect server's major version
-// against the plan's target. These are the errors Apply returns; a resource
+// when the plan left it open, and checks the Prefect server's version
+// against the plan's target (and against 2.14 when a deployment sends
+// enforce_parameter_schema). These are the errors Apply returns; a resource
 // that fails is reported in the Summary (see Summary.Failed) and does not
 // stop the other flows.
 func Apply(ctx context.Context, p *plan.Plan, opts Options) (*Summary, error) {
@@ -41,8 +59,14 @@ func Apply(ctx context.Context, p *plan.Plan, opts Options) (*Summary, error) {
 	if err := p.VerifyDigest(); err != nil {
 		return nil, fmt.Errorf("refusing to apply the plan: %w", err)
 	}
-	if opts.ExpectDigest != "" && opts.ExpectDigest != p.Digest {
-		return nil, fmt.Errorf("refusing to apply plan %s: %w %s", p.Digest, ErrUnexpectedDigest, opts.ExpectDigest)
+	if opts.ExpectDigest != "" {
+		want, err := NormalizeDigest(opts.ExpectDigest)
+		if err != nil {
+			return nil, fmt.Errorf("refusing to apply the plan: %w", err)
+		}
+		if want != p.Digest {
+			return nil, fmt.Errorf("refusing to apply the plan: its digest is %s, but the expected digest is %s: %w", p.Digest, want, ErrUnexpectedDigest)
+		}
 	}
 	a := newApplier(p, opts)
 	start := a.now()
@@ -224,12 +248,52 @@ func (a *applier) checkPrefectVersion(ctx context.Context) error {
 		return fmt.Errorf("reading the Prefect server's version: %w", err)
 	}
 	want := wantMajor(targetOf(a.plan))
-	got, _, _ := strings.Cut(strings.TrimPrefix(strings.TrimSpace(v), "v"), ".")
+	got, rest, _ := strings.Cut(strings.TrimPrefix(strings.TrimSpace(v), "v"), ".")
 	if got != strconv.Itoa(want) {
 		return fmt.Errorf("the plan targets %s (Prefect %d) but the Prefect API at %s is version %s: %w; make the plan again with flowspec-extract --prefect-target for this server",
 			targetOf(a.plan), want, a.opts.Prefect.BaseURL(), v, ErrWrongPrefectVersion)
 	}
+	if want != 2 {
+		return nil
+	}
+	enforcing := deploymentsEnforcingSchema(a.plan)
+	if len(enforcing) == 0 {
+		return nil
+	}
+	if minor, ok := leadingNumber(rest); !ok || minor < enforceParameterSchemaMinor {
+		return fmt.Errorf("the plan's deployments %s set enforce_parameter_schema, which needs Prefect 2.%d or later, but the Prefect API at %s is version %s: %w; upgrade the server, or set enforce_parameter_schema=False on them and make the plan again",
+			strings.Join(enforcing, ", "), enforceParameterSchemaMinor, a.opts.Prefect.BaseURL(), v, ErrWrongPrefectVersion)
+	}
 	return nil
+}
+
+// enforceParameterSchemaMinor is the Prefect 2 minor version whose
+// DeploymentCreate first has enforce_parameter_schema (2.14.0); older
+// servers refuse the field with a 422.
+const enforceParameterSchemaMinor = 14
+
+// deploymentsEnforcingSchema lists "flow/deployment" of every deployment
+// whose request sends enforce_parameter_schema=true.
+func deploymentsEnforcingSchema(p *plan.Plan) []string {
+	var out []string
+	for _, fl := range p.Flows {
+		for _, d := range fl.Deployments {
+			if e := d.Request.EnforceParameterSchema; e != nil && *e {
+				out = append(out, d.FlowName+"/"+d.Name)
+			}
+		}
+	}
+	return out
+}
+
+// leadingNumber reads the digits that start s ("14" of "14.0rc1").
+func leadingNumber(s string) (int, bool) {
+	end := 0
+	for end < len(s) && '0' <= s[end] && s[end] <= '9' {
+		end++
+	}
+	n, err := strconv.Atoi(s[:end])
+	return n, err == nil
 }
 
 func wantMajor(target string) int {

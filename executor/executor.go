@@ -96,8 +96,17 @@ type Options struct {
 	// than writes.
 	ReadConcurrency int
 	// ExpectDigest, when set, must equal the plan's digest: it pins the
-	// plan that was reviewed and approved.
+	// plan that was reviewed and approved. "sha256:<hex>" or the bare hex
+	// (see NormalizeDigest).
 	ExpectDigest string
+	// ProjectDir is the sub-project folder the images' Dockerfiles and
+	// build contexts are relative to, where docker runs ("" = "."). Every
+	// image's files are checked there before anything is built.
+	ProjectDir string
+	// ForceBuild builds and pushes every image even when ECR already holds
+	// its tag (by default an image whose tag ends in a commit and is
+	// already in ECR is left unchanged).
+	ForceBuild bool
 
 	Prefect Prefect
 	ECS     aws.ECS

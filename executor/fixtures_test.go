@@ -171,7 +171,10 @@ type fixture struct {
 	awsClient *aws.Client
 	dockerLog string
 	dockerOut *syncBuffer
-	docker    Docker
+	// projectDir is the sub-project folder docker runs in, holding the
+	// Dockerfiles of agentProject and workerProject.
+	projectDir string
+	docker     Docker
 
 	mu     sync.Mutex
 	sleeps []time.Duration
@@ -239,12 +242,18 @@ func newFixtureWith(t testing.TB, cfg fixtureConfig) *fixture {
 	dir := t.TempDir()
 	f.dockerLog = filepath.Join(dir, "docker.log")
 	f.dockerOut = &syncBuffer{}
-	f.docker = NewDocker(docker.New(program, dir, f.dockerOut).WithEnv(append([]string{"FAKE_DOCKER_LOG=" + f.dockerLog}, cfg.dockerEnv...)...))
+	f.projectDir = t.TempDir()
+	for _, name := range []string{".docker/main/Dockerfile", ".docker/base/Dockerfile"} {
+		path := filepath.Join(f.projectDir, filepath.FromSlash(name))
+		require.NoError(t, os.MkdirAll(filepath.Dir(path), 0o755))
+		require.NoError(t, os.WriteFile(path, []byte("FROM python:3.11\n"), 0o644))
+	}
+	f.docker = NewDocker(docker.New(program, f.projectDir, f.dockerOut).WithEnv(append([]string{"FAKE_DOCKER_LOG=" + f.dockerLog}, cfg.dockerEnv...)...))
 	return f
 }
 
 func (f *fixture) options(mods ...func(*Options)) Options {
-	o := Options{Prefect: f.client, ECS: f.awsClient, ECR: f.awsClient, STS: f.awsClient, Docker: f.docker}
+	o := Options{Prefect: f.client, ECS: f.awsClient, ECR: f.awsClient, STS: f.awsClient, Docker: f.docker, ProjectDir: f.projectDir}
 	for _, m := range mods {
 		m(&o)
 	}

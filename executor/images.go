@@ -2,7 +2,11 @@ package executor
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
 	"strings"
 
 	"github.com/flowplan/flowplan/executor/docker"
@@ -30,8 +34,11 @@ func (a *applier) applyImages(ctx context.Context) {
 			a.mu.Unlock()
 		} else {
 			res.Action = action
-			if action == Pushed {
+			switch action {
+			case Pushed:
 				res.Detail = im.URI
+			case Unchanged:
+				res.Detail = im.URI + " is already in ECR (--force-build rebuilds it)"
 			}
 		}
 		a.record(res)
@@ -40,9 +47,19 @@ func (a *applier) applyImages(ctx context.Context) {
 }
 
 func (a *applier) image(ctx context.Context, im plan.Image) (Action, error) {
+	if err := checkBuildFiles(a.opts.ProjectDir, im); err != nil {
+		return Failed, err
+	}
 	if !a.opts.BuildOnly {
 		if err := checkImageURI(im); err != nil {
 			return Failed, err
+		}
+		pushed, err := a.alreadyPushed(ctx, im)
+		if err != nil {
+			return Failed, err
+		}
+		if pushed {
+			return Unchanged, nil
 		}
 	}
 	if a.opts.DryRun {
@@ -92,6 +109,80 @@ func (a *applier) ecrLogin(ctx context.Context) (string, error) {
 		return "", fmt.Errorf("docker login to %s: %w", registry, err)
 	}
 	return registry, nil
+}
+
+// alreadyPushed reports whether ECR already holds the image's tag, so that
+// building and pushing it again can be skipped. Only a tag that ends in a
+// commit (7 hex digits, as the plan makes it from the git sha) names one
+// content; a tag such as "...-dev" is rebuilt every time, as is everything
+// with ForceBuild or without an ECR client (a dry run of images only).
+func (a *applier) alreadyPushed(ctx context.Context, im plan.Image) (bool, error) {
+	if a.opts.ForceBuild || a.opts.ECR == nil || !tagPinsCommit(im.Tag) {
+		return false, nil
+	}
+	ok, err := a.opts.ECR.ImageExists(ctx, im.Repository, im.Tag)
+	if err != nil {
+		return false, fmt.Errorf("image %s: checking whether ECR already holds %s (--force-build skips the check): %w", im.LocalName, im.URI, err)
+	}
+	return ok, nil
+}
+
+// tagPinsCommit reports whether tag ends in "-" and a 7-digit hex commit.
+func tagPinsCommit(tag string) bool {
+	i := strings.LastIndexByte(tag, '-')
+	if i < 0 || len(tag)-i-1 != 7 {
+		return false
+	}
+	for _, c := range tag[i+1:] {
+		if !('0' <= c && c <= '9' || 'a' <= c && c <= 'f') {
+			return false
+		}
+	}
+	return true
+}
+
+// checkBuildFiles makes sure the image's Dockerfile (a file) and build
+// context (a folder) exist under the project folder docker runs in, so
+// that running deployer from the wrong folder fails with a clear message
+// instead of building something else.
+func checkBuildFiles(projectDir string, im plan.Image) error {
+	if projectDir == "" {
+		projectDir = "."
+	}
+	abs, err := filepath.Abs(projectDir)
+	if err != nil {
+		return fmt.Errorf("image %s: project folder %s: %w", im.LocalName, projectDir, err)
+	}
+	checks := []struct {
+		what, rel string
+		dir       bool
+	}{
+		{"build context", im.Context, true},
+		{"Dockerfile", im.Dockerfile, false},
+	}
+	var problems []string
+	for _, c := range checks {
+		rel := c.rel
+		if rel == "" {
+			rel = "."
+		}
+		info, err := os.Stat(filepath.Join(abs, filepath.FromSlash(rel)))
+		switch {
+		case errors.Is(err, fs.ErrNotExist):
+			problems = append(problems, fmt.Sprintf("%s %s not found", c.what, rel))
+		case err != nil:
+			problems = append(problems, fmt.Sprintf("%s %s: %v", c.what, rel, err))
+		case c.dir && !info.IsDir():
+			problems = append(problems, fmt.Sprintf("%s %s is not a folder", c.what, rel))
+		case !c.dir && info.IsDir():
+			problems = append(problems, fmt.Sprintf("%s %s is a folder, not a file", c.what, rel))
+		}
+	}
+	if len(problems) > 0 {
+		return fmt.Errorf("image %s: %s under %s: run deployer from the sub-project root or pass --project DIR",
+			im.LocalName, strings.Join(problems, "; "), abs)
+	}
+	return nil
 }
 
 // checkImageURI refuses an image whose URI still holds a placeholder.

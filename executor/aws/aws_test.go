@@ -323,3 +323,44 @@ func TestNewWithFakeConfigNeedsNoEnvironment(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, "444455556666.dkr.ecr.ca-central-1.amazonaws.com", registry)
 }
+
+func TestImageExists(t *testing.T) {
+	const repo = "123456789012.dkr.ecr.us-east-1.amazonaws.com/data-flows-prefect-envs"
+	f := startFake(t, awsfake.Options{})
+	f.PutImage("data-flows-prefect-envs", "base-py-3.10-3f9a1c2")
+	c := newClient(t, Options{})
+	tests := []struct {
+		name       string
+		repository string
+		tag        string
+		want       bool
+		wantErr    string
+	}{
+		{"pushed tag", repo, "base-py-3.10-3f9a1c2", true, ""},
+		{"other tag", repo, "base-py-3.10-0000000", false, ""},
+		{"missing repository", "123456789012.dkr.ecr.us-east-1.amazonaws.com/nothing-here", "x", false, ""},
+		{"other account's registry", "210987654321.dkr.ecr.us-east-1.amazonaws.com/data-flows-prefect-envs", "base-py-3.10-3f9a1c2", false, ""},
+		{"not an ECR URI", "docker.io/library/python", "3.11", false, "not an ECR repository URI"},
+		{"no repository name", "123456789012.dkr.ecr.us-east-1.amazonaws.com", "x", false, "not an ECR repository URI"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, err := c.ImageExists(t.Context(), tt.repository, tt.tag)
+			if tt.wantErr != "" {
+				require.ErrorContains(t, err, tt.wantErr)
+				return
+			}
+			require.NoError(t, err)
+			assert.Equal(t, tt.want, got)
+		})
+	}
+	assert.Equal(t, 4, f.Calls(awsfake.ECRDescribeImages), "a malformed URI is refused before any call")
+}
+
+func TestImageExistsReportsOtherErrors(t *testing.T) {
+	f := startFake(t, awsfake.Options{})
+	f.InjectFault(awsfake.ECRDescribeImages, awsfake.ServerError, 5)
+	c := newClient(t, Options{MaxAttempts: 1})
+	_, err := c.ImageExists(t.Context(), "123456789012.dkr.ecr.us-east-1.amazonaws.com/r", "t")
+	require.ErrorContains(t, err, "ecr DescribeImages 123456789012.dkr.ecr.us-east-1.amazonaws.com/r:t")
+}

@@ -1,7 +1,8 @@
 // Package aws is the executor's access to AWS: the account id from STS,
 // ECS task definitions (latest revision of a family, registration, and the
 // normalized comparison that decides whether a new revision is needed), and
-// the ECR registry credentials for docker login.
+// the ECR registry credentials for docker login and the lookup of an
+// already pushed image tag.
 //
 // Clients come from aws-sdk-go-v2 with the default config chain, so
 // AWS_REGION, profiles, SSO and AWS_ENDPOINT_URL / AWS_ENDPOINT_URL_ECS /
@@ -37,11 +38,15 @@ type ECS interface {
 	RegisterTaskDefinition(ctx context.Context, in *ecs.RegisterTaskDefinitionInput) (string, error)
 }
 
-// ECR gives registry credentials for docker login.
+// ECR gives registry credentials for docker login and tells whether an
+// image tag is already pushed.
 type ECR interface {
 	// AuthorizationToken returns the registry host (no scheme), the user
 	// name and the password. The password must never be logged.
 	AuthorizationToken(ctx context.Context) (registry, user, password string, err error)
+	// ImageExists reports whether the repository (a URI without tag)
+	// holds an image tagged tag.
+	ImageExists(ctx context.Context, repositoryURI, tag string) (bool, error)
 }
 
 // Options adjust the default config chain. Zero values keep the SDK's

@@ -10,7 +10,46 @@ import (
 
 	sdkaws "github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/ecr"
+	ecrtypes "github.com/aws/aws-sdk-go-v2/service/ecr/types"
 )
+
+// ImageExists reports whether the ECR repository at repositoryURI
+// (<account>.dkr.ecr.<region>.amazonaws.com/<name>) holds an image tagged
+// tag, with DescribeImages. A missing repository or tag is false with no
+// error.
+func (c *Client) ImageExists(ctx context.Context, repositoryURI, tag string) (bool, error) {
+	registryID, name, err := splitRepositoryURI(repositoryURI)
+	if err != nil {
+		return false, err
+	}
+	ctx, cancel := c.callContext(ctx)
+	defer cancel()
+	_, err = c.ecr.DescribeImages(ctx, &ecr.DescribeImagesInput{
+		RegistryId:     sdkaws.String(registryID),
+		RepositoryName: sdkaws.String(name),
+		ImageIds:       []ecrtypes.ImageIdentifier{{ImageTag: sdkaws.String(tag)}},
+	})
+	var noImage *ecrtypes.ImageNotFoundException
+	var noRepo *ecrtypes.RepositoryNotFoundException
+	switch {
+	case err == nil:
+		return true, nil
+	case errors.As(err, &noImage), errors.As(err, &noRepo):
+		return false, nil
+	}
+	return false, fmt.Errorf("ecr DescribeImages %s:%s: %w", repositoryURI, tag, err)
+}
+
+// splitRepositoryURI splits an ECR repository URI into the registry id (the
+// account) and the repository name.
+func splitRepositoryURI(uri string) (registryID, name string, err error) {
+	host, name, ok := strings.Cut(uri, "/")
+	registryID, rest, isECR := strings.Cut(host, ".dkr.ecr.")
+	if !ok || name == "" || !isECR || registryID == "" || rest == "" {
+		return "", "", fmt.Errorf("repository %q is not an ECR repository URI (<account>.dkr.ecr.<region>.amazonaws.com/<name>)", uri)
+	}
+	return registryID, name, nil
+}
 
 // AuthorizationToken returns the caller's default registry host (no
 // scheme), the user name and the password from ECR GetAuthorizationToken.

@@ -11,7 +11,8 @@
 // validates registrations as ECS does for the fields it models, and adds on
 // describe what ECS adds (revision, status, registeredAt, compatibilities,
 // requiresAttributes, container defaults, its own order of environment and
-// secrets). Every service checks that a SigV4 Authorization header is present
+// secrets). The ECR fake hands out login tokens and answers DescribeImages
+// for the images tests record with PutImage. Every service checks that a SigV4 Authorization header is present
 // and scoped to the right service and region, counts calls per action, and
 // supports injected faults and latency.
 package awsfake
@@ -42,6 +43,7 @@ const (
 	ECSDescribeTaskDefinition   = "ecs:DescribeTaskDefinition"
 	ECSDeregisterTaskDefinition = "ecs:DeregisterTaskDefinition"
 	ECRGetAuthorizationToken    = "ecr:GetAuthorizationToken"
+	ECRDescribeImages           = "ecr:DescribeImages"
 	STSGetCallerIdentity        = "sts:GetCallerIdentity"
 )
 
@@ -95,6 +97,8 @@ type Server struct {
 	calls    map[string]int
 	faults   map[string][]Fault
 	families map[string][]*revision
+	// images maps an ECR repository name to its image tags (see PutImage).
+	images map[string]map[string]bool
 }
 
 // New starts a Server. Close it when done.
@@ -122,6 +126,7 @@ func New(opts Options) *Server {
 		calls:    map[string]int{},
 		faults:   map[string][]Fault{},
 		families: map[string][]*revision{},
+		images:   map[string]map[string]bool{},
 	}
 	s.srv = httptest.NewServer(http.HandlerFunc(s.serveHTTP))
 	s.URL = s.srv.URL
