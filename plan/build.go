@@ -495,6 +495,10 @@ func (b *builder) workerImage(env project.WorkerDockerEnv) Image {
 		Platform:   "linux/amd64",
 		Repository: repo, Tag: tag, URI: repo + ":" + tag,
 	}
+	if b.proj.PrefectVersion != "" {
+		// As the original's build_image.sh, with the locked prefect version.
+		im.BuildArgs["PREFECT_VERSION"] = b.proj.PrefectVersion
+	}
 	im.TaskDefinition = &TaskDefinition{
 		Family:                  family,
 		TaskRoleArn:             b.roleARN("task"),

@@ -58,6 +58,10 @@ type Project struct {
 	WorkerEnvs      map[string]WorkerDockerEnv
 	SourceRoots     []string // where project-local modules are looked up, slash-separated relative to Root
 	PyprojectSHA256 string
+	// PrefectVersion is the prefect version locked in poetry.lock, the
+	// worker-era images' PREFECT_VERSION build argument ("" when unknown;
+	// read only for projects with worker-era envs).
+	PrefectVersion string
 	// Diags holds findings that do not stop the project from loading. An
 	// error about one docker env has the env's name as its Construct, so
 	// that only the flows using that env fail.
@@ -117,6 +121,7 @@ func parse(root string, src []byte) (*Project, error) {
 	if err := p.readSourceRoots(doc); err != nil {
 		return nil, err
 	}
+	p.readPrefectVersion()
 	p.Diags.Sort()
 	return p, nil
 }

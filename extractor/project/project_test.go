@@ -283,6 +283,7 @@ func TestEnvDiagnostics(t *testing.T) {
 			name:     "worker env with a missing dockerfile",
 			env:      "[tool.prefect.docker.e]\npython_version = \"3.12\"\ndockerfile_path = \"nope/Dockerfile\"\ndependency_group = 7\n",
 			wantErrs: []string{`pyproject.toml:7:1: [tool.prefect.docker.e] dockerfile_path "nope/Dockerfile" does not exist`, `pyproject.toml:8:1: [tool.prefect.docker.e] dependency_group must be a string, not the integer 7`},
+			wantWarn: []string{"no poetry.lock: worker-era images are built without the PREFECT_VERSION build argument"},
 		},
 	}
 	for _, tc := range tests {
@@ -380,4 +381,35 @@ func FuzzLoadPyproject(f *testing.F) {
 		assert.NotEmpty(t, p.SourceRoots)
 		assert.False(t, strings.HasPrefix(p.FlowsFolder, "/"))
 	})
+}
+
+func TestPrefectVersionFromLockFile(t *testing.T) {
+	const pyproject = "[tool.poetry]\nname = \"x\"\nversion = \"1\"\n\n[tool.prefect.docker.base]\npython_version = \"3.11\"\ndockerfile_path = \"Dockerfile\"\n"
+	const agentOnly = "[tool.poetry]\nname = \"x\"\nversion = \"1\"\n"
+	tests := []struct {
+		name     string
+		files    map[string]string
+		want     string
+		wantWarn string
+	}{
+		{name: "locked prefect", files: map[string]string{"pyproject.toml": pyproject, "poetry.lock": "[[package]]\nname = \"pandas\"\nversion = \"2.0.3\"\n\n[[package]]\nname = \"prefect\"\nversion = \"2.14.2\"\n"}, want: "2.14.2"},
+		{name: "no lock file", files: map[string]string{"pyproject.toml": pyproject}, wantWarn: "no poetry.lock"},
+		{name: "prefect not locked", files: map[string]string{"pyproject.toml": pyproject, "poetry.lock": "[[package]]\nname = \"pandas\"\nversion = \"2.0.3\"\n"}, wantWarn: "poetry.lock locks no prefect package"},
+		{name: "malformed lock file", files: map[string]string{"pyproject.toml": pyproject, "poetry.lock": "[[package]\n"}, wantWarn: "poetry.lock:1:"},
+		{name: "agent-era projects do not need it", files: map[string]string{"pyproject.toml": agentOnly}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			tc.files["Dockerfile"] = "FROM scratch\n"
+			p, err := Load(context.Background(), writeTree(t, "lock", tc.files))
+			require.NoError(t, err)
+			assert.Equal(t, tc.want, p.PrefectVersion)
+			if tc.wantWarn == "" {
+				assert.Empty(t, p.Diags.Warnings())
+				return
+			}
+			require.Len(t, p.Diags.Warnings(), 1)
+			assert.Contains(t, p.Diags.Warnings()[0].Error(), tc.wantWarn)
+		})
+	}
 }
