@@ -101,8 +101,20 @@ func Extract(ctx context.Context, opts Options) (*Result, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, fmt.Errorf("extraction interrupted: %w", err)
 	}
+	if len(proj.WorkerEnvs) > 0 {
+		// The worker-era default work pool comes from the environment, as
+		// in the original: it decides pool names, so it is a plan input.
+		r := EnvRead{Name: defaultWorkPoolEnv}
+		if opts.Getenv != nil {
+			r.Value, r.Found = opts.Getenv(defaultWorkPoolEnv)
+		}
+		reads = append(reads, []EnvRead{r})
+	}
 	return &Result{Project: proj, Files: results, EnvReads: mergeEnvReads(reads)}, nil
 }
+
+// defaultWorkPoolEnv names the worker-era default work pool.
+const defaultWorkPoolEnv = "DF_CONFIG_DEFAULT_WORK_POOL"
 
 // liftContext tells the lift stage which docker envs exist. An env whose
 // configuration is broken (say, a missing Dockerfile) is still declared, so
@@ -116,7 +128,7 @@ func liftContext(proj *project.Project, getenv func(string) (string, bool)) (lif
 		lc.WorkerEnvs[name] = true
 	}
 	if getenv != nil {
-		if pool, ok := getenv("DF_CONFIG_DEFAULT_WORK_POOL"); ok {
+		if pool, ok := getenv(defaultWorkPoolEnv); ok {
 			lc.DefaultWorkPool = pool
 		}
 	}
