@@ -6,6 +6,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"os"
 	"strconv"
@@ -28,9 +29,19 @@ when missing, and creates or updates each deployment only in the fields that
 differ. Every resource is read first; applying the same plan again writes
 nothing and says "no changes".
 
+Every image's Dockerfile and build context must exist under --project
+(default: the current folder, which should be the sub-project root). An
+image whose tag ends in the commit and that ECR already holds is not built
+or pushed again, unless --force-build.
+
 The plan is refused when its digest does not match its content, or differs
-from --expect-digest. The AWS account id is read from STS when the plan left
-it open; the Prefect server's major version must match the plan's target.
+from --expect-digest (sha256:<hex> or the bare hex). PREFECT_API_URL is
+checked once, without retries, before any work: an address that refuses
+connections or does not resolve fails at once (later calls are retried on
+429, 502, 503 and connection errors). The AWS account id is read from STS
+when the plan left it open; the Prefect server's major version must match
+the plan's target, and a Prefect 2 server must be 2.14 or later when a
+deployment sets enforce_parameter_schema.
 
 Progress goes to stderr (text) or, with --output json, one JSON event per
 line to stdout; the text summary goes to stdout. Docker's output goes to
@@ -52,6 +63,7 @@ type applyFlags struct {
 	expectDigest string
 	output       string
 	project      string
+	forceBuild   bool
 }
 
 func (f *applyFlags) register(fs *flag.FlagSet, withSelection bool) {
@@ -59,11 +71,17 @@ func (f *applyFlags) register(fs *flag.FlagSet, withSelection bool) {
 	if withSelection {
 		fs.BoolVar(&f.buildOnly, "build-only", false, "build the images and stop")
 		fs.StringVar(&f.only, "only", "", "apply only images or flows")
-		fs.StringVar(&f.expectDigest, "expect-digest", "", "refuse the plan unless its digest is this sha256:...")
+		fs.StringVar(&f.expectDigest, "expect-digest", "", "refuse the plan unless its digest is this sha256:... (the bare hex works too)")
+		f.registerForceBuild(fs)
 	}
 	fs.IntVar(&f.concurrency, "concurrency", executor.DefaultConcurrency, "flows (and images) applied at once")
 	fs.StringVar(&f.output, "output", "text", "progress as text (stderr) or json (one event per line on stdout)")
 	fs.StringVar(&f.project, "project", ".", "the sub-project root the images' Dockerfiles and contexts are relative to")
+}
+
+// registerForceBuild adds --force-build, for the commands that push images.
+func (f *applyFlags) registerForceBuild(fs *flag.FlagSet) {
+	fs.BoolVar(&f.forceBuild, "force-build", false, "build and push every image even when ECR already holds its tag")
 }
 
 func (f *applyFlags) check() error {
@@ -82,6 +100,11 @@ func (f *applyFlags) check() error {
 	}
 	if f.concurrency < 1 {
 		return fmt.Errorf("--concurrency %d: must be at least 1", f.concurrency)
+	}
+	if f.expectDigest != "" {
+		if _, err := executor.NormalizeDigest(f.expectDigest); err != nil {
+			return fmt.Errorf("--expect-digest: %w", err)
+		}
 	}
 	return nil
 }
@@ -122,6 +145,7 @@ func applyPlan(ctx context.Context, e env, p *plan.Plan, f applyFlags) int {
 	opts := executor.Options{
 		DryRun: f.dryRun, BuildOnly: f.buildOnly, Only: f.only,
 		Concurrency: f.concurrency, ExpectDigest: f.expectDigest,
+		ProjectDir: f.project, ForceBuild: f.forceBuild,
 	}
 	if f.output == "json" {
 		opts.Observe = executor.JSONEvents(e.stdout)
@@ -130,9 +154,21 @@ func applyPlan(ctx context.Context, e env, p *plan.Plan, f applyFlags) int {
 	}
 	needFlows := f.only != executor.OnlyImages && !f.buildOnly
 	needImages := f.only != executor.OnlyFlows
-	needAWS := (needImages && !f.buildOnly && !f.dryRun) || needFlows || (len(p.Unknowns) > 0 && !f.buildOnly)
+	// A dry run reads ECR too, to say which images are already pushed.
+	needAWS := (needImages && !f.buildOnly) || needFlows || (len(p.Unknowns) > 0 && !f.buildOnly)
 	if needImages && !f.dryRun {
 		opts.Docker = executor.NewDocker(docker.FromEnv(e.getenv, f.project, e.stderr))
+	}
+	if needFlows {
+		pc, err := prefectFromEnv(e)
+		if err == nil {
+			err = checkPrefectReachable(ctx, e)
+		}
+		if err != nil {
+			e.errorf("apply: %v", err)
+			return exitFailed
+		}
+		opts.Prefect = pc
 	}
 	if needAWS {
 		ac, err := aws.Load(ctx, aws.Options{CallTimeout: 2 * time.Minute})
@@ -141,14 +177,6 @@ func applyPlan(ctx context.Context, e env, p *plan.Plan, f applyFlags) int {
 			return exitFailed
 		}
 		opts.ECS, opts.ECR, opts.STS = ac, ac, ac
-	}
-	if needFlows {
-		pc, err := prefectFromEnv(e)
-		if err != nil {
-			e.errorf("apply: %v", err)
-			return exitFailed
-		}
-		opts.Prefect = pc
 	}
 	s, err := executor.Apply(ctx, p, opts)
 	if err != nil {
@@ -167,9 +195,41 @@ func applyPlan(ctx context.Context, e env, p *plan.Plan, f applyFlags) int {
 	return exitOK
 }
 
+// reachTimeout bounds the one reachability check of PREFECT_API_URL.
+const reachTimeout = 15 * time.Second
+
+// checkPrefectReachable reads GET /admin/version once, without retries, so
+// that a PREFECT_API_URL that refuses connections or does not resolve fails
+// at once instead of after the backoff meant for a busy server. Any other
+// outcome (an answer of any status, a timeout) is left to the apply, whose
+// calls retry as Prefect's client does and explain each status.
+func checkPrefectReachable(ctx context.Context, e env) error {
+	probe, err := prefectFromEnv(e, prefect.WithMaxRetries(0), prefect.WithTimeout(reachTimeout))
+	if err != nil {
+		return err
+	}
+	_, err = probe.ReadVersion(ctx)
+	if err == nil || !isUnreachable(err) {
+		return nil
+	}
+	return fmt.Errorf("the Prefect API at PREFECT_API_URL=%s cannot be reached (checked once, before any work): %w; check PREFECT_API_URL and that the server is running", probe.BaseURL(), err)
+}
+
+// isUnreachable reports whether err is a failure to connect: the address
+// does not resolve or nothing accepts the connection.
+func isUnreachable(err error) bool {
+	var dnsErr *net.DNSError
+	if errors.As(err, &dnsErr) {
+		return true
+	}
+	var opErr *net.OpError
+	return errors.As(err, &opErr) && opErr.Op == "dial"
+}
+
 // prefectFromEnv builds the Prefect client from PREFECT_API_URL and
-// PREFECT_API_KEY (and PREFECT_CLIENT_MAX_RETRIES, as Prefect reads it).
-func prefectFromEnv(e env) (*prefect.Client, error) {
+// PREFECT_API_KEY (and PREFECT_CLIENT_MAX_RETRIES, as Prefect reads it);
+// extra options come last and win.
+func prefectFromEnv(e env, extra ...prefect.Option) (*prefect.Client, error) {
 	url := e.getenv("PREFECT_API_URL")
 	if url == "" {
 		return nil, errors.New("PREFECT_API_URL is not set: set it to the Prefect API, e.g. http://127.0.0.1:4200/api or https://api.prefect.cloud/api/accounts/<id>/workspaces/<id>")
@@ -187,7 +247,7 @@ func prefectFromEnv(e env) (*prefect.Client, error) {
 		}
 		opts = append(opts, prefect.WithMaxRetries(n))
 	}
-	return prefect.New(url, opts...)
+	return prefect.New(url, append(opts, extra...)...)
 }
 
 // readPlan reads and parses a plan file ("-" is stdin). The digest is not

@@ -114,6 +114,12 @@ func TestScripts(t *testing.T) {
 				f.prefect.ResetRequests()
 				f.aws.ResetCalls()
 			},
+			"ecr-image": func(ts *testscript.TestScript, neg bool, args []string) {
+				if len(args) != 2 {
+					ts.Fatalf("usage: ecr-image REPOSITORY TAG")
+				}
+				ts.Value(fakesKey).(*fakes).aws.PutImage(args[0], args[1])
+			},
 			"prefect-fail": func(ts *testscript.TestScript, neg bool, args []string) {
 				if len(args) != 3 {
 					ts.Fatalf("usage: prefect-fail METHOD PATH STATUS")

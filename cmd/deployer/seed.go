@@ -17,7 +17,8 @@ const deployEnvsUsage = `Usage: deployer deploy-envs [--build-only] [flags]
 
 The original 'deploy-cli deploy-envs', run from a sub-project root: reads
 pyproject.toml, builds every docker env's image and (unless --build-only)
-logs in to ECR, tags and pushes it. Flow files are read statically (no
+logs in to ECR, tags and pushes it; an image ECR already holds under the
+commit's tag is left alone unless --force-build. Flow files are read statically (no
 Python runs); their failures do not stop the images.
 
 The plan inputs come from the flags below or the same environment variables
@@ -86,6 +87,7 @@ func runDeployEnvs(ctx context.Context, e env, args []string) int {
 	var in inputs.Flags
 	fs.BoolVar(&f.buildOnly, "build-only", false, "only run docker build")
 	f.register(fs, false)
+	f.registerForceBuild(fs)
 	in.Register(fs)
 	pos, code, ok := parseFlags(fs, args, exitUsage)
 	if !ok {
