@@ -24,9 +24,10 @@ and a missing or invalid field raises :class:`ValidationError`.
 The worker-era (work pool) models are in :mod:`flowspec.worker`.
 """
 
-from ._model import ErrorDetail, Field, Model, UnknownFieldWarning, ValidationError, fields
-from ._model import int_field, list_field, model_field, str_field, str_key_dict_field, strict_str_field, union_field
+from ._model import ErrorDetail, Field, Model, UnknownFieldWarning, ValidationError, duplicate_names, fields
+from ._model import int_field, json_dict_field, list_field, model_field, str_field, strict_str_field, union_field
 from ._prefect import flow_field, schedule_field
+from ._slug import slugify
 
 __all__ = [
     "FlowDeployment",
@@ -36,6 +37,7 @@ __all__ = [
     "ValidationError",
     "ErrorDetail",
     "UnknownFieldWarning",
+    "slugify",
 ]
 
 __version__ = "0.1.0"
@@ -71,7 +73,8 @@ class FlowDeployment(Model):
     """One Prefect deployment of the flow.
 
     Fields: ``deployment_name`` (required), ``cpu`` = ``"256"``, ``memory`` = ``"512"``
-    (numbers become strings), ``parameters`` = ``{}`` (keys become strings),
+    (numbers become strings), ``parameters`` = ``{}`` (keys become strings;
+    the values must be JSON-serializable: no sets, dates, bytes, NaN...),
     ``schedule`` = ``None`` (a Prefect ``CronSchedule``, ``IntervalSchedule`` or
     ``RRuleSchedule``), ``envars`` = ``[]`` (:class:`FlowEnvar` or dicts).
     """
@@ -80,7 +83,7 @@ class FlowDeployment(Model):
         ("deployment_name", Field(str_field)),
         ("cpu", Field(str_field, default="256")),
         ("memory", Field(str_field, default="512")),
-        ("parameters", Field(str_key_dict_field, default_factory=dict)),
+        ("parameters", Field(json_dict_field(str_keys=True), default_factory=dict)),
         ("schedule", Field(schedule_field, default=None)),
         ("envars", Field(list_field(model_field(FlowEnvar)), default_factory=list)),
     )
@@ -93,6 +96,11 @@ class FlowSpec(Model):
     ``[tool.prefect.envs]``), ``secrets`` = ``[]`` (:class:`FlowEnvar` or :class:`FlowSecret`), ``envars`` = ``[]`` (defaults for
     every deployment; a deployment's own value wins), ``ephemeral_storage_gb`` = ``20``
     (an int with ``19 < x < 201``), ``deployments`` = ``[]``.
+
+    Each deployment is named by the slug of its ``deployment_name``
+    (:func:`slugify`), so two deployments whose names have the same slug
+    are an error, as are flow parameter defaults that Prefect's parameter
+    schema cannot hold.
     """
 
     _fields = fields(
@@ -104,3 +112,7 @@ class FlowSpec(Model):
         ("ephemeral_storage_gb", Field(int_field(gt=19, lt=201), default=20)),
         ("deployments", Field(list_field(model_field(FlowDeployment)), default_factory=list)),
     )
+
+    @classmethod
+    def _check_fields(cls, values):
+        return duplicate_names(values["deployments"], "deployment_name", slugify)

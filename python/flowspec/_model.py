@@ -2,9 +2,10 @@
 
 Only what the flowspec models need is here: required fields and defaults,
 ``str`` coercion, ``StrictStr``, ``int`` with bounds, ``bool``, ``dict`` and
-``list`` fields, nested models, and ``ValidationError`` messages worded as
-pydantic v1 words them. Unknown keyword arguments are ignored, as pydantic
-v1 ignores them, but each one raises a warning naming the closest field.
+``list`` fields, nested models, checks across fields, and
+``ValidationError`` messages worded as pydantic v1 words them. Unknown
+keyword arguments are ignored, as pydantic v1 ignores them, but each one
+raises a warning naming the closest field.
 """
 
 import copy
@@ -206,6 +207,28 @@ def str_key_dict_field(value, loc):
     return out
 
 
+def json_dict_field(str_keys):
+    # type: (bool) -> Validator
+    """A dict field whose value Prefect stores as JSON: pydantic v1's
+    ``Dict[str, Any]`` (str_keys) or bare ``dict``, and then every value
+    must be one ``json.dumps`` writes as JSON, as flowplan's extractor
+    requires. The first part that is not is reported, with its path as
+    Python subscripts (``parameters["a"][0]``) and its keys and indexes
+    appended to the field's ``loc``."""
+    from ._json import not_json
+
+    def validate(value, loc):
+        # type: (Any, Loc) -> dict
+        d = str_key_dict_field(value, loc) if str_keys else any_dict_field(value, loc)
+        bad = not_json(d)
+        if bad is not None:
+            raise _fail(loc + bad.parts, "%s%s: not JSON-serializable, so Prefect cannot store it: %s"
+                        % (loc[-1], bad.path, bad.msg), "value_error.json")
+        return d
+
+    return validate
+
+
 _SEQUENCES = (list, tuple, set, frozenset)
 
 
@@ -348,9 +371,17 @@ class Model(object):
                     UnknownFieldWarning,
                     stacklevel=_caller_stacklevel(),
                 )
+        if not errors:
+            errors = cls._check_fields(values)
         if errors:
             raise ValidationError(errors, cls)
         self.__dict__.update(values)
+
+    @classmethod
+    def _check_fields(cls, values):
+        # type: (Dict[str, Any]) -> List[ErrorDetail]
+        """Checks across fields, run once every field is valid; the failures, if any."""
+        return []
 
     def __iter__(self):
         # type: () -> Iterator[Tuple[str, Any]]
@@ -412,3 +443,31 @@ def fields(*pairs):
         f.name = name
         out[name] = f
     return out
+
+
+def duplicate_names(deployments, field, key):
+    # type: (List[Any], str, Callable[[str], str]) -> List[ErrorDetail]
+    """A failure for each deployment whose name, after key, is a name an
+    earlier deployment already has: Prefect would keep only one of them.
+    Worded as flowplan's extractor words it."""
+    from ._json import go_quote
+
+    first = {}  # type: Dict[str, int]
+    errors = []  # type: List[ErrorDetail]
+    for i, d in enumerate(deployments):
+        name = getattr(d, field)
+        k = key(name)
+        if k not in first:
+            first[k] = i
+            continue
+        j = first[k]
+        other = getattr(deployments[j], field)
+        if name == other:
+            how = "is the same name as deployment %d (%s)" % (j, go_quote(other))
+        else:
+            how = "becomes %s, as does deployment %d (%s)" % (go_quote(k), j, go_quote(other))
+        errors.append(ErrorDetail(
+            ("deployments", i, field),
+            "deployments[%d].%s %s %s: Prefect would keep only one of them" % (i, field, go_quote(name), how),
+            "value_error.duplicate_name"))
+    return errors

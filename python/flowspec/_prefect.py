@@ -4,12 +4,16 @@ flowspec has no dependencies, so a Prefect flow and a Prefect schedule are
 recognised by what they are: an instance of ``prefect.Flow`` when Prefect is
 importable, otherwise an object with the flow's ``fn`` and ``name``; a
 schedule is an instance of a class named ``CronSchedule``,
-``IntervalSchedule`` or ``RRuleSchedule``.
+``IntervalSchedule`` or ``RRuleSchedule``. A flow's parameter defaults must
+be values Prefect's parameter schema can hold, as flowplan's extractor
+requires.
 """
 
-from typing import Any
+import inspect
+from typing import Any, List
 
-from ._model import Loc, _fail
+from ._json import not_jsonable_default
+from ._model import ErrorDetail, Loc, _fail, _Invalid
 
 SCHEDULE_CLASSES = ("IntervalSchedule", "CronSchedule", "RRuleSchedule")
 
@@ -34,7 +38,35 @@ def flow_field(value, loc):
     if not ok:
         raise _fail(loc, "instance of Flow expected", "type_error.arbitrary_type",
                     {"expected_arbitrary_type": "Flow"})
+    errors = _bad_parameter_defaults(value, loc)
+    if errors:
+        raise _Invalid(errors)
     return value
+
+
+def _bad_parameter_defaults(flow, loc):
+    # type: (Any, Loc) -> List[ErrorDetail]
+    """Every parameter of the flow's function whose default Prefect's
+    parameter schema cannot hold (see :func:`flowspec._json.not_jsonable_default`),
+    as flowplan's extractor reports them."""
+    fn = getattr(flow, "fn", None)
+    try:
+        params = inspect.signature(fn).parameters.values()
+    except (TypeError, ValueError):
+        return []
+    name = getattr(fn, "__name__", getattr(flow, "name", "?"))
+    errors = []  # type: List[ErrorDetail]
+    for p in params:
+        if p.default is inspect.Parameter.empty:
+            continue
+        bad = not_jsonable_default(p.default)
+        if bad is not None:
+            errors.append(ErrorDetail(
+                loc + (p.name,) + bad.parts,
+                "flow %s: default of parameter %s%s cannot go into Prefect's parameter schema: %s"
+                % (name, p.name, bad.path, bad.msg),
+                "value_error.json"))
+    return errors
 
 
 def schedule_field(value, loc):

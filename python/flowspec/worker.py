@@ -7,7 +7,8 @@
 ``version`` = ``None``, ``enforce_parameter_schema`` = ``False``,
 ``work_pool_name`` = env ``DF_CONFIG_DEFAULT_WORK_POOL`` or
 ``"mozilla-aws-ecs-fargate"``, ``work_queue_name`` = ``"default"`` and
-``job_variables`` = ``{}``. A spec with ``is_agent=True`` is skipped by the
+``job_variables`` = ``{}``; ``parameters`` and ``job_variables`` must be
+JSON-serializable. A spec with ``is_agent=True`` is skipped by the
 worker-era deployment, as in the original.
 """
 
@@ -16,13 +17,13 @@ import os
 from ._model import (
     Field,
     Model,
-    any_dict_field,
     bool_field,
+    duplicate_names,
     fields,
+    json_dict_field,
     list_field,
     model_field,
     str_field,
-    str_key_dict_field,
     strict_str_field,
 )
 from ._prefect import flow_field
@@ -46,19 +47,23 @@ class FlowDeployment(Model):
         ("name", Field(str_field)),
         ("cron", Field(str_field, default=None)),
         ("timezone", Field(str_field, default="UTC")),
-        ("parameters", Field(any_dict_field, default_factory=dict)),
+        ("parameters", Field(json_dict_field(str_keys=False), default_factory=dict)),
         ("description", Field(str_field, default=None)),
         ("tags", Field(list_field(str_field), default_factory=list)),
         ("version", Field(str_field, default=None)),
         ("enforce_parameter_schema", Field(bool_field, default=False)),
         ("work_pool_name", Field(str_field, default_factory=default_work_pool)),
         ("work_queue_name", Field(str_field, default="default")),
-        ("job_variables", Field(str_key_dict_field, default_factory=dict)),
+        ("job_variables", Field(json_dict_field(str_keys=True), default_factory=dict)),
     )
 
 
 class FlowSpec(Model):
-    """How one flow is deployed to work pools."""
+    """How one flow is deployed to work pools.
+
+    The worker era writes each deployment's name into prefect.yaml as it
+    is, so two deployments with the same ``name`` are an error.
+    """
 
     _fields = fields(
         ("flow", Field(flow_field)),
@@ -66,3 +71,7 @@ class FlowSpec(Model):
         ("deployments", Field(list_field(model_field(FlowDeployment)), default_factory=list)),
         ("is_agent", Field(bool_field, default=False)),
     )
+
+    @classmethod
+    def _check_fields(cls, values):
+        return duplicate_names(values["deployments"], "name", lambda name: name)

@@ -6,6 +6,7 @@ pydantic 2 ships pydantic v1 as ``pydantic.v1``; when neither is installed the
 test is skipped (set FLOWSPEC_REQUIRE_PYDANTIC=1 to make that a failure).
 """
 
+import datetime
 import decimal
 import os
 import unittest
@@ -185,6 +186,38 @@ class ParityTest(unittest.TestCase):
                     self.assertIsNone(our_err, "pydantic accepts, flowspec rejects: %s" % our_err)
                     self.assertEqual(_typed(ref.dict()), _typed(ours.dict()))
         self.assertGreater(n, 500)
+
+
+# Where flowplan's extractor is stricter than pydantic v1, so flowspec is too
+# (tests/test_extractor_rules.py has the messages): pydantic v1 accepts these.
+STRICTER = [
+    ("deployment", {"deployment_name": "d", "parameters": {"ids": {1, 2}}}),
+    ("deployment", {"deployment_name": "d", "parameters": {"x": float("nan")}}),
+    ("wdeployment", {"name": "d", "parameters": {"when": datetime.date(2024, 1, 1)}}),
+    ("wdeployment", {"name": "d", "job_variables": {"raw": b"x"}}),
+    ("spec", {"deployments": [{"deployment_name": "Daily Run"}, {"deployment_name": "daily_run"}]}),
+    ("wspec", {"deployments": [{"name": "n"}, {"name": "n"}]}),
+]
+
+
+@unittest.skipIf(BaseModel is None and not os.environ.get("FLOWSPEC_REQUIRE_PYDANTIC"), "pydantic v1 not installed")
+class StricterThanPydanticTest(unittest.TestCase):
+    def test_pydantic_accepts_flowspec_rejects(self):
+        self.assertIsNotNone(BaseModel, "pydantic v1 is required (FLOWSPEC_REQUIRE_PYDANTIC is set)")
+        pairs = {
+            "deployment": (RefDeployment, flowspec.FlowDeployment),
+            "wdeployment": (RefWorkerDeployment, flowspec.worker.FlowDeployment),
+            "spec": (RefSpec, flowspec.FlowSpec),
+            "wspec": (RefWorkerSpec, flowspec.worker.FlowSpec),
+        }
+        for model, kw in STRICTER:
+            if model in ("spec", "wspec"):
+                kw = dict(kw, flow=Flow("f"), docker_env="base")
+            ref_cls, ours_cls = pairs[model]
+            with self.subTest(model=model, kwargs=repr(kw)):
+                ref_cls(**kw)
+                with self.assertRaises(flowspec.ValidationError):
+                    ours_cls(**kw)
 
 
 def _typed(v):
