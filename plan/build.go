@@ -86,6 +86,24 @@ type builder struct {
 // are invalid or a spec cannot be deployed to the target; every such
 // problem is reported.
 func Build(p *project.Project, files []spec.FileResult, opts Options) (*Plan, error) {
+	pl, err := build(p, files, opts)
+	if err != nil {
+		return nil, err
+	}
+	if pl.Digest, err = pl.ComputeDigest(); err != nil {
+		return nil, err
+	}
+	return pl, nil
+}
+
+// Check reports what Build would refuse, without the cost of the canonical
+// form and digest: for validating a project without writing its plan.
+func Check(p *project.Project, files []spec.FileResult, opts Options) error {
+	_, err := build(p, files, opts)
+	return err
+}
+
+func build(p *project.Project, files []spec.FileResult, opts Options) (*Plan, error) {
 	b, err := newBuilder(p, opts)
 	if err != nil {
 		return nil, err
@@ -194,9 +212,6 @@ func Build(p *project.Project, files []spec.FileResult, opts Options) (*Plan, er
 			}
 			return pl.Skipped[i].Reason < pl.Skipped[j].Reason
 		})
-	}
-	if pl.Digest, err = pl.ComputeDigest(); err != nil {
-		return nil, err
 	}
 	return pl, nil
 }

@@ -354,6 +354,8 @@ func TestBuildCollisionsAndSkipInvalid(t *testing.T) {
 	}
 	_, err := Build(seedProject(), twin(), seedOptions("dev"))
 	require.Error(t, err)
+	assert.Equal(t, err.Error(), Check(seedProject(), twin(), seedOptions("dev")).Error(), "Check refuses what Build refuses")
+	assert.NoError(t, Check(seedProject(), twin()[:1], seedOptions("dev")))
 	assert.Contains(t, err.Error(), "src/a/x/hello_flow.py:17 and src/b/x/hello_flow.py:21 both define task definition data-products-x-flow-1-dev")
 	assert.Contains(t, err.Error(), "both define deployment data-products.x.flow-1/base-dev")
 

@@ -113,7 +113,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv fu
 		report.WriteValidation(stdout, res)
 		// Planning checks what no single file shows: two flows that would
 		// write the same resources, or a target that cannot express a flow.
-		if _, err := plan.Build(res.Project, res.Files, in.PlanOptions(res, version.Version)); err != nil {
+		if err := plan.Check(res.Project, res.Files, in.PlanOptions(res, version.Version)); err != nil {
 			fmt.Fprintf(stdout, "FAILED  planning\n        %s\n", strings.ReplaceAll(err.Error(), "\n", "\n        "))
 			return exitFailed
 		}
