@@ -25,6 +25,26 @@ extern uint32_t ts_node_end_byte(PSNode);
 
 typedef struct { PSNode node; uint32_t start, end; uint16_t kind, field; } PSChild;
 
+// The parser and tree are used through opaque pointers: tree-sitter's own
+// string input reads the source in place, where go-tree-sitter's read
+// callback crosses into Go and copies every chunk into a fresh C string.
+extern void *ts_parser_new(void);
+extern void ts_parser_delete(void *);
+extern bool ts_parser_set_language(void *, const void *);
+extern void ts_parser_set_cancellation_flag(void *, const size_t *);
+extern void ts_parser_reset(void *);
+extern void *ts_parser_parse_string(void *, const void *, const char *, uint32_t);
+extern void ts_tree_delete(void *);
+extern PSNode ts_tree_root_node(const void *);
+
+// ps_parse parses n bytes at src and stores the root node in *root. It
+// returns the tree, or NULL when parsing was cancelled.
+static void *ps_parse(void *p, const char *src, uint32_t n, PSNode *root) {
+	void *tree = ts_parser_parse_string(p, NULL, n ? src : "", n);
+	if (tree) *root = ts_tree_root_node(tree);
+	return tree;
+}
+
 static void ps_use_libc_allocator(void) { ts_set_allocator(malloc, calloc, realloc, free); }
 
 // ps_children writes up to cap children of n into out and returns how
@@ -73,12 +93,47 @@ func newFlag() *uintptr {
 
 func freeFlag(f *uintptr) { C.free(unsafe.Pointer(f)) }
 
+// cParser is a tree-sitter parser owned by C.
+type cParser struct{ p unsafe.Pointer }
+
+func newCParser(lang unsafe.Pointer, flag *uintptr) (cParser, bool) {
+	p := C.ts_parser_new()
+	if !C.ts_parser_set_language(p, lang) {
+		C.ts_parser_delete(p)
+		return cParser{}, false
+	}
+	C.ts_parser_set_cancellation_flag(p, (*C.size_t)(unsafe.Pointer(flag)))
+	return cParser{p}, true
+}
+
+func (p cParser) close() {
+	C.ts_parser_set_cancellation_flag(p.p, nil)
+	C.ts_parser_delete(p.p)
+}
+
+func (p cParser) reset() { C.ts_parser_reset(p.p) }
+
+// parse parses src, which C reads only during the call. It returns the
+// tree (nil when cancelled) and its root node.
+func (p cParser) parse(src []byte) (cTree, rawNode) {
+	var root rawNode
+	var ptr *C.char
+	if len(src) > 0 {
+		ptr = (*C.char)(unsafe.Pointer(&src[0]))
+	}
+	t := C.ps_parse(p.p, ptr, C.uint32_t(len(src)), (*C.PSNode)(unsafe.Pointer(&root)))
+	return cTree{t}, root
+}
+
+// cTree is a syntax tree owned by C.
+type cTree struct{ t unsafe.Pointer }
+
+func (t cTree) close() { C.ts_tree_delete(t.t) }
+
 // rawNode has the size and layout of tree-sitter's TSNode.
 type rawNode [4]uint64
 
 func (r *rawNode) node() *ts.Node { return (*ts.Node)(unsafe.Pointer(r)) }
-
-func toRaw(n *ts.Node) rawNode { return *(*rawNode)(unsafe.Pointer(n)) }
 
 // walker lists children with one native call per node.
 type walker struct {
@@ -86,9 +141,8 @@ type walker struct {
 	ok  bool
 }
 
-func newWalker(root *ts.Node) *walker {
-	r := toRaw(root)
-	return &walker{cur: C.ts_tree_cursor_new(*(*C.PSNode)(unsafe.Pointer(&r))), ok: true}
+func newWalker(root *rawNode) *walker {
+	return &walker{cur: C.ts_tree_cursor_new(*(*C.PSNode)(unsafe.Pointer(root))), ok: true}
 }
 
 func (w *walker) close() {

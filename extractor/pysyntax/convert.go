@@ -260,10 +260,10 @@ func (c *converter) stmt(t tnode, depth int) Stmt {
 		}
 		return s
 	case k.printStmt, k.execStmt:
-		c.errorf(t, "syntax error: Python 2 %s statement", strings.TrimSuffix(c.p.ts.Language().NodeKindForId(t.kind), "_statement"))
+		c.errorf(t, "syntax error: Python 2 %s statement", strings.TrimSuffix(c.p.lang.NodeKindForId(t.kind), "_statement"))
 		return nil
 	}
-	c.errorf(t, "syntax error: unexpected %s", c.p.ts.Language().NodeKindForId(t.kind))
+	c.errorf(t, "syntax error: unexpected %s", c.p.lang.NodeKindForId(t.kind))
 	return nil
 }
 
@@ -930,7 +930,7 @@ func (c *converter) expr(t tnode, depth int) Expr {
 	case k.asPattern:
 		return c.bad(t, "syntax error: unexpected `as`")
 	}
-	return c.bad(t, "syntax error: unexpected %s", c.p.ts.Language().NodeKindForId(t.kind))
+	return c.bad(t, "syntax error: unexpected %s", c.p.lang.NodeKindForId(t.kind))
 }
 
 // trailingComma tells `x[a,]` (a tuple index) from `x[a]`.

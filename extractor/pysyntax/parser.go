@@ -15,7 +15,8 @@ import (
 // Parser parses Python files. A Parser is not safe for concurrent use: keep
 // one per goroutine (a sync.Pool of Parsers works well).
 type Parser struct {
-	ts    *ts.Parser
+	ts    cParser
+	lang  *ts.Language
 	k     kinds
 	f     fields
 	buf   []tnode
@@ -27,7 +28,7 @@ type Parser struct {
 
 // nativeParser is what a Parser owns in C memory.
 type nativeParser struct {
-	ts   *ts.Parser
+	ts   cParser
 	flag *uintptr
 }
 
@@ -35,19 +36,17 @@ type nativeParser struct {
 func NewParser() (*Parser, error) {
 	useLibcAllocator()
 	lang := ts.NewLanguage(tspython.Language())
-	p := ts.NewParser()
-	if err := p.SetLanguage(lang); err != nil {
-		p.Close()
-		return nil, fmt.Errorf("loading the tree-sitter Python grammar: %w", err)
-	}
 	flag := newFlag()
-	p.SetCancellationFlag(flag)
-	pp := &Parser{ts: p, k: newKinds(lang), f: newFields(lang), limit: maxDepth, flag: flag}
+	p, ok := newCParser(tspython.Language(), flag)
+	if !ok {
+		freeFlag(flag)
+		return nil, fmt.Errorf("loading the tree-sitter Python grammar: ABI version %d is not supported", lang.AbiVersion())
+	}
+	pp := &Parser{ts: p, lang: lang, k: newKinds(lang), f: newFields(lang), limit: maxDepth, flag: flag}
 	// A Parser dropped without Close (say, by a sync.Pool) still frees
 	// its native memory.
 	pp.cleanup = runtime.AddCleanup(pp, func(r nativeParser) {
-		r.ts.SetCancellationFlag(nil)
-		r.ts.Close()
+		r.ts.close()
 		freeFlag(r.flag)
 	}, nativeParser{ts: p, flag: flag})
 	return pp, nil
@@ -55,11 +54,10 @@ func NewParser() (*Parser, error) {
 
 // Close frees the parser's native resources.
 func (p *Parser) Close() {
-	if p.ts != nil {
+	if p.ts.p != nil {
 		p.cleanup.Stop()
-		p.ts.SetCancellationFlag(nil)
-		p.ts.Close()
-		p.ts = nil
+		p.ts.close()
+		p.ts = cParser{}
 		freeFlag(p.flag)
 		p.flag = nil
 	}
@@ -68,9 +66,6 @@ func (p *Parser) Close() {
 // maxDepth bounds the nesting of the converted tree: deeper sources are
 // refused with a diagnostic rather than exhausting the stack.
 const maxDepth = 400
-
-// chunk is how much source the parser is handed at a time.
-const chunk = 1 << 16
 
 // Parse parses src. Syntax errors are returned as diagnostics; the File is
 // nil when the source has any, because then no statement can be trusted.
@@ -95,37 +90,25 @@ func (p *Parser) Parse(ctx context.Context, path string, src []byte) (*File, dia
 			}
 		}()
 	}
-	n := len(src)
-	tree := p.ts.ParseWithOptions(func(i int, _ ts.Point) []byte {
-		if i >= n {
-			return nil
-		}
-		end := i + chunk
-		if end > n {
-			end = n
-		}
-		return src[i:end]
-	}, nil, nil)
-	if tree == nil || ctx.Err() != nil {
-		p.ts.Reset()
-		if tree != nil {
-			tree.Close()
+	tree, raw := p.ts.parse(src)
+	if tree.t == nil || ctx.Err() != nil {
+		p.ts.reset()
+		if tree.t != nil {
+			tree.close()
 		}
 		if err := ctx.Err(); err != nil {
 			return nil, nil, fmt.Errorf("parsing %s: %w", path, err)
 		}
 		return nil, nil, fmt.Errorf("parsing %s: tree-sitter returned no tree", path)
 	}
-	defer tree.Close()
+	defer tree.close()
 
 	f := &File{Path: path, Src: string(src)}
 	f.lines = lineStarts(f.Src)
-	root := tree.RootNode()
-	w := newWalker(root)
+	w := newWalker(&raw)
 	defer w.close()
 	c := &converter{p: p, f: f, w: w}
-	raw := toRaw(root)
-	if root.HasError() {
+	if raw.node().HasError() {
 		c.syntaxErrors(&raw)
 		c.diags.Sort()
 		return nil, c.diags, nil
