@@ -8,6 +8,7 @@ package pysyntax
 import (
 	"math/big"
 	"sort"
+	"strings"
 	"unicode/utf8"
 
 	"github.com/flowplan/flowplan/extractor/diag"
@@ -76,13 +77,15 @@ func (f *File) Errorf(n Node, format string, args ...any) *diag.Diagnostic {
 }
 
 func lineStarts(src string) []int32 {
-	lines := make([]int32, 1, 64)
-	for i := 0; i < len(src); i++ {
-		if src[i] == '\n' {
-			lines = append(lines, int32(i+1))
+	lines := make([]int32, 1, strings.Count(src, "\n")+1)
+	for i := 0; ; {
+		j := strings.IndexByte(src[i:], '\n')
+		if j < 0 {
+			return lines
 		}
+		i += j + 1
+		lines = append(lines, int32(i))
 	}
-	return lines
 }
 
 // ---- statements ----
