@@ -1391,50 +1391,17 @@ func (m *module) sliceIndices(at pysyntax.Node, n int, lo, hi, step value.Value)
 		panic(m.raise(at, "ValueError", "slice step cannot be zero"))
 	}
 	ln := int64(n)
-	var start, stop int64
-	if s, ok := get(lo); ok {
-		start = s
-		if start < 0 {
-			start += ln
-			if start < 0 {
-				if st < 0 {
-					start = -1
-				} else {
-					start = 0
-				}
-			}
-		} else if start >= ln {
-			if st < 0 {
-				start = ln - 1
-			} else {
-				start = ln
-			}
-		}
-	} else if st < 0 {
-		start = ln - 1
+	// Omitted bounds default to the ends the step walks from and to;
+	// given ones are clamped as CPython's PySlice_AdjustIndices does.
+	start, stop := int64(0), ln
+	if st < 0 {
+		start, stop = ln-1, -1
 	}
-	if s, ok := get(hi); ok {
-		stop = s
-		if stop < 0 {
-			stop += ln
-			if stop < 0 {
-				if st < 0 {
-					stop = -1
-				} else {
-					stop = 0
-				}
-			}
-		} else if stop >= ln {
-			if st < 0 {
-				stop = ln - 1
-			} else {
-				stop = ln
-			}
-		}
-	} else if st < 0 {
-		stop = -1
-	} else {
-		stop = ln
+	if v, ok := get(lo); ok {
+		start = adjustSliceIndex(v, ln, st)
+	}
+	if v, ok := get(hi); ok {
+		stop = adjustSliceIndex(v, ln, st)
 	}
 	var out []int
 	if st > 0 {
@@ -1447,4 +1414,28 @@ func (m *module) sliceIndices(at pysyntax.Node, n int, lo, hi, step value.Value)
 		}
 	}
 	return out
+}
+
+// adjustSliceIndex clamps one given slice bound into the sequence of length
+// ln for a slice stepping by st: negative bounds count from the end, and
+// bounds past either end stop there (one before the start for a negative
+// step).
+func adjustSliceIndex(v, ln, st int64) int64 {
+	if v < 0 {
+		v += ln
+		if v < 0 {
+			if st < 0 {
+				return -1
+			}
+			return 0
+		}
+		return v
+	}
+	if v >= ln {
+		if st < 0 {
+			return ln - 1
+		}
+		return ln
+	}
+	return v
 }
