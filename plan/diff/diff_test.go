@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"encoding/json"
 	"flag"
-	"os"
 	"path/filepath"
 	"testing"
 
@@ -12,20 +11,11 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/flowplan/flowplan/plan"
+	"github.com/flowplan/flowplan/plan/plantest"
 	"github.com/flowplan/flowplan/plan/render"
 )
 
 var update = flag.Bool("update", false, "rewrite golden files")
-
-// loadPlan reads a fresh copy of one of the plan package's golden plans.
-func loadPlan(t testing.TB, name string) *plan.Plan {
-	t.Helper()
-	b, err := os.ReadFile(filepath.Join("..", "testdata", name+".golden.json"))
-	require.NoError(t, err)
-	p, err := plan.Parse(b)
-	require.NoError(t, err)
-	return p
-}
 
 // redigest gives a mutated plan the digest of its new content.
 func redigest(t testing.TB, p *plan.Plan) *plan.Plan {
@@ -136,17 +126,17 @@ type diffCase struct {
 
 func diffCases() []diffCase {
 	load := func(name string) func(testing.TB) *plan.Plan {
-		return func(t testing.TB) *plan.Plan { return loadPlan(t, name) }
+		return func(t testing.TB) *plan.Plan { return plantest.Load(t, name) }
 	}
 	return []diffCase{
 		{"identical", load("seed-main"), load("seed-main")},
 		{"dev-vs-main", load("seed-dev"), load("seed-main")},
 		{"placeholder-account", load("seed-main"), load("seed-unknown-account")},
 		{"every-change", load("mixed-main-prefect2-worker"), func(t testing.TB) *plan.Plan {
-			return mutateEverything(t, loadPlan(t, "mixed-main-prefect2-worker"))
+			return mutateEverything(t, plantest.Load(t, "mixed-main-prefect2-worker"))
 		}},
 		{"reverse-every-change", func(t testing.TB) *plan.Plan {
-			return mutateEverything(t, loadPlan(t, "mixed-main-prefect2-worker"))
+			return mutateEverything(t, plantest.Load(t, "mixed-main-prefect2-worker"))
 		}, load("mixed-main-prefect2-worker")},
 		{"worker-dev-vs-prefect3-main", load("worker-dev-prefect2-worker"), load("worker-main-prefect3")},
 		{"multi-staging-vs-main", load("multi-staging-infra-override"), load("multi-main")},
@@ -162,14 +152,7 @@ func TestDiffGolden(t *testing.T) {
 			t.Run(tc.name+"/"+string(f), func(t *testing.T) {
 				var buf bytes.Buffer
 				require.NoError(t, Write(&buf, r, f, render.Options{}))
-				path := filepath.Join("testdata", tc.name+"."+formatExt[f])
-				if *update {
-					require.NoError(t, os.MkdirAll("testdata", 0o755))
-					require.NoError(t, os.WriteFile(path, buf.Bytes(), 0o644))
-				}
-				want, err := os.ReadFile(path)
-				require.NoError(t, err, "golden file missing: run go test -update")
-				assert.Equal(t, string(want), buf.String())
+				plantest.Golden(t, filepath.Join("testdata", tc.name+"."+formatExt[f]), buf.Bytes(), *update)
 			})
 		}
 	}
@@ -177,7 +160,7 @@ func TestDiffGolden(t *testing.T) {
 
 func TestIdenticalPlansAreEmpty(t *testing.T) {
 	for _, name := range []string{"seed-main", "multi-main", "mixed-main-prefect2-worker", "worker-main-prefect3"} {
-		r := Plans(loadPlan(t, name), loadPlan(t, name))
+		r := Plans(plantest.Load(t, name), plantest.Load(t, name))
 		assert.True(t, r.Empty(), name)
 		assert.Equal(t, Counts{}, r.Counts(), name)
 		assert.Empty(t, r.Notes, name)
@@ -198,7 +181,7 @@ func find(t *testing.T, r *Result, rt ResourceType, id, path string) Change {
 }
 
 func TestEveryChangeKindInEveryResourceType(t *testing.T) {
-	r := Plans(loadPlan(t, "mixed-main-prefect2-worker"), mutateEverything(t, loadPlan(t, "mixed-main-prefect2-worker")))
+	r := Plans(plantest.Load(t, "mixed-main-prefect2-worker"), mutateEverything(t, plantest.Load(t, "mixed-main-prefect2-worker")))
 	const agentFlow = "mozilla-flows.example.flow-1"
 	const workerFlow = "mozilla-flows.count-things"
 	tests := []struct {
@@ -288,7 +271,7 @@ func TestEveryChangeKindInEveryResourceType(t *testing.T) {
 }
 
 func TestDevVersusMainMatchesWithoutTheSuffix(t *testing.T) {
-	r := Plans(loadPlan(t, "seed-dev"), loadPlan(t, "seed-main"))
+	r := Plans(plantest.Load(t, "seed-dev"), plantest.Load(t, "seed-main"))
 	require.Len(t, r.Notes, 1)
 	assert.Contains(t, r.Notes[0], "comparing a dev plan with a main plan: names differ by their -dev/-main suffix")
 	c := r.Counts()
@@ -366,13 +349,13 @@ func TestReplaceWord(t *testing.T) {
 }
 
 func TestWriteRejectsUnknownFormat(t *testing.T) {
-	r := Plans(loadPlan(t, "seed-main"), loadPlan(t, "seed-main"))
+	r := Plans(plantest.Load(t, "seed-main"), plantest.Load(t, "seed-main"))
 	err := Write(&bytes.Buffer{}, r, "yaml", render.Options{})
 	assert.ErrorContains(t, err, "yaml")
 }
 
 func TestTextColorOnlyWhenAsked(t *testing.T) {
-	r := Plans(loadPlan(t, "seed-main"), loadPlan(t, "seed-unknown-account"))
+	r := Plans(plantest.Load(t, "seed-main"), plantest.Load(t, "seed-unknown-account"))
 	var plain, colored bytes.Buffer
 	require.NoError(t, Write(&plain, r, render.FormatText, render.Options{}))
 	require.NoError(t, Write(&colored, r, render.FormatText, render.Options{Color: true}))
@@ -381,7 +364,7 @@ func TestTextColorOnlyWhenAsked(t *testing.T) {
 }
 
 func TestJSONViewListsEveryChange(t *testing.T) {
-	r := Plans(loadPlan(t, "seed-dev"), loadPlan(t, "seed-main"))
+	r := Plans(plantest.Load(t, "seed-dev"), plantest.Load(t, "seed-main"))
 	var buf bytes.Buffer
 	require.NoError(t, Write(&buf, r, render.FormatJSON, render.Options{}))
 	var doc struct {
@@ -408,11 +391,11 @@ func TestJSONViewListsEveryChange(t *testing.T) {
 }
 
 func TestPlaceholderAccountIsExplained(t *testing.T) {
-	r := Plans(loadPlan(t, "seed-main"), loadPlan(t, "seed-unknown-account"))
+	r := Plans(plantest.Load(t, "seed-main"), plantest.Load(t, "seed-unknown-account"))
 	require.Len(t, r.Notes, 1)
 	assert.Contains(t, r.Notes[0], "only the new plan leaves the AWS account id for apply time")
 	assert.Contains(t, r.Notes[0], "(known at apply: AWS account id)")
 	c := find(t, r, ResourcePlan, "data-products", "aws.account_id")
 	assert.JSONEq(t, `"${aws_account_id}"`, string(c.New))
-	assert.Empty(t, Plans(loadPlan(t, "seed-unknown-account"), loadPlan(t, "seed-unknown-account")).Notes)
+	assert.Empty(t, Plans(plantest.Load(t, "seed-unknown-account"), plantest.Load(t, "seed-unknown-account")).Notes)
 }

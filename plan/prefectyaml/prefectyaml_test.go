@@ -14,31 +14,10 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/flowplan/flowplan/plan"
+	"github.com/flowplan/flowplan/plan/plantest"
 )
 
 var update = flag.Bool("update", false, "rewrite golden files")
-
-// loadPlan reads one of the plan package's golden plans, so the export is
-// tested on exactly what plan.Build writes.
-func loadPlan(t testing.TB, name string) *plan.Plan {
-	t.Helper()
-	b, err := os.ReadFile(filepath.Join("..", "testdata", name+".golden.json"))
-	require.NoError(t, err)
-	p, err := plan.Parse(b)
-	require.NoError(t, err)
-	require.NoError(t, p.VerifyDigest())
-	return p
-}
-
-func checkGolden(t *testing.T, path string, got []byte) {
-	t.Helper()
-	if *update {
-		require.NoError(t, os.WriteFile(path, got, 0o644))
-	}
-	want, err := os.ReadFile(path)
-	require.NoError(t, err, "golden file missing: run go test -update")
-	assert.Equal(t, string(want), string(got))
-}
 
 func TestMarshalGolden(t *testing.T) {
 	tests := []struct {
@@ -56,27 +35,27 @@ func TestMarshalGolden(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.plan, func(t *testing.T) {
-			got, err := Marshal(loadPlan(t, tt.plan))
+			got, err := Marshal(plantest.Load(t, tt.plan))
 			if tt.ok {
 				require.NoError(t, err)
-				checkGolden(t, filepath.Join("testdata", tt.plan+".prefect.yaml"), got)
+				plantest.Golden(t, filepath.Join("testdata", tt.plan+".prefect.yaml"), got, *update)
 				return
 			}
 			require.ErrorIs(t, err, ErrNotExpressible)
 			assert.Nil(t, got)
-			checkGolden(t, filepath.Join("testdata", tt.plan+".err"), []byte(err.Error()+"\n"))
+			plantest.Golden(t, filepath.Join("testdata", tt.plan+".err"), []byte(err.Error()+"\n"), *update)
 		})
 	}
 }
 
 func TestWriteWritesNothingWhenRefused(t *testing.T) {
 	var buf bytes.Buffer
-	err := Write(&buf, loadPlan(t, "seed-main"))
+	err := Write(&buf, plantest.Load(t, "seed-main"))
 	require.ErrorIs(t, err, ErrNotExpressible)
 	assert.Contains(t, err.Error(), "src/example/example_flow.py (data-products.example.flow-1)")
 	assert.Zero(t, buf.Len())
 
-	p := loadPlan(t, "worker-main-prefect3")
+	p := plantest.Load(t, "worker-main-prefect3")
 	require.NoError(t, Write(&buf, p))
 	want, err := Marshal(p)
 	require.NoError(t, err)
@@ -88,7 +67,7 @@ type failingWriter struct{}
 func (failingWriter) Write([]byte) (int, error) { return 0, errors.New("disk full") }
 
 func TestWriteReportsWriterError(t *testing.T) {
-	err := Write(failingWriter{}, loadPlan(t, "worker-main-prefect3"))
+	err := Write(failingWriter{}, plantest.Load(t, "worker-main-prefect3"))
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), "disk full")
 }
@@ -142,7 +121,7 @@ func TestRefusals(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			p := loadPlan(t, "worker-main-prefect3")
+			p := plantest.Load(t, "worker-main-prefect3")
 			tt.modify(p)
 			var buf bytes.Buffer
 			err := Write(&buf, p)
@@ -221,7 +200,7 @@ func TestRenderKey(t *testing.T) {
 func trickyPlans(t *testing.T) map[string]*plan.Plan {
 	out := map[string]*plan.Plan{}
 
-	p3 := loadPlan(t, "worker-main-prefect3")
+	p3 := plantest.Load(t, "worker-main-prefect3")
 	r := &p3.Flows[0].Deployments[0].Request
 	r.Parameters = json.RawMessage(`{"s": "line\nbreak \"q\" \\ \u0085 \u2028 tab\t é 😀 \u0000 \u007f \ufeff",
 		"yes": "no", "null": null, "on": true, "n": 1e-07, "big": 123456789012345678901234567890,
@@ -240,7 +219,7 @@ func trickyPlans(t *testing.T) map[string]*plan.Plan {
 	r.PullSteps = json.RawMessage(`[{"prefect.deployments.steps.git_clone": {"id": "c", "repository": "https://example.com/r.git", "branch": "x"}}]`)
 	out["prefect3"] = p3
 
-	p2 := loadPlan(t, "worker-dev-prefect2-worker")
+	p2 := plantest.Load(t, "worker-dev-prefect2-worker")
 	hourly := 3600.0
 	p2.Flows[0].Deployments[1].Request.Schedule = plan.Some(plan.Schedule{Interval: &hourly})
 	out["prefect2"] = p2
@@ -260,7 +239,7 @@ func TestTrickyPlansParseBack(t *testing.T) {
 func TestGoldenOutputParsesBackAsThePlan(t *testing.T) {
 	for _, name := range []string{"worker-dev-prefect2-worker", "worker-main-prefect3"} {
 		t.Run(name, func(t *testing.T) {
-			p := loadPlan(t, name)
+			p := plantest.Load(t, name)
 			got, err := Marshal(p)
 			require.NoError(t, err)
 			checkPyYAML(t, p, got)
@@ -293,7 +272,7 @@ func TestPyYAMLCheckCatchesDifferences(t *testing.T) {
 	if err := exec.Command("python3", "-c", "import yaml").Run(); err != nil {
 		t.Skip("python3 with PyYAML is not available")
 	}
-	p := loadPlan(t, "worker-main-prefect3")
+	p := plantest.Load(t, "worker-main-prefect3")
 	good, err := Marshal(p)
 	require.NoError(t, err)
 	tests := []struct{ name, old, new string }{

@@ -12,33 +12,10 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/flowplan/flowplan/plan"
+	"github.com/flowplan/flowplan/plan/plantest"
 )
 
 var update = flag.Bool("update", false, "rewrite golden files")
-
-// loadPlan reads one of the plan package's golden plans, so the views are
-// tested on exactly what plan.Build writes.
-func loadPlan(t testing.TB, name string) *plan.Plan {
-	t.Helper()
-	b, err := os.ReadFile(filepath.Join("..", "testdata", name+".golden.json"))
-	require.NoError(t, err)
-	p, err := plan.Parse(b)
-	require.NoError(t, err)
-	require.NoError(t, p.VerifyDigest())
-	return p
-}
-
-func checkGolden(t *testing.T, path string, got []byte) {
-	t.Helper()
-	if *update {
-		require.NoError(t, os.MkdirAll(filepath.Dir(path), 0o755))
-		require.NoError(t, os.WriteFile(path, got, 0o644))
-	}
-	want, err := os.ReadFile(path)
-	require.NoError(t, err, "golden file missing: run go test -update")
-	assert.Equal(t, string(want), string(got))
-}
 
 var goldenPlans = []string{
 	"seed-main", "seed-dev", "seed-unknown-account", "multi-main", "multi-staging-infra-override",
@@ -52,8 +29,8 @@ func TestShowGolden(t *testing.T) {
 		for _, f := range Formats() {
 			t.Run(name+"/"+string(f), func(t *testing.T) {
 				var buf bytes.Buffer
-				require.NoError(t, Show(&buf, loadPlan(t, name), f, Options{}))
-				checkGolden(t, filepath.Join("testdata", name+"."+formatExt[f]), buf.Bytes())
+				require.NoError(t, Show(&buf, plantest.Load(t, name), f, Options{}))
+				plantest.Golden(t, filepath.Join("testdata", name+"."+formatExt[f]), buf.Bytes(), *update)
 			})
 		}
 	}
@@ -95,7 +72,7 @@ func TestShowFacts(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.plan+"/"+string(tt.format), func(t *testing.T) {
 			var buf bytes.Buffer
-			require.NoError(t, Show(&buf, loadPlan(t, tt.plan), tt.format, Options{}))
+			require.NoError(t, Show(&buf, plantest.Load(t, tt.plan), tt.format, Options{}))
 			got := squeezeSpaces(buf.String())
 			for _, w := range tt.want {
 				assert.Contains(t, got, squeezeSpaces(w))
@@ -115,7 +92,7 @@ func squeezeSpaces(s string) string {
 func TestJSONSummaryRoundTrips(t *testing.T) {
 	for _, name := range goldenPlans {
 		t.Run(name, func(t *testing.T) {
-			p := loadPlan(t, name)
+			p := plantest.Load(t, name)
 			var buf bytes.Buffer
 			require.NoError(t, Show(&buf, p, FormatJSON, Options{}))
 			var s Summary
@@ -137,7 +114,7 @@ func TestJSONSummaryRoundTrips(t *testing.T) {
 }
 
 func TestTextColorOnlyWhenAsked(t *testing.T) {
-	p := loadPlan(t, "seed-main")
+	p := plantest.Load(t, "seed-main")
 	var plain, colored bytes.Buffer
 	require.NoError(t, Show(&plain, p, FormatText, Options{}))
 	require.NoError(t, Show(&colored, p, FormatText, Options{Color: true}))
@@ -163,7 +140,7 @@ func (failingWriter) Write([]byte) (int, error) { return 0, os.ErrClosed }
 
 func TestShowReportsWriteErrors(t *testing.T) {
 	for _, f := range Formats() {
-		err := Show(failingWriter{}, loadPlan(t, "seed-main"), f, Options{})
+		err := Show(failingWriter{}, plantest.Load(t, "seed-main"), f, Options{})
 		assert.ErrorIs(t, err, os.ErrClosed, string(f))
 	}
 }
