@@ -71,7 +71,13 @@ func Extract(ctx context.Context, opts Options) (*Result, error) {
 		Getenv:         opts.Getenv,
 		Modules:        project.NewModuleFinder(proj),
 	})
-	liftCtx, brokenEnvs := liftContext(proj, opts.Getenv)
+	// The worker-era default work pool comes from the environment, as in
+	// the original: it decides pool names, so it is also a plan input.
+	pool := EnvRead{Name: defaultWorkPoolEnv}
+	if opts.Getenv != nil {
+		pool.Value, pool.Found = opts.Getenv(defaultWorkPoolEnv)
+	}
+	liftCtx, brokenEnvs := liftContext(proj, pool)
 
 	results := make([]spec.FileResult, len(paths))
 	reads := make([][]EnvRead, len(paths))
@@ -102,13 +108,7 @@ func Extract(ctx context.Context, opts Options) (*Result, error) {
 		return nil, fmt.Errorf("extraction interrupted: %w", err)
 	}
 	if len(proj.WorkerEnvs) > 0 {
-		// The worker-era default work pool comes from the environment, as
-		// in the original: it decides pool names, so it is a plan input.
-		r := EnvRead{Name: defaultWorkPoolEnv}
-		if opts.Getenv != nil {
-			r.Value, r.Found = opts.Getenv(defaultWorkPoolEnv)
-		}
-		reads = append(reads, []EnvRead{r})
+		reads = append(reads, []EnvRead{pool})
 	}
 	return &Result{Project: proj, Files: results, EnvReads: mergeEnvReads(reads)}, nil
 }
@@ -119,7 +119,7 @@ const defaultWorkPoolEnv = "DF_CONFIG_DEFAULT_WORK_POOL"
 // liftContext tells the lift stage which docker envs exist. An env whose
 // configuration is broken (say, a missing Dockerfile) is still declared, so
 // that its flows get the env's own error rather than "not declared".
-func liftContext(proj *project.Project, getenv func(string) (string, bool)) (lift.Context, map[string][]string) {
+func liftContext(proj *project.Project, pool EnvRead) (lift.Context, map[string][]string) {
 	lc := lift.Context{AgentEnvs: map[string]bool{}, WorkerEnvs: map[string]bool{}}
 	for name := range proj.Envs {
 		lc.AgentEnvs[name] = true
@@ -127,10 +127,8 @@ func liftContext(proj *project.Project, getenv func(string) (string, bool)) (lif
 	for name := range proj.WorkerEnvs {
 		lc.WorkerEnvs[name] = true
 	}
-	if getenv != nil {
-		if pool, ok := getenv(defaultWorkPoolEnv); ok {
-			lc.DefaultWorkPool = pool
-		}
+	if pool.Found {
+		lc.DefaultWorkPool = pool.Value
 	}
 	broken := map[string][]string{}
 	for _, d := range proj.Diags.Errors() {
