@@ -176,12 +176,6 @@ func build(p *project.Project, files []spec.FileResult, opts Options) (*Plan, er
 		return nil, fmt.Errorf("building the plan: %w", errors.Join(errs...))
 	}
 	sort.Slice(pl.Flows, func(i, j int) bool { return pl.Flows[i].Path < pl.Flows[j].Path })
-	sort.SliceStable(pl.Skipped, func(i, j int) bool {
-		if pl.Skipped[i].Path != pl.Skipped[j].Path {
-			return pl.Skipped[i].Path < pl.Skipped[j].Path
-		}
-		return pl.Skipped[i].Reason < pl.Skipped[j].Reason
-	})
 	collisions := collisions(pl)
 	if len(collisions) > 0 && !opts.SkipInvalid {
 		errs := make([]error, 0, len(collisions))
@@ -206,13 +200,13 @@ func build(p *project.Project, files []spec.FileResult, opts Options) (*Plan, er
 			kept = append(kept, f)
 		}
 		pl.Flows = kept
-		sort.SliceStable(pl.Skipped, func(i, j int) bool {
-			if pl.Skipped[i].Path != pl.Skipped[j].Path {
-				return pl.Skipped[i].Path < pl.Skipped[j].Path
-			}
-			return pl.Skipped[i].Reason < pl.Skipped[j].Reason
-		})
 	}
+	sort.SliceStable(pl.Skipped, func(i, j int) bool {
+		if pl.Skipped[i].Path != pl.Skipped[j].Path {
+			return pl.Skipped[i].Path < pl.Skipped[j].Path
+		}
+		return pl.Skipped[i].Reason < pl.Skipped[j].Reason
+	})
 	return pl, nil
 }
 
