@@ -1,6 +1,7 @@
 package pysyntax
 
 import (
+	"fmt"
 	"math/big"
 	"strconv"
 	"strings"
@@ -8,13 +9,12 @@ import (
 	"github.com/flowplan/flowplan/extractor/diag"
 )
 
-// tnode is a tree-sitter node with the facts conversion reads, fetched
-// once. Its layout is the C struct PSChild (see alloc.go).
+// tnode is a node of the flat syntax tree with the facts conversion reads.
 type tnode struct {
-	n          rawNode
 	start, end int32
 	kind       uint16
 	field      uint16
+	idx        int32 // index in converter.nodes
 }
 
 func (t tnode) sp() Span { return Span{t.start, t.end} }
@@ -22,29 +22,40 @@ func (t tnode) sp() Span { return Span{t.start, t.end} }
 type converter struct {
 	p     *Parser
 	f     *File
-	w     *walker
+	nodes []flatNode // the parse's tree, in native memory: read only during conversion
 	diags diag.List
+}
+
+func (c *converter) node(i int32) tnode {
+	n := &c.nodes[i]
+	return tnode{start: int32(n.start), end: int32(n.end), kind: n.kind, field: n.field, idx: i}
 }
 
 // children lists the named children of t (comments and punctuation
 // dropped, unless all is set).
 func (c *converter) children(t tnode, all bool) []tnode {
-	return c.childrenOf(&t.n, all)
-}
-
-func (c *converter) childrenOf(n *rawNode, all bool) []tnode {
-	start := len(c.p.buf)
-	c.p.buf = c.w.children(n, c.p.buf)
 	k := &c.p.k
-	kept := c.p.buf[start:start]
-	for _, t := range c.p.buf[start:] {
-		if t.kind != k.comment && t.kind != k.lineContinuation && (all || int(t.kind) >= len(k.named) || k.named[t.kind]) {
-			kept = append(kept, t)
+	keep := func(n *flatNode) bool {
+		return n.kind != k.comment && n.kind != k.lineContinuation && (all || int(n.kind) >= len(k.named) || k.named[n.kind])
+	}
+	if c.nodes[t.idx].flags&flagPruned != 0 {
+		// The parse left these out because conversion never reads
+		// them (see PSPrune): reading one is a bug here.
+		panic(fmt.Sprintf("pysyntax: the children of a pruned %s at byte %d were read", c.p.lang.NodeKindForId(t.kind), t.start))
+	}
+	end := c.nodes[t.idx].next
+	kept := 0
+	for i := uint32(t.idx) + 1; i < end; i = c.nodes[i].next {
+		if keep(&c.nodes[i]) {
+			kept++
 		}
 	}
-	out := make([]tnode, len(kept))
-	copy(out, kept)
-	c.p.buf = c.p.buf[:start]
+	out := make([]tnode, 0, kept)
+	for i := uint32(t.idx) + 1; i < end; i = c.nodes[i].next {
+		if keep(&c.nodes[i]) {
+			out = append(out, c.node(int32(i)))
+		}
+	}
 	return out
 }
 
@@ -63,29 +74,27 @@ func (c *converter) errorf(t tnode, format string, args ...any) {
 	c.diags.Add(diag.Errorf(c.f.Pos(t.start), c.text(t), format, args...))
 }
 
-// syntaxErrors reports every ERROR and MISSING node under n.
-func (c *converter) syntaxErrors(root *rawNode) {
-	var walk func(r *rawNode, depth int)
-	walk = func(r *rawNode, depth int) {
-		n := r.node()
+// syntaxErrors reports every ERROR and MISSING node under root.
+func (c *converter) syntaxErrors(root tnode) {
+	var walk func(t tnode, depth int)
+	walk = func(t tnode, depth int) {
 		if len(c.diags) >= 20 || depth > 2*maxDepth {
 			return
 		}
-		if n.IsMissing() {
-			t := tnode{start: int32(n.StartByte()), end: int32(n.EndByte())}
-			c.diags.Add(diag.Errorf(c.f.Pos(t.start), "", "syntax error: missing %q", n.Kind()))
+		flags := c.nodes[t.idx].flags
+		if flags&flagMissing != 0 {
+			c.diags.Add(diag.Errorf(c.f.Pos(t.start), "", "syntax error: missing %q", c.p.lang.NodeKindForId(t.kind)))
 			return
 		}
-		if n.IsError() {
-			s, e := int32(n.StartByte()), int32(n.EndByte())
-			c.diags.Add(diag.Errorf(c.f.Pos(s), c.f.Src[s:e], "syntax error: invalid syntax"))
+		if flags&flagError != 0 {
+			c.diags.Add(diag.Errorf(c.f.Pos(t.start), c.text(t), "syntax error: invalid syntax"))
 			return
 		}
-		if !n.HasError() {
+		if flags&flagHasError == 0 {
 			return
 		}
-		for _, ch := range c.childrenOf(r, true) {
-			walk(&ch.n, depth+1)
+		for _, ch := range c.children(t, true) {
+			walk(ch, depth+1)
 		}
 	}
 	walk(root, 0)
@@ -104,8 +113,8 @@ func (c *converter) tooDeep(t tnode, depth int) bool {
 
 // ---- statements ----
 
-func (c *converter) block(n *rawNode, depth int) []Stmt {
-	ch := c.childrenOf(n, false)
+func (c *converter) block(n tnode, depth int) []Stmt {
+	ch := c.children(n, false)
 	out := make([]Stmt, 0, len(ch))
 	for _, t := range ch {
 		if s := c.stmt(t, depth+1); s != nil {
@@ -117,7 +126,7 @@ func (c *converter) block(n *rawNode, depth int) []Stmt {
 
 func (c *converter) blockField(ch []tnode, id uint16, depth int) []Stmt {
 	if b, ok := field(ch, id); ok {
-		return c.block(&b.n, depth)
+		return c.block(b, depth)
 	}
 	return nil
 }
@@ -180,7 +189,7 @@ func (c *converter) stmt(t tnode, depth int) Stmt {
 			case x.field == c.p.f.right:
 				s.Iter = c.expr(x, depth)
 			case x.field == c.p.f.body:
-				s.Body = c.block(&x.n, depth)
+				s.Body = c.block(x, depth)
 			case x.field == c.p.f.alternative:
 				s.Else = c.elseBody(x, depth)
 			}
@@ -270,10 +279,10 @@ func (c *converter) stmt(t tnode, depth int) Stmt {
 func (c *converter) elseBody(t tnode, depth int) []Stmt {
 	ch := c.children(t, false)
 	if b, ok := field(ch, c.p.f.body); ok {
-		return c.block(&b.n, depth)
+		return c.block(b, depth)
 	}
 	if b, ok := c.firstOfKind(ch, c.p.k.block); ok {
-		return c.block(&b.n, depth)
+		return c.block(b, depth)
 	}
 	return nil
 }
@@ -609,7 +618,7 @@ func (c *converter) class(t tnode, decos []Expr, depth int) *ClassStmt {
 			if ch := c.children(x, false); len(ch) > 0 {
 				s.Docstring = c.docstring(ch[0])
 			}
-			s.Body = c.block(&x.n, depth)
+			s.Body = c.block(x, depth)
 		}
 	}
 	return s
@@ -626,7 +635,7 @@ func (c *converter) ifStmt(t tnode, depth int) Stmt {
 		case x.field == f.condition:
 			s.Cond = c.expr(x, depth)
 		case x.field == f.consequence:
-			s.Then = c.block(&x.n, depth)
+			s.Then = c.block(x, depth)
 		case x.kind == k.elifClause:
 			e := &IfStmt{Span: Span{x.start, t.end}}
 			for _, y := range c.children(x, false) {
@@ -634,7 +643,7 @@ func (c *converter) ifStmt(t tnode, depth int) Stmt {
 				case f.condition:
 					e.Cond = c.expr(y, depth)
 				case f.consequence:
-					e.Then = c.block(&y.n, depth)
+					e.Then = c.block(y, depth)
 				}
 			}
 			last.Else = []Stmt{e}
@@ -652,13 +661,13 @@ func (c *converter) try(t tnode, depth int) Stmt {
 	for _, x := range c.children(t, false) {
 		switch {
 		case x.field == c.p.f.body:
-			s.Body = c.block(&x.n, depth)
+			s.Body = c.block(x, depth)
 		case x.kind == k.exceptClause || x.kind == k.exceptGroupClause:
 			h := ExceptClause{Span: x.sp()}
 			for _, y := range c.children(x, false) {
 				switch {
 				case y.kind == k.block:
-					h.Body = c.block(&y.n, depth)
+					h.Body = c.block(y, depth)
 				case y.kind == k.asPattern:
 					for _, z := range c.children(y, false) {
 						if z.field == c.p.f.alias {
@@ -678,7 +687,7 @@ func (c *converter) try(t tnode, depth int) Stmt {
 			s.Else = c.elseBody(x, depth)
 		case x.kind == k.finallyClause:
 			if b, ok := c.firstOfKind(c.children(x, false), k.block); ok {
-				s.Finally = c.block(&b.n, depth)
+				s.Finally = c.block(b, depth)
 			}
 		}
 	}
@@ -716,7 +725,7 @@ func (c *converter) with(t tnode, depth int) Stmt {
 				}
 			}
 		case x.field == c.p.f.body:
-			s.Body = c.block(&x.n, depth)
+			s.Body = c.block(x, depth)
 		}
 	}
 	return s

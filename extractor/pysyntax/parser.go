@@ -15,11 +15,10 @@ import (
 // Parser parses Python files. A Parser is not safe for concurrent use: keep
 // one per goroutine (a sync.Pool of Parsers works well).
 type Parser struct {
-	ts    cParser
 	lang  *ts.Language
+	arena arena // the native memory of the latest parse
 	k     kinds
 	f     fields
-	buf   []tnode
 	limit int
 	flag  *uintptr // tree-sitter's cancellation flag, in C memory
 
@@ -28,37 +27,36 @@ type Parser struct {
 
 // nativeParser is what a Parser owns in C memory.
 type nativeParser struct {
-	ts   cParser
-	flag *uintptr
+	arena arena
+	flag  *uintptr
+}
+
+func (n nativeParser) free() {
+	n.arena.free()
+	freeFlag(n.flag)
 }
 
 // NewParser creates a parser. Close it when done.
 func NewParser() (*Parser, error) {
-	useLibcAllocator()
+	installAllocator()
 	lang := ts.NewLanguage(tspython.Language())
-	flag := newFlag()
-	p, ok := newCParser(tspython.Language(), flag)
-	if !ok {
-		freeFlag(flag)
-		return nil, fmt.Errorf("loading the tree-sitter Python grammar: ABI version %d is not supported", lang.AbiVersion())
+	if v := lang.AbiVersion(); v < ts.MIN_COMPATIBLE_LANGUAGE_VERSION || v > ts.LANGUAGE_VERSION {
+		return nil, fmt.Errorf("loading the tree-sitter Python grammar: ABI version %d is not supported", v)
 	}
-	pp := &Parser{ts: p, lang: lang, k: newKinds(lang), f: newFields(lang), limit: maxDepth, flag: flag}
+	native := nativeParser{arena: newArena(), flag: newFlag()}
+	pp := &Parser{lang: lang, arena: native.arena, k: newKinds(lang), f: newFields(lang), limit: maxDepth, flag: native.flag}
 	// A Parser dropped without Close (say, by a sync.Pool) still frees
 	// its native memory.
-	pp.cleanup = runtime.AddCleanup(pp, func(r nativeParser) {
-		r.ts.close()
-		freeFlag(r.flag)
-	}, nativeParser{ts: p, flag: flag})
+	pp.cleanup = runtime.AddCleanup(pp, nativeParser.free, native)
 	return pp, nil
 }
 
 // Close frees the parser's native resources.
 func (p *Parser) Close() {
-	if p.ts.p != nil {
+	if p.flag != nil {
 		p.cleanup.Stop()
-		p.ts.close()
-		p.ts = cParser{}
-		freeFlag(p.flag)
+		nativeParser{arena: p.arena, flag: p.flag}.free()
+		p.arena = arena{}
 		p.flag = nil
 	}
 }
@@ -90,30 +88,25 @@ func (p *Parser) Parse(ctx context.Context, path string, src []byte) (*File, dia
 			}
 		}()
 	}
-	tree, raw := p.ts.parse(src)
-	if tree.t == nil || ctx.Err() != nil {
-		p.ts.reset()
-		if tree.t != nil {
-			tree.close()
-		}
+	prune := pruning{functionDefinition: p.k.funcDef, body: p.f.body, comment: p.k.comment, lineContinuation: p.k.lineContinuation}
+	nodes, ok := p.arena.parse(tspython.Language(), src, p.flag, prune)
+	if !ok || ctx.Err() != nil {
 		if err := ctx.Err(); err != nil {
 			return nil, nil, fmt.Errorf("parsing %s: %w", path, err)
 		}
 		return nil, nil, fmt.Errorf("parsing %s: tree-sitter returned no tree", path)
 	}
-	defer tree.close()
 
 	f := &File{Path: path, Src: string(src)}
 	f.lines = lineStarts(f.Src)
-	w := newWalker(&raw)
-	defer w.close()
-	c := &converter{p: p, f: f, w: w}
-	if raw.node().HasError() {
-		c.syntaxErrors(&raw)
+	c := &converter{p: p, f: f, nodes: nodes}
+	root := c.node(0)
+	if nodes[0].flags&flagHasError != 0 {
+		c.syntaxErrors(root)
 		c.diags.Sort()
 		return nil, c.diags, nil
 	}
-	f.Stmts = c.block(&raw, 0)
+	f.Stmts = c.block(root, 0)
 	if len(c.diags) > 0 {
 		c.diags.Sort()
 		return nil, c.diags, nil

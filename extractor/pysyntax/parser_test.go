@@ -152,6 +152,9 @@ func TestStatements(t *testing.T) {
 			`[DefStmt{Name:"f" Params:[Param{Name:"a" Kind:"keyword_only" Annotation:Ident{Name:"str"} Default:StrLit{Value:"x"}} Param{Name:"k" Kind:"var_keyword" Annotation:Ident{Name:"int"}}] BodyStmts:1}]`},
 		{"typed star args", "def f(*a: int): pass", `[DefStmt{Name:"f" Params:[Param{Name:"a" Kind:"var_positional" Annotation:Ident{Name:"int"}}] BodyStmts:1}]`},
 		{"f-string is not a docstring", "def f():\n    f'x'\n", `[DefStmt{Name:"f" BodyStmts:1}]`},
+		{"docstring after a comment", "def f():\n    # c\n    'doc'\n    x = [1, (2, 3)]\n", `[DefStmt{Name:"f" Docstring:"doc" BodyStmts:2}]`},
+		{"nested def first", "def f():\n    def g():\n        'inner'\n    return g\n", `[DefStmt{Name:"f" BodyStmts:2}]`},
+		{"global in a nested block", "def f():\n    if x:\n        global G\n    return 1\n", `[DefStmt{Name:"f" Globals:["G"] BodyStmts:2}]`},
 		{"class", "@dataclass\nclass A(B, metaclass=M):\n    '''D'''\n    x: int = 1\n    def m(self): pass\n",
 			`[ClassStmt{Name:"A" Decorators:[Ident{Name:"dataclass"}] Bases:[Arg{Value:Ident{Name:"B"}} Arg{Name:"metaclass" Value:Ident{Name:"M"}}] Body:[ExprStmt{X:StrLit{Value:"D"}} AssignStmt{Targets:[Ident{Name:"x"}] Value:IntLit{Value:1} Annotation:Ident{Name:"int"}} DefStmt{Name:"m" Params:[Param{Name:"self" Kind:"positional_or_keyword"}] BodyStmts:1}] Docstring:"D"}]`},
 		{"if elif else", "if a:\n    x = 1\nelif b:\n    x = 2\nelse:\n    x = 3\n",
@@ -243,6 +246,7 @@ func TestSyntaxErrors(t *testing.T) {
 		{"invalid prefix", "x = ur'a'\n", "x.py:1:"},
 		{"bad conversion", "x = f'{a!x}'\n", "x.py:1:"},
 		{"position counts characters", "s = 'é' + = 1\n", "x.py:1:"},
+		{"in a function body", "def f():\n    'doc'\n    x = (1,\n    return\n", "x.py:3:"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -273,6 +277,47 @@ func TestCancelledContext(t *testing.T) {
 	_, _, err := ParseFile(ctx, "big.py", []byte(src))
 	require.Error(t, err)
 	assert.ErrorIs(t, err, context.Canceled)
+}
+
+// TestParserReuse parses with one Parser a file that needs more native
+// memory than a parse keeps for the next one, then small files: each gives
+// what a fresh Parser gives, and the big file's memory is let go.
+func TestParserReuse(t *testing.T) {
+	var big strings.Builder
+	const defs = 6000
+	for i := range defs {
+		fmt.Fprintf(&big, "def f%d(a, b=[1, 2, {'k': (3, 4)}]):\n    '''Doc %d.'''\n    return [x * a for x in b if x]\n\n", i, i)
+	}
+	sources := []string{big.String(), "def g():\n    'g'\n    return 1\ny = g\n", "z = (1,\n", "", "w = 2\n"}
+
+	p, err := NewParser()
+	require.NoError(t, err)
+	defer p.Close()
+	for i, src := range sources {
+		got, gotDiags, err := p.Parse(context.Background(), "x.py", []byte(src))
+		require.NoError(t, err)
+		if i == 0 {
+			assert.Greater(t, p.arena.size(), keptBytes, "the big file should outgrow what an arena keeps")
+		} else {
+			assert.LessOrEqual(t, p.arena.size(), keptBytes, "source %d", i)
+		}
+		want, wantDiags, err := ParseFile(context.Background(), "x.py", []byte(src))
+		require.NoError(t, err)
+		assert.Equal(t, wantDiags, gotDiags, "source %d", i)
+		if want == nil {
+			assert.Nil(t, got, "source %d", i)
+			continue
+		}
+		require.NotNil(t, got, "source %d", i)
+		assert.Equal(t, dump(want, want.Stmts), dump(got, got.Stmts), "source %d", i)
+		if i == 0 {
+			require.Len(t, got.Stmts, defs)
+			d := got.Stmts[defs-1].(*DefStmt)
+			assert.Equal(t, fmt.Sprintf("f%d", defs-1), d.Name)
+			require.NotNil(t, d.Docstring)
+			assert.Equal(t, fmt.Sprintf("Doc %d.", defs-1), *d.Docstring)
+		}
+	}
 }
 
 func TestDeepNestingRefused(t *testing.T) {
