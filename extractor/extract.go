@@ -14,6 +14,7 @@ import (
 	"runtime"
 	"sort"
 	"sync"
+	"sync/atomic"
 
 	"github.com/flowplan/flowplan/extractor/diag"
 	"github.com/flowplan/flowplan/extractor/discover"
@@ -85,24 +86,23 @@ func Extract(ctx context.Context, opts Options) (*Result, error) {
 	if workers <= 0 {
 		workers = runtime.GOMAXPROCS(0)
 	}
-	jobs := make(chan int)
+	// Workers take the next file from a shared counter: handing files out
+	// over a channel woke the sender once per file.
+	var next atomic.Int64
 	var wg sync.WaitGroup
 	for w := 0; w < workers; w++ {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			for i := range jobs {
+			for ctx.Err() == nil {
+				i := int(next.Add(1)) - 1
+				if i >= len(paths) {
+					return
+				}
 				results[i], reads[i] = extractFile(ctx, interp, proj, paths[i], liftCtx, brokenEnvs)
 			}
 		}()
 	}
-	for i := range paths {
-		if ctx.Err() != nil {
-			break
-		}
-		jobs <- i
-	}
-	close(jobs)
 	wg.Wait()
 	if err := ctx.Err(); err != nil {
 		return nil, fmt.Errorf("extraction interrupted: %w", err)
@@ -120,7 +120,7 @@ const defaultWorkPoolEnv = "DF_CONFIG_DEFAULT_WORK_POOL"
 // configuration is broken (say, a missing Dockerfile) is still declared, so
 // that its flows get the env's own error rather than "not declared".
 func liftContext(proj *project.Project, pool EnvRead) (lift.Context, map[string][]string) {
-	lc := lift.Context{AgentEnvs: map[string]bool{}, WorkerEnvs: map[string]bool{}}
+	lc := lift.Context{AgentEnvs: map[string]bool{}, WorkerEnvs: map[string]bool{}, Timezones: &lift.Timezones{}}
 	for name := range proj.Envs {
 		lc.AgentEnvs[name] = true
 	}

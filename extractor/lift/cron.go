@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -141,4 +142,33 @@ func validTimezone(name string) bool {
 	}
 	_, err := time.LoadLocation(name)
 	return err == nil
+}
+
+// Timezones remembers which names are time zones: each check otherwise
+// reads the zoneinfo database from disk. It is safe for concurrent use;
+// the zero value is ready, and a nil *Timezones checks every time.
+type Timezones struct {
+	mu    sync.Mutex
+	known map[string]bool
+}
+
+// Valid reports whether name is a time zone, as validTimezone does.
+func (z *Timezones) Valid(name string) bool {
+	if z == nil {
+		return validTimezone(name)
+	}
+	z.mu.Lock()
+	valid, seen := z.known[name]
+	z.mu.Unlock()
+	if seen {
+		return valid
+	}
+	valid = validTimezone(name)
+	z.mu.Lock()
+	if z.known == nil {
+		z.known = map[string]bool{}
+	}
+	z.known[name] = valid
+	z.mu.Unlock()
+	return valid
 }

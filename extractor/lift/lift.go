@@ -26,6 +26,9 @@ type Context struct {
 	// DefaultWorkPool is env DF_CONFIG_DEFAULT_WORK_POOL; empty means unset,
 	// and DefaultWorkPoolFallback is used.
 	DefaultWorkPool string
+	// Timezones caches time zone checks across the flow files of a run;
+	// nil checks each time.
+	Timezones *Timezones
 }
 
 // Lift validates the evaluated FLOW_SPEC (assigned at pos) and returns the

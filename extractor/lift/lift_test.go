@@ -468,12 +468,20 @@ func TestCheckRRule(t *testing.T) {
 }
 
 func TestValidTimezone(t *testing.T) {
-	for _, tz := range []string{"UTC", "America/New_York", "Europe/Paris", "Asia/Kolkata"} {
-		assert.True(t, validTimezone(tz), tz)
+	cache := &Timezones{}
+	var uncached *Timezones
+	for _, check := range []struct {
+		name  string
+		valid func(string) bool
+	}{{"validTimezone", validTimezone}, {"cached", cache.Valid}, {"cached again", cache.Valid}, {"nil cache", uncached.Valid}} {
+		for _, tz := range []string{"UTC", "America/New_York", "Europe/Paris", "Asia/Kolkata"} {
+			assert.True(t, check.valid(tz), "%s: %s", check.name, tz)
+		}
+		for _, tz := range []string{"", "Local", "Mars/Olympus", "../etc/passwd", "/etc/localtime", "utc "} {
+			assert.False(t, check.valid(tz), "%s: %s", check.name, tz)
+		}
 	}
-	for _, tz := range []string{"", "Local", "Mars/Olympus", "../etc/passwd", "/etc/localtime", "utc "} {
-		assert.False(t, validTimezone(tz), tz)
-	}
+	assert.Len(t, cache.known, 10, "every name is checked once and remembered")
 }
 
 func TestDurationSeconds(t *testing.T) {

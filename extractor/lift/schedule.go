@@ -176,7 +176,7 @@ func (l *lifter) interval(from value.Value, at arg) (*spec.Schedule, bool) {
 			}
 			iso := isoDatetime(d)
 			s.AnchorDate = &iso
-			if validTimezone(d.TZ) {
+			if l.ctx.Timezones.Valid(d.TZ) {
 				anchorZone = d.TZ
 			}
 		case value.Str:
@@ -205,7 +205,7 @@ func (l *lifter) timezone(m model, args map[string]arg) (*string, bool) {
 	if !ok || tz == nil || *tz == "" {
 		return tz, ok
 	}
-	if !validTimezone(*tz) {
+	if !l.ctx.Timezones.Valid(*tz) {
 		l.errorf(args["timezone"], "%s.timezone: Invalid timezone: %q", m.name, *tz)
 		return nil, false
 	}

@@ -128,7 +128,7 @@ func (l *lifter) workerScheduleWarnings(m model, args map[string]arg, d spec.Wor
 			l.diags.Add(diag.Warningf(a.pos, a.src, "%s.cron: Prefect will refuse this schedule when deploying to main: %s", m.name, msg))
 		}
 	}
-	if a, given := args["timezone"]; given && !validTimezone(d.Timezone) {
+	if a, given := args["timezone"]; given && !l.ctx.Timezones.Valid(d.Timezone) {
 		l.diags.Add(diag.Warningf(a.pos, a.src, "%s.timezone: Prefect will refuse this schedule when deploying to main: Invalid timezone: %q", m.name, d.Timezone))
 	}
 }
