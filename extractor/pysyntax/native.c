@@ -330,8 +330,10 @@ static PSFlatNode *ps_flatten(PSArena *a, const char *src, PSNode root, bool pru
 		f->next = 0;
 		f->kind = ts_node_symbol(node);
 		f->field = ts_tree_cursor_current_field_id(&cur);
-		f->flags = (ts_node_is_missing(node) ? PS_MISSING : 0) | (ts_node_is_error(node) ? PS_ERROR : 0) |
-		           (ts_node_has_error(node) ? PS_HAS_ERROR : 0);
+		// A pruned tree has no errors, so its nodes have no error flags.
+		f->flags = prune ? 0
+		                 : (ts_node_is_missing(node) ? PS_MISSING : 0) | (ts_node_is_error(node) ? PS_ERROR : 0) |
+		                       (ts_node_has_error(node) ? PS_HAS_ERROR : 0);
 		f->pad = 0;
 
 		bool descend = true;
