@@ -6,10 +6,13 @@ import (
 	"errors"
 	"fmt"
 	"path"
+	"runtime"
 	"slices"
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
+	"sync/atomic"
 
 	"github.com/flowplan/flowplan/extractor/project"
 	"github.com/flowplan/flowplan/extractor/slug"
@@ -141,8 +144,9 @@ func build(p *project.Project, files []spec.FileResult, opts Options) (*Plan, er
 		pl.Images = append(pl.Images, b.workerImage(p.WorkerEnvs[name]))
 	}
 
+	built := b.flows(files)
 	var errs []error
-	for _, f := range files {
+	for i, f := range files {
 		switch {
 		case f.Status == spec.StatusMissing:
 			pl.Skipped = append(pl.Skipped, Skipped{Path: f.Path, Reason: "missing FLOW_SPEC"})
@@ -153,13 +157,7 @@ func build(p *project.Project, files []spec.FileResult, opts Options) (*Plan, er
 		case f.Spec.Worker != nil && f.Spec.Worker.IsAgent:
 			pl.Skipped = append(pl.Skipped, Skipped{Path: f.Path, Reason: "worker-era FLOW_SPEC with is_agent=True (deployed by the agent-era tooling)"})
 		case f.Spec.Worker != nil || f.Spec.Agent != nil:
-			var fl Flow
-			var err error
-			if f.Spec.Worker != nil {
-				fl, err = b.workerFlow(f)
-			} else {
-				fl, err = b.agentFlow(f)
-			}
+			fl, err := built[i].flow, built[i].err
 			switch {
 			case err != nil && opts.SkipInvalid:
 				pl.Skipped = append(pl.Skipped, Skipped{Path: f.Path, Reason: "planning failed: " + err.Error()})
@@ -208,6 +206,45 @@ func build(p *project.Project, files []spec.FileResult, opts Options) (*Plan, er
 		return pl.Skipped[i].Reason < pl.Skipped[j].Reason
 	})
 	return pl, nil
+}
+
+// builtFlow is one file's flow, or why it cannot be planned.
+type builtFlow struct {
+	flow Flow
+	err  error
+}
+
+// flows plans the deployable specs among files, indexed like files, on
+// every CPU: a flow depends only on its own spec and the builder, which is
+// not changed once made. Other entries stay empty.
+func (b *builder) flows(files []spec.FileResult) []builtFlow {
+	out := make([]builtFlow, len(files))
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range min(runtime.GOMAXPROCS(0), len(files)) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for {
+				i := int(next.Add(1)) - 1
+				if i >= len(files) {
+					return
+				}
+				// The cases are build's, which reads the results.
+				f := files[i]
+				switch {
+				case f.Status == spec.StatusMissing, f.Status == spec.StatusError, f.Spec == nil:
+				case f.Spec.Worker != nil && f.Spec.Worker.IsAgent:
+				case f.Spec.Worker != nil:
+					out[i].flow, out[i].err = b.workerFlow(f)
+				case f.Spec.Agent != nil:
+					out[i].flow, out[i].err = b.agentFlow(f)
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	return out
 }
 
 func newBuilder(p *project.Project, opts Options) (*builder, error) {
