@@ -11,6 +11,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"runtime/debug"
 	"strings"
 
 	"github.com/flowplan/flowplan/cmd/internal/inputs"
@@ -45,7 +46,17 @@ Exit codes: 0 success; 1 a flow file failed (every failure is listed);
 Flags:
 `
 
+// gcPercent is the garbage collector's GOGC unless the environment sets
+// one. Extraction is a short batch whose live heap stays small (about 15 MB
+// on 1,000 flow files) while it allocates over 100 MB: at Go's default of
+// 100 it collected 26 times a run, about 6% of the CPU time. At 400 it
+// collects 6 times and peaks under 100 MB.
+const gcPercent = 400
+
 func main() {
+	if _, set := os.LookupEnv("GOGC"); !set {
+		debug.SetGCPercent(gcPercent)
+	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	code := run(ctx, os.Args[1:], os.Stdout, os.Stderr, os.LookupEnv)
 	stop()
