@@ -71,23 +71,22 @@ const maxDepth = 400
 func (p *Parser) Parse(ctx context.Context, path string, src []byte) (*File, diag.List, error) {
 	// Cancellation goes through tree-sitter's flag, which the parser polls
 	// natively; a Go progress callback would cost a cgo round trip every
-	// hundred parser operations.
+	// hundred parser operations. context.AfterFunc runs nothing unless ctx
+	// is cancelled, where a watcher goroutine per parse woke a thread or
+	// two per file.
 	atomic.StoreUintptr(p.flag, 0)
-	if done := ctx.Done(); done != nil {
-		finished := make(chan struct{})
-		exited := make(chan struct{})
-		// The watcher must be gone before the parser is reused, or a late
-		// cancellation would stop someone else's parse.
-		defer func() { close(finished); <-exited }()
-		go func() {
-			defer close(exited)
-			select {
-			case <-done:
-				atomic.StoreUintptr(p.flag, 1)
-			case <-finished:
-			}
-		}()
-	}
+	cancelled := make(chan struct{})
+	stop := context.AfterFunc(ctx, func() {
+		atomic.StoreUintptr(p.flag, 1)
+		close(cancelled)
+	})
+	// A cancellation that has begun must be over before the parser is
+	// reused, or it would stop someone else's parse.
+	defer func() {
+		if !stop() {
+			<-cancelled
+		}
+	}()
 	prune := pruning{functionDefinition: p.k.funcDef, body: p.f.body, comment: p.k.comment, lineContinuation: p.k.lineContinuation}
 	nodes, ok := p.arena.parse(tspython.Language(), src, p.flag, prune)
 	if !ok || ctx.Err() != nil {
