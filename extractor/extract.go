@@ -9,7 +9,6 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
-	"os"
 	"path/filepath"
 	"runtime"
 	"sort"
@@ -141,7 +140,7 @@ func liftContext(proj *project.Project, pool EnvRead) (lift.Context, map[string]
 
 func extractFile(ctx context.Context, interp *eval.Interpreter, proj *project.Project, rel string, lc lift.Context, brokenEnvs map[string][]string) (spec.FileResult, []EnvRead) {
 	res := spec.FileResult{Path: rel, Errors: []string{}, Warnings: []string{}}
-	src, err := os.ReadFile(filepath.Join(proj.Root, filepath.FromSlash(rel)))
+	src, err := readFile(filepath.Join(proj.Root, filepath.FromSlash(rel)))
 	if err != nil {
 		res.Status = spec.StatusError
 		res.Errors = append(res.Errors, fmt.Sprintf("%s: cannot read flow file: %v", rel, err))

@@ -3,6 +3,7 @@
 package report
 
 import (
+	"bufio"
 	"bytes"
 	"encoding/json"
 	"fmt"
@@ -14,7 +15,11 @@ import (
 
 // WriteValidation prints one line per flow file (ok, missing FLOW_SPEC, or
 // failed followed by each error), the warnings, and a closing count.
-func WriteValidation(w io.Writer, res *extractor.Result) {
+// The lines are written in one go: a write per line was a system call per
+// flow file.
+func WriteValidation(out io.Writer, res *extractor.Result) {
+	w := bufio.NewWriterSize(out, 64<<10)
+	defer w.Flush()
 	var ok, missing, failed int
 	for _, f := range res.Files {
 		switch f.Status {
