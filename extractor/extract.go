@@ -93,12 +93,13 @@ func Extract(ctx context.Context, opts Options) (*Result, error) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
+			var buf []byte // the worker's source buffer, reused file after file
 			for ctx.Err() == nil {
 				i := int(next.Add(1)) - 1
 				if i >= len(paths) {
 					return
 				}
-				results[i], reads[i] = extractFile(ctx, interp, proj, paths[i], liftCtx, brokenEnvs)
+				results[i], reads[i], buf = extractFile(ctx, interp, proj, paths[i], liftCtx, brokenEnvs, buf)
 			}
 		}()
 	}
@@ -138,13 +139,15 @@ func liftContext(proj *project.Project, pool EnvRead) (lift.Context, map[string]
 	return lc, broken
 }
 
-func extractFile(ctx context.Context, interp *eval.Interpreter, proj *project.Project, rel string, lc lift.Context, brokenEnvs map[string][]string) (spec.FileResult, []EnvRead) {
+// extractFile reads the flow file rel into buf, whose storage it returns
+// for the next file: nothing keeps the bytes (the parser copies them).
+func extractFile(ctx context.Context, interp *eval.Interpreter, proj *project.Project, rel string, lc lift.Context, brokenEnvs map[string][]string, buf []byte) (spec.FileResult, []EnvRead, []byte) {
 	res := spec.FileResult{Path: rel, Errors: []string{}, Warnings: []string{}}
-	src, err := readFile(filepath.Join(proj.Root, filepath.FromSlash(rel)))
+	src, err := readFile(filepath.Join(proj.Root, filepath.FromSlash(rel)), buf)
 	if err != nil {
 		res.Status = spec.StatusError
 		res.Errors = append(res.Errors, fmt.Sprintf("%s: cannot read flow file: %v", rel, err))
-		return res, nil
+		return res, nil, buf
 	}
 	sum := sha256.Sum256(src)
 	res.SHA256 = hex.EncodeToString(sum[:])
@@ -177,7 +180,7 @@ func extractFile(ctx context.Context, interp *eval.Interpreter, proj *project.Pr
 	} else if res.Status == "" {
 		res.Status = spec.StatusOK
 	}
-	return res, mod.EnvReads
+	return res, mod.EnvReads, src
 }
 
 // envErrors fails a flow whose docker env is declared but broken.

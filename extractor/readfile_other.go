@@ -4,4 +4,4 @@ package extractor
 
 import "os"
 
-func readFile(name string) ([]byte, error) { return os.ReadFile(name) }
+func readFile(name string, _ []byte) ([]byte, error) { return os.ReadFile(name) }

@@ -8,11 +8,12 @@ import (
 	"syscall"
 )
 
-// readFile reads a whole file with open, read and close. os.ReadFile also
+// readFile reads a whole file into buf (from its start, growing it as
+// needed) with open, read and close. os.ReadFile also
 // offers each file to the runtime's network poller, which on Linux costs
 // four fcntl calls and a failed epoll_ctl per regular file: half the
 // system calls of a run over many small flow files.
-func readFile(name string) ([]byte, error) {
+func readFile(name string, buf []byte) ([]byte, error) {
 	var fd int
 	err := retryEINTR(func() (err error) {
 		fd, err = syscall.Open(name, syscall.O_RDONLY|syscall.O_CLOEXEC, 0)
@@ -22,7 +23,10 @@ func readFile(name string) ([]byte, error) {
 		return nil, &fs.PathError{Op: "open", Path: name, Err: err}
 	}
 	defer syscall.Close(fd)
-	buf := make([]byte, 0, 16<<10)
+	buf = buf[:0]
+	if cap(buf) == 0 {
+		buf = make([]byte, 0, 16<<10)
+	}
 	for {
 		if len(buf) == cap(buf) {
 			buf = append(buf, 0)[:len(buf)]

@@ -132,6 +132,7 @@ func (l *lifter) fieldArgs(m model, ids []string, from value.Value, at arg) (arg
 		switch {
 		case containsID(ids, x.Class.ID):
 			callPos, callSrc = x.Pos, x.Src
+			list = make([]arg, 0, len(x.Args))
 			for _, a := range x.Args {
 				list = append(list, arg{name: a.Name, val: a.Value, pos: a.Pos, src: a.Src})
 			}
@@ -159,8 +160,8 @@ func (l *lifter) fieldArgs(m model, ids []string, from value.Value, at arg) (arg
 		return nil, callPos, callSrc, false
 	}
 
-	args = map[string]arg{}
-	seen := map[string]bool{}
+	args = make(map[string]arg, len(list))
+	seen := make(map[string]bool, len(list))
 	bad, extra := false, false
 	for i, a := range list {
 		switch {

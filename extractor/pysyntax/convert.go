@@ -23,6 +23,7 @@ type converter struct {
 	p     *Parser
 	f     *File
 	nodes []flatNode // the parse's tree, in native memory: read only during conversion
+	slab  []tnode    // see alloc
 	diags diag.List
 }
 
@@ -50,13 +51,27 @@ func (c *converter) children(t tnode, all bool) []tnode {
 			kept++
 		}
 	}
-	out := make([]tnode, 0, kept)
+	out := c.alloc(kept)[:0]
 	for i := uint32(t.idx) + 1; i < end; i = c.nodes[i].next {
 		if keep(&c.nodes[i]) {
 			out = append(out, c.node(int32(i)))
 		}
 	}
 	return out
+}
+
+// alloc returns room for n nodes, carved from a slab shared by the child
+// lists: no allocation per list. The capacity is exactly n, so appending
+// to a list copies it instead of writing over its neighbour. The lists
+// live only while a file is converted, so the Parser keeps the slab for
+// the next file.
+func (c *converter) alloc(n int) []tnode {
+	if n > cap(c.slab)-len(c.slab) {
+		c.slab = make([]tnode, 0, max(n, 1024))
+	}
+	start := len(c.slab)
+	c.slab = c.slab[:start+n]
+	return c.slab[start : start+n : start+n]
 }
 
 func field(ch []tnode, id uint16) (tnode, bool) {

@@ -16,7 +16,8 @@ import (
 // one per goroutine (a sync.Pool of Parsers works well).
 type Parser struct {
 	lang  *ts.Language
-	arena arena // the native memory of the latest parse
+	arena arena   // the native memory of the latest parse
+	slab  []tnode // conversion's scratch space (see converter.alloc)
 	k     kinds
 	f     fields
 	limit int
@@ -98,7 +99,8 @@ func (p *Parser) Parse(ctx context.Context, path string, src []byte) (*File, dia
 
 	f := &File{Path: path, Src: string(src)}
 	f.lines = lineStarts(f.Src)
-	c := &converter{p: p, f: f, nodes: nodes}
+	c := &converter{p: p, f: f, nodes: nodes, slab: p.slab[:0]}
+	defer func() { p.slab = c.slab[:0] }()
 	root := c.node(0)
 	if nodes[0].flags&flagHasError != 0 {
 		c.syntaxErrors(root)
