@@ -23,6 +23,7 @@ func FuzzEval(f *testing.F) {
 		"class M(BaseModel):\n    a: int = 1\n",
 		"try:\n    import x\nexcept ImportError:\n    x = None\n",
 		"def f(a, *, b=1):\n    '''doc'''\n",
+		"@flow(name='x')\nasync def f(a=1):\n    # c\n    'doc'\n    if a:\n        global G\n    return [x for x in a]\nclass C:\n    def m(self):\n        def n(): pass\n        return n\n",
 	} {
 		f.Add(seed)
 	}
