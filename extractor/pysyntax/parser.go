@@ -18,6 +18,7 @@ type Parser struct {
 	lang  *ts.Language
 	arena arena   // the native memory of the latest parse
 	slab  []tnode // conversion's scratch space (see converter.alloc)
+	prune pruning // what parses leave out (see PSPrune in native.h)
 	k     kinds
 	f     fields
 	limit int
@@ -46,6 +47,7 @@ func NewParser() (*Parser, error) {
 	}
 	native := nativeParser{arena: newArena(), flag: newFlag()}
 	pp := &Parser{lang: lang, arena: native.arena, k: newKinds(lang), f: newFields(lang), limit: maxDepth, flag: native.flag}
+	pp.prune = pruning{functionDefinition: pp.k.funcDef, body: pp.f.body, comment: pp.k.comment, lineContinuation: pp.k.lineContinuation}
 	// A Parser dropped without Close (say, by a sync.Pool) still frees
 	// its native memory.
 	pp.cleanup = runtime.AddCleanup(pp, nativeParser.free, native)
@@ -88,8 +90,7 @@ func (p *Parser) Parse(ctx context.Context, path string, src []byte) (*File, dia
 			<-cancelled
 		}
 	}()
-	prune := pruning{functionDefinition: p.k.funcDef, body: p.f.body, comment: p.k.comment, lineContinuation: p.k.lineContinuation}
-	nodes, ok := p.arena.parse(tspython.Language(), src, p.flag, prune)
+	nodes, ok := p.arena.parse(tspython.Language(), src, p.flag, p.prune)
 	if !ok || ctx.Err() != nil {
 		if err := ctx.Err(); err != nil {
 			return nil, nil, fmt.Errorf("parsing %s: %w", path, err)
