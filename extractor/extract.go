@@ -28,7 +28,7 @@ type Options struct {
 	ProjectDir     string                           // the sub-project root holding pyproject.toml
 	DeploymentType string                           // dev, staging or main (CommonSettings reads it)
 	Getenv         func(name string) (string, bool) // the environment flow files may read; nil means empty
-	Concurrency    int                              // files evaluated at once; 0 means GOMAXPROCS+1
+	Concurrency    int                              // files evaluated at once; 0 means 2*GOMAXPROCS
 }
 
 // EnvRead is one environment variable a flow file read, with what it found.
@@ -83,10 +83,11 @@ func Extract(ctx context.Context, opts Options) (*Result, error) {
 	reads := make([][]EnvRead, len(paths))
 	workers := opts.Concurrency
 	if workers <= 0 {
-		// A worker spends most of its time parsing in C, and Go lends a
-		// Go thread's processor to another goroutine while it is there:
-		// one worker more than GOMAXPROCS keeps that processor busy.
-		workers = runtime.GOMAXPROCS(0) + 1
+		// A worker spends most of its time parsing in C, and Go lends its
+		// processor (P) to another goroutine while it is there: two
+		// workers per P keep each P busy with Go work while the other
+		// worker parses.
+		workers = 2 * runtime.GOMAXPROCS(0)
 	}
 	// Workers take the next file from a shared counter: handing files out
 	// over a channel woke the sender once per file.
