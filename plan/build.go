@@ -89,14 +89,38 @@ type builder struct {
 // are invalid or a spec cannot be deployed to the target; every such
 // problem is reported.
 func Build(p *project.Project, files []spec.FileResult, opts Options) (*Plan, error) {
+	pl, _, err := buildWithContent(p, files, opts)
+	return pl, err
+}
+
+// BuildCanonical is Build that also returns the plan's canonical JSON, as
+// MarshalCanonical gives it. The digest is taken over that form, so
+// building and writing a plan this way encodes it once instead of twice.
+func BuildCanonical(p *project.Project, files []spec.FileResult, opts Options) (*Plan, []byte, error) {
+	pl, content, err := buildWithContent(p, files, opts)
+	if err != nil {
+		return nil, nil, err
+	}
+	out, err := spliceDigest(content, pl.Digest)
+	if err != nil {
+		return nil, nil, err
+	}
+	return pl, out, nil
+}
+
+// buildWithContent builds the plan and its canonical content (without the
+// digest), and sets the digest.
+func buildWithContent(p *project.Project, files []spec.FileResult, opts Options) (*Plan, []byte, error) {
 	pl, err := build(p, files, opts)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	if pl.Digest, err = pl.ComputeDigest(); err != nil {
-		return nil, err
+	content, err := pl.canonicalContent()
+	if err != nil {
+		return nil, nil, err
 	}
-	return pl, nil
+	pl.Digest = digestOf(content)
+	return pl, content, nil
 }
 
 // Check reports what Build would refuse, without the cost of the canonical

@@ -10,6 +10,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/flowplan/flowplan/extractor/diag"
+	"github.com/flowplan/flowplan/extractor/project"
 	"github.com/flowplan/flowplan/extractor/spec"
 )
 
@@ -383,4 +384,35 @@ func TestBuildCollisionsAndSkipInvalid(t *testing.T) {
 	require.Len(t, p.Skipped, 1)
 	assert.Equal(t, "src/c/hello_flow.py", p.Skipped[0].Path)
 	assert.Contains(t, p.Skipped[0].Reason, `planning failed: src/c/hello_flow.py: docker_env "gpu"`)
+}
+
+// TestBuildCanonical checks that building and encoding together gives what
+// Build followed by MarshalCanonical gives.
+func TestBuildCanonical(t *testing.T) {
+	tests := []struct {
+		name  string
+		proj  *project.Project
+		files []spec.FileResult
+		typ   string
+	}{
+		{"seed project, dev", seedProject(), bigFiles(20), "dev"},
+		{"seed project, main", seedProject(), bigFiles(20), "main"},
+		{"several envs", multiProject(), multiFiles(), "staging"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			want, err := Build(tt.proj, tt.files, seedOptions(tt.typ))
+			require.NoError(t, err)
+			wantJSON, err := want.MarshalCanonical()
+			require.NoError(t, err)
+
+			got, gotJSON, err := BuildCanonical(tt.proj, tt.files, seedOptions(tt.typ))
+			require.NoError(t, err)
+			assert.Equal(t, want, got)
+			assert.Equal(t, string(wantJSON), string(gotJSON))
+			parsed, err := Parse(gotJSON)
+			require.NoError(t, err)
+			require.NoError(t, parsed.VerifyDigest())
+		})
+	}
 }

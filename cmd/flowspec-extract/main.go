@@ -157,15 +157,10 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv fu
 	}
 	opts := in.PlanOptions(res, version.Version)
 	opts.SkipInvalid = o.skipInvalid
-	p, err := plan.Build(res.Project, res.Files, opts)
+	p, b, err := plan.BuildCanonical(res.Project, res.Files, opts)
 	if err != nil {
 		fmt.Fprintf(stderr, "flowspec-extract: %v\n", err)
 		fmt.Fprintln(stderr, "flowspec-extract: no plan written (pass --skip-invalid to plan the other flows only)")
-		return exitFailed
-	}
-	b, err := p.MarshalCanonical()
-	if err != nil {
-		fmt.Fprintf(stderr, "flowspec-extract: %v\n", err)
 		return exitFailed
 	}
 	if err := output.Write(o.output, stdout, b); err != nil {
