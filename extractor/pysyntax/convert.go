@@ -116,6 +116,50 @@ func (c *converter) syntaxErrors(root tnode) {
 	if len(c.diags) == 0 {
 		c.diags.Add(diag.Errorf(c.f.Pos(0), "", "syntax error"))
 	}
+	if line, cols := deepIndent(c.f.Src); line > 0 {
+		c.diags.Add(diag.Errorf(diag.Pos{File: c.f.Path, Line: line, Col: 1}, "",
+			"this line is indented %d columns; tree-sitter-python, the parser flowplan uses, cannot read indentation of %d columns or more (CPython can), so the syntax errors reported for this file may not be real: indent less deeply",
+			cols, maxIndentColumns))
+	}
+}
+
+// maxIndentColumns is where tree-sitter-python's scanner, which keeps each
+// indentation level in a byte, stops reading indentation correctly.
+const maxIndentColumns = 256
+
+// deepIndent finds the first line (1-based) indented by maxIndentColumns
+// or more, measured as CPython's tokenizer does (a tab moves to the next
+// multiple of 8, a form feed back to 0), and its indentation. Blank and
+// comment-only lines are not indentation. It returns 0 when there is none.
+func deepIndent(src string) (line, cols int) {
+	line = 1
+	for start := 0; start < len(src); line++ {
+		end := strings.IndexByte(src[start:], '\n')
+		if end < 0 {
+			end = len(src)
+		} else {
+			end += start
+		}
+		col, i := 0, start
+	indent:
+		for ; i < end; i++ {
+			switch src[i] {
+			case ' ':
+				col++
+			case '\t':
+				col = (col/8 + 1) * 8
+			case '\f':
+				col = 0
+			default:
+				break indent
+			}
+		}
+		if col >= maxIndentColumns && i < end && src[i] != '#' && src[i] != '\r' {
+			return line, col
+		}
+		start = end + 1
+	}
+	return 0, 0
 }
 
 func (c *converter) tooDeep(t tnode, depth int) bool {

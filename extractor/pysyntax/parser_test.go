@@ -325,3 +325,45 @@ func TestDeepNestingRefused(t *testing.T) {
 	_, errs := parse(t, src)
 	require.NotEmpty(t, errs)
 }
+
+func TestDeepIndent(t *testing.T) {
+	tests := []struct {
+		name       string
+		src        string
+		line, cols int
+	}{
+		{"shallow", "def f():\n    pass\n", 0, 0},
+		{"255 spaces", strings.Repeat(" ", 255) + "x\n", 0, 0},
+		{"256 spaces on line 2", "a\n" + strings.Repeat(" ", 256) + "x\n", 2, 256},
+		{"tabs count to the next multiple of 8", "a\n\n" + strings.Repeat("\t", 32) + "x\n", 3, 256},
+		{"a form feed starts again", strings.Repeat(" ", 300) + "\fx\n", 0, 0},
+		{"comment lines are not indentation", strings.Repeat(" ", 300) + "# c\n", 0, 0},
+		{"blank lines are not indentation", strings.Repeat(" ", 300) + "\r\n", 0, 0},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			line, cols := deepIndent(tt.src)
+			assert.Equal(t, tt.line, line)
+			assert.Equal(t, tt.cols, cols)
+		})
+	}
+}
+
+// TestDeepIndentExplained: tree-sitter-python misreads indentation of 256
+// columns or more, which CPython accepts; the errors say so.
+func TestDeepIndentExplained(t *testing.T) {
+	var b strings.Builder
+	b.WriteString("def f():\n")
+	for i := 1; i <= 64; i++ {
+		fmt.Fprintf(&b, "%sif x:\n", strings.Repeat("    ", i))
+	}
+	fmt.Fprintf(&b, "%spass\n", strings.Repeat("    ", 65))
+	f, errs := parse(t, b.String())
+	assert.Nil(t, f)
+	assert.Contains(t, strings.Join(errs, "\n"), "x.py:65:1: this line is indented 256 columns; tree-sitter-python")
+
+	// Deeply indented continuation lines are not indentation: no error.
+	f, errs = parse(t, "x = [\n"+strings.Repeat(" ", 300)+"1]\n")
+	assert.Empty(t, errs)
+	assert.NotNil(t, f)
+}
