@@ -36,8 +36,10 @@ typedef struct {
 
 typedef struct PSArena PSArena;
 
-// An arena keeps up to PS_ARENA_KEEP bytes from one parse for the next.
-enum { PS_ARENA_KEEP = 16 << 20 };
+// An arena keeps up to PS_ARENA_KEEP bytes from one parse for the next: a
+// 10 KB flow file fits in one 1 MB chunk, and extraction keeps an arena
+// per worker (two per CPU), so a bigger keep would mostly hold memory idle.
+enum { PS_ARENA_KEEP = 4 << 20 };
 
 // ps_install_allocator makes tree-sitter allocate through this file.
 void ps_install_allocator(void);
