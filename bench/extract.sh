@@ -64,7 +64,7 @@ small=$(best_of 5 "$work/flowspec-extract" --project testdata/example-project --
 
 ratio=$(awk "BEGIN{printf \"%.3f\", $go_best / $py_best}")
 echo "corpus:              $N flow files, $bytes bytes"
-echo "CPython ast.parse:   ${py_best}s (best of $ROUNDS, parse only)"
+echo "CPython ast.parse:   ${py_best}s (best of $ROUNDS, parse only, $(python3 -c 'import platform; print("CPython", platform.python_version())'))"
 echo "flowspec-extract:    ${go_best}s (best of $ROUNDS, parse + evaluate + validate, wall)"
 echo "ratio:               $ratio (target <= 0.6)"
 echo "peak memory:         $((peak_kb / 1024)) MB (target < 200 MB)"
