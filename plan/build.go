@@ -84,7 +84,8 @@ type builder struct {
 }
 
 // Build derives the plan from the project and the extraction results. Files
-// without a FLOW_SPEC, worker-era specs with is_agent=True and files that
+// without a FLOW_SPEC, specs whose is_agent hands them to the other era's
+// tooling (worker-era is_agent=True, agent-era is_agent=False) and files that
 // failed extraction are listed under skipped. It fails when the options
 // are invalid or a spec cannot be deployed to the target; every such
 // problem is reported.
@@ -178,8 +179,8 @@ func build(p *project.Project, files []spec.FileResult, opts Options) (*Plan, er
 			pl.Skipped = append(pl.Skipped, Skipped{Path: f.Path, Reason: "extraction failed: " + strings.Join(f.Errors, "; ")})
 		case f.Spec == nil:
 			errs = append(errs, fmt.Errorf("%s: status %q but no spec", f.Path, f.Status))
-		case f.Spec.Worker != nil && f.Spec.Worker.IsAgent:
-			pl.Skipped = append(pl.Skipped, Skipped{Path: f.Path, Reason: "worker-era FLOW_SPEC with is_agent=True (deployed by the agent-era tooling)"})
+		case f.Spec.DeployedElsewhere() != "":
+			pl.Skipped = append(pl.Skipped, Skipped{Path: f.Path, Reason: f.Spec.DeployedElsewhere()})
 		case f.Spec.Worker != nil || f.Spec.Agent != nil:
 			fl, err := built[i].flow, built[i].err
 			switch {
@@ -258,7 +259,7 @@ func (b *builder) flows(files []spec.FileResult) []builtFlow {
 				f := files[i]
 				switch {
 				case f.Status == spec.StatusMissing, f.Status == spec.StatusError, f.Spec == nil:
-				case f.Spec.Worker != nil && f.Spec.Worker.IsAgent:
+				case f.Spec.DeployedElsewhere() != "":
 				case f.Spec.Worker != nil:
 					out[i].flow, out[i].err = b.workerFlow(f)
 				case f.Spec.Agent != nil:

@@ -11,7 +11,7 @@ import (
 
 // The agent-era models of common.deployment. Fields and defaults follow the
 // README era (Pocket/data-flows 49c77e4), with what the other agent-era
-// versions accepted too: FlowSpec.envars (934f457), FlowSecret in
+// versions accepted too: FlowSpec.is_agent (05bf314, default True), FlowSpec.envars (934f457), FlowSecret in
 // FlowSpec.secrets (8c0797c, the version before the README's, where it was
 // FlowSecret(envar_name, secret_name)), and schedule=None (934f457 made the
 // field Optional; at 49c77e4 the default is a tuple holding a FieldInfo,
@@ -20,7 +20,7 @@ import (
 var (
 	agentFlowSpec = model{
 		name: "FlowSpec", module: "common.deployment",
-		fields:   []string{"flow", "secrets", "envars", "docker_env", "ephemeral_storage_gb", "deployments"},
+		fields:   []string{"flow", "secrets", "envars", "docker_env", "ephemeral_storage_gb", "deployments", "is_agent"},
 		required: []string{"flow", "docker_env"},
 	}
 	agentFlowDeployment = model{
@@ -72,6 +72,11 @@ func (l *lifter) agentSpec(x *value.Instance) *spec.AgentSpec {
 	}
 	if s.EphemeralStorageGB, fine = l.conint(m, args, "ephemeral_storage_gb", agentStorageGreaterThan, agentStorageLessThan, agentDefaultStorageGB); !fine {
 		ok = false
+	}
+	if _, given := args["is_agent"]; given {
+		isAgent, fine := l.boolean(m, args, "is_agent", true)
+		ok = ok && fine
+		s.IsAgent = &isAgent
 	}
 	deps, fine := l.list(m, args, "deployments")
 	ok = ok && fine

@@ -160,6 +160,34 @@ func TestLiftWorkerIsAgentIsLifted(t *testing.T) {
 	assert.Empty(t, s.Worker.Deployments)
 }
 
+// FlowSpec.is_agent joined the agent-era model in 05bf314 (default True):
+// it is a field, not an unknown argument, and coerces as a pydantic bool.
+func TestLiftAgentIsAgent(t *testing.T) {
+	for _, tc := range []struct {
+		arg  value.Value
+		want *bool
+	}{
+		{nil, nil},
+		{value.Bool(false), boolp(false)},
+		{str("yes"), boolp(true)},
+		{i64(0), boolp(false)},
+	} {
+		args := []value.Arg{kw("flow", flowFn(), 21, 5), kw("docker_env", str("base"), 22, 5)}
+		if tc.arg != nil {
+			args = append(args, kw("is_agent", tc.arg, 23, 5))
+		}
+		s, diags := Lift(call(value.ClassAgentFlowSpec, 20, 13, args...), specPos, testCtx)
+		require.Empty(t, messages(diags))
+		assert.Equal(t, tc.want, s.Agent.IsAgent)
+		assert.Equal(t, tc.want != nil && !*tc.want, s.DeployedElsewhere() != "")
+	}
+	_, diags := Lift(call(value.ClassAgentFlowSpec, 20, 13, kw("flow", flowFn(), 21, 5),
+		kw("docker_env", str("base"), 22, 5), kw("is_agent", str("maybe"), 23, 5)), specPos, testCtx)
+	assert.Equal(t, []string{"flows/x_flow.py:23:5: FlowSpec.is_agent: value could not be parsed to a boolean (got str) (in `is_agent=...`)"}, messages(diags))
+}
+
+func boolp(b bool) *bool { return &b }
+
 func TestLiftWarnings(t *testing.T) {
 	fs := call(value.ClassAgentFlowSpec, 20, 13,
 		kw("flow", flowFn(), 21, 5),

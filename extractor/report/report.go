@@ -68,6 +68,9 @@ func describe(s *spec.Spec) string {
 		}
 		return fmt.Sprintf("worker API, flow %s, %d deployments", s.Worker.Flow.Function, len(s.Worker.Deployments))
 	}
+	if s.DeployedElsewhere() != "" {
+		return fmt.Sprintf("flow %s, is_agent=False: skipped by the plan", s.Agent.Flow.Function)
+	}
 	return fmt.Sprintf("flow %s, docker env %s, %d deployments", s.Agent.Flow.Function, s.Agent.DockerEnv, len(s.Agent.Deployments))
 }
 

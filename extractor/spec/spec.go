@@ -122,6 +122,10 @@ type AgentSpec struct {
 	Envars             []Envar           `json:"envars"`
 	EphemeralStorageGB int               `json:"ephemeral_storage_gb"`
 	Deployments        []AgentDeployment `json:"deployments"`
+	// IsAgent is FlowSpec.is_agent (added in December 2023, default True):
+	// nil when the field was not given. A spec with is_agent=False is
+	// deployed by the worker-era tooling, not by the agent-era one.
+	IsAgent *bool `json:"is_agent,omitempty"`
 }
 
 // WorkerDeployment is a worker-era FlowDeployment with defaults filled in.
@@ -152,6 +156,20 @@ type WorkerSpec struct {
 type Spec struct {
 	Agent  *AgentSpec
 	Worker *WorkerSpec
+}
+
+// DeployedElsewhere says why the plan leaves a spec out although it is
+// valid: its is_agent flag hands it to the other era's tooling, as the
+// original's agent-era and worker-era deploy commands each skip the
+// other's flows. It is "" for a spec the plan deploys.
+func (s Spec) DeployedElsewhere() string {
+	switch {
+	case s.Worker != nil && s.Worker.IsAgent:
+		return "worker-era FLOW_SPEC with is_agent=True (deployed by the agent-era tooling)"
+	case s.Agent != nil && s.Agent.IsAgent != nil && !*s.Agent.IsAgent:
+		return "agent-era FLOW_SPEC with is_agent=False (deployed by the worker-era tooling)"
+	}
+	return ""
 }
 
 // MarshalJSON writes the set variant.

@@ -25,7 +25,7 @@ The worker-era (work pool) models are in :mod:`flowspec.worker`.
 """
 
 from ._model import ErrorDetail, Field, Model, UnknownFieldWarning, ValidationError, duplicate_names, fields
-from ._model import int_field, json_dict_field, list_field, model_field, str_field, strict_str_field, union_field
+from ._model import bool_field, int_field, json_dict_field, list_field, model_field, str_field, strict_str_field, union_field
 from ._prefect import flow_field, schedule_field
 from ._slug import slugify
 
@@ -95,7 +95,8 @@ class FlowSpec(Model):
     Fields: ``flow`` (required, a Prefect flow), ``docker_env`` (required, a key of
     ``[tool.prefect.envs]``), ``secrets`` = ``[]`` (:class:`FlowEnvar` or :class:`FlowSecret`), ``envars`` = ``[]`` (defaults for
     every deployment; a deployment's own value wins), ``ephemeral_storage_gb`` = ``20``
-    (an int with ``19 < x < 201``), ``deployments`` = ``[]``.
+    (an int with ``19 < x < 201``), ``deployments`` = ``[]``, ``is_agent`` = ``True``
+    (``False`` hands the flow to the worker-era tooling: the agent-era plan skips it).
 
     Each deployment is named by the slug of its ``deployment_name``
     (:func:`slugify`), so two deployments whose names have the same slug
@@ -111,6 +112,7 @@ class FlowSpec(Model):
         ("docker_env", Field(strict_str_field)),
         ("ephemeral_storage_gb", Field(int_field(gt=19, lt=201), default=20)),
         ("deployments", Field(list_field(model_field(FlowDeployment)), default_factory=list)),
+        ("is_agent", Field(bool_field, default=True)),
     )
 
     @classmethod

@@ -65,6 +65,7 @@ if BaseModel is not None:
         docker_env: StrictStr
         ephemeral_storage_gb: conint(gt=19, lt=201) = 20  # type: ignore[valid-type]
         deployments: List[RefDeployment] = []
+        is_agent: bool = True
 
         class Config:
             arbitrary_types_allowed = True
@@ -118,7 +119,7 @@ def _kwargs_cases():
         "envar": ["envar_name", "envar_value"],
         "secret": ["envar_name", "secret_name"],
         "deployment": ["deployment_name", "cpu", "memory", "parameters", "envars"],
-        "spec": ["flow", "secrets", "envars", "docker_env", "ephemeral_storage_gb", "deployments"],
+        "spec": ["flow", "secrets", "envars", "docker_env", "ephemeral_storage_gb", "deployments", "is_agent"],
         "wdeployment": ["name", "cron", "timezone", "parameters", "description", "tags", "version",
                         "enforce_parameter_schema", "work_pool_name", "work_queue_name", "job_variables"],
         "wspec": ["flow", "docker_env", "deployments", "is_agent"],
