@@ -900,11 +900,17 @@ func (g *gen) agentSpec(fn, modelExpr string) (string, string) {
 	nd := g.intn(4)
 	for i := 0; i < nd; i++ {
 		kws := []kw{{"deployment_name", fmt.Sprintf("f\"d%d-{%s}\"", i, g.inline(tStr, 1, false))}}
-		if g.chance(0.5) {
-			kws = append(kws, kw{"cpu", g.pick("1024", "\"2048\"", "512", "4096.0", "str(256 * 2)")})
-		}
-		if g.chance(0.5) {
-			kws = append(kws, kw{"memory", g.pick("2048", "\"4096\"", "8192", "f\"{1024 * 4}\"")})
+		// cpu and memory are a Fargate size (or one of them alone, the
+		// other's default making one): breakAgent writes the wrong pairs.
+		switch g.intn(4) {
+		case 0:
+			pair := g.pick("1024|2048", "\"2048\"|\"4096\"", "512|f\"{1024 * 4}\"", "str(256 * 2)|1024", "\"4096\"|8192", "256|\"512\"")
+			cpu, mem, _ := strings.Cut(pair, "|")
+			kws = append(kws, kw{"cpu", cpu}, kw{"memory", mem})
+		case 1:
+			kws = append(kws, kw{"cpu", g.pick("256", "\"256\"", "str(128 * 2)")})
+		case 2:
+			kws = append(kws, kw{"memory", g.pick("1024", "\"2048\"", "f\"{512}\"")})
 		}
 		if g.chance(0.7) {
 			kws = append(kws, kw{"parameters", g.params(modelExpr)})
@@ -981,7 +987,11 @@ func dropKw(kws []kw, name string) []kw {
 
 // breakAgent makes one field of an agent-era spec invalid.
 func (g *gen) breakAgent(kws []kw) ([]kw, string) {
-	switch g.intn(12) {
+	switch g.intn(13) {
+	case 12:
+		pair := g.pick("4096.0|8192", "\"1'024\"|2048", "1024|\"4 GB\"", "256|4096", "\"1 vCPU\"|2048", "300|1024", "\"01024\"|2048")
+		cpu, mem, _ := strings.Cut(pair, "|")
+		return setKw(kws, "deployments", "["+call(g.depName, []kw{{"deployment_name", "\"d\""}, {"cpu", cpu}, {"memory", mem}})+"]"), "cpu=" + cpu + " memory=" + mem
 	case 0:
 		v := g.pick("19", "201", "0", "-5", "1000", "\"abc\"", "True", "None", "[25]", "19.99")
 		return setKw(kws, "ephemeral_storage_gb", v), "ephemeral_storage_gb=" + v

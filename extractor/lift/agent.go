@@ -116,6 +116,9 @@ func (l *lifter) agentDeployment(at arg, base []spec.Envar) (spec.AgentDeploymen
 	if d.Memory, fine = l.str(m, args, "memory", agentDefaultMemory); !fine {
 		ok = false
 	}
+	if ok {
+		ok = l.fargateSize(m, args, at, d.CPU, d.Memory)
+	}
 	if d.Parameters, fine = l.jsonDict(m, args, "parameters", true); !fine {
 		ok = false
 	}
@@ -257,4 +260,21 @@ func namedArg(d arg, field string) (arg, bool) {
 		}
 	}
 	return arg{}, false
+}
+
+// fargateSize checks that a deployment's cpu and memory, which the plan
+// sends as ECS RunTask overrides, are a pair Fargate runs: ECS refuses any
+// other at every run of the flow, long after the plan was approved. The
+// error is at the argument at fault, or at the call when it was not given.
+func (l *lifter) fargateSize(m model, args map[string]arg, call arg, cpu, memory string) bool {
+	wrong, msg := spec.CheckFargate(cpu, memory)
+	if wrong == "" {
+		return true
+	}
+	at, given := args[wrong]
+	if !given {
+		at = call
+	}
+	l.errorf(at, "%s.%s: %s", m.name, wrong, msg)
+	return false
 }

@@ -64,7 +64,7 @@ func TestLiftAgentFull(t *testing.T) {
 			call(value.ClassAgentFlowDeployment, 28, 9,
 				kw("deployment_name", str("daily"), 28, 24),
 				kw("cpu", i64(1024), 29, 13),
-				kw("memory", fl(2048.0), 30, 13),
+				kw("memory", i64(2048), 30, 13),
 				kw("parameters", dict(str("a"), i64(1), i64(2), list(str("x"), value.None), str("nested"), dict(str("f"), fl(0.25))), 31, 13),
 				kw("schedule", call(value.ClassCronSchedule, 32, 22, kw("cron", str("0 6 * * MON-FRI"), 32, 35), kw("timezone", str("America/New_York"), 32, 58)), 32, 13),
 				kw("envars", list(call(value.ClassAgentFlowEnvar, 33, 20, kw("envar_name", str("LEVEL"), 33, 30), kw("envar_value", str("debug"), 33, 50)),
@@ -142,7 +142,7 @@ func TestLiftWorker(t *testing.T) {
 // dict(instance): a project-local model with the right fields works.
 func TestLiftDeploymentFromLocalModel(t *testing.T) {
 	local := &value.Instance{Class: &value.Class{ID: "local:shared.Dep", Name: "Dep", Module: "shared"}, Pos: at(30, 9), Src: "Dep()",
-		Fields: dict(str("deployment_name"), str("from-local"), str("cpu"), i64(512), str("note"), str("ignored"))}
+		Fields: dict(str("deployment_name"), str("from-local"), str("cpu"), i64(512), str("memory"), str("1024"), str("note"), str("ignored"))}
 	s, diags := Lift(withDeployments(local), specPos, testCtx)
 	require.Empty(t, messages(diags.Errors()))
 	require.NotNil(t, s)
@@ -187,6 +187,45 @@ func TestLiftAgentIsAgent(t *testing.T) {
 }
 
 func boolp(b bool) *bool { return &b }
+
+// The plan sends cpu and memory as ECS RunTask overrides; Fargate refuses
+// every pair outside its task sizes, so the error comes at extract time, at
+// the argument at fault.
+func TestLiftFargateSizes(t *testing.T) {
+	for _, tc := range []struct {
+		name     string
+		cpu, mem value.Value
+		want     string
+	}{
+		{"defaults", nil, nil, ""},
+		{"valid pair", str("1024"), i64(4096), ""},
+		{"largest", i64(16384), str("122880"), ""},
+		{"cpu alone", str("512"), nil, `flows/x_flow.py:23:20: FlowDeployment.memory: memory "512" does not go with cpu "512" on Fargate, which takes one of 1024, 2048, 3072, 4096 (in ` + "`FlowDeployment(...)`)"},
+		{"separator", str("1'024"), nil, `flows/x_flow.py:24:13: FlowDeployment.cpu: cpu "1'024" is not a number of CPU units; Fargate takes one of 256, 512, 1024, 2048, 4096, 8192, 16384 (in ` + "`cpu=...`)"},
+		{"quoted memory", str("1024"), str(`4 GB "approx"`), `flows/x_flow.py:25:13: FlowDeployment.memory: memory "4 GB \"approx\"" is not a number of MiB; with cpu "1024" Fargate takes one of 2048, 3072, 4096, 5120, 6144, 7168, 8192 (in ` + "`memory=...`)"},
+		{"float", fl(4096.0), i64(8192), `flows/x_flow.py:24:13: FlowDeployment.cpu: cpu "4096.0" is not a number of CPU units; Fargate takes one of 256, 512, 1024, 2048, 4096, 8192, 16384 (in ` + "`cpu=...`)"},
+		{"not a size", str("300"), str("1024"), `flows/x_flow.py:24:13: FlowDeployment.cpu: cpu "300" is not a Fargate task size; Fargate takes one of 256, 512, 1024, 2048, 4096, 8192, 16384 (in ` + "`cpu=...`)"},
+		{"leading zero", str("01024"), str("2048"), `flows/x_flow.py:24:13: FlowDeployment.cpu: cpu "01024" is not a number of CPU units; Fargate takes one of 256, 512, 1024, 2048, 4096, 8192, 16384 (in ` + "`cpu=...`)"},
+		{"8 vCPU step", str("8192"), str("18432"), `flows/x_flow.py:25:13: FlowDeployment.memory: memory "18432" does not go with cpu "8192" on Fargate, which takes one of 16384, 20480, 24576, 28672, 32768, 36864, 40960, 45056, 49152, 53248, 57344, 61440 (in ` + "`memory=...`)"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			args := []value.Arg{kw("deployment_name", str("d"), 23, 24)}
+			if tc.cpu != nil {
+				args = append(args, kw("cpu", tc.cpu, 24, 13))
+			}
+			if tc.mem != nil {
+				args = append(args, kw("memory", tc.mem, 25, 13))
+			}
+			dep := call(value.ClassAgentFlowDeployment, 23, 20, args...)
+			_, diags := Lift(withDeployments(dep), specPos, testCtx)
+			if tc.want == "" {
+				assert.Empty(t, messages(diags))
+				return
+			}
+			assert.Equal(t, []string{tc.want}, messages(diags))
+		})
+	}
+}
 
 func TestLiftWarnings(t *testing.T) {
 	fs := call(value.ClassAgentFlowSpec, 20, 13,

@@ -25,7 +25,7 @@ The worker-era (work pool) models are in :mod:`flowspec.worker`.
 """
 
 from ._model import ErrorDetail, Field, Model, UnknownFieldWarning, ValidationError, duplicate_names, fields
-from ._model import bool_field, int_field, json_dict_field, list_field, model_field, str_field, strict_str_field, union_field
+from ._model import bool_field, fargate_size, int_field, json_dict_field, list_field, model_field, str_field, strict_str_field, union_field
 from ._prefect import flow_field, schedule_field
 from ._slug import slugify
 
@@ -73,7 +73,8 @@ class FlowDeployment(Model):
     """One Prefect deployment of the flow.
 
     Fields: ``deployment_name`` (required), ``cpu`` = ``"256"``, ``memory`` = ``"512"``
-    (numbers become strings), ``parameters`` = ``{}`` (keys become strings;
+    (numbers become strings; together a task size AWS Fargate runs, in CPU units
+    and MiB: ``cpu="1024", memory="4096"``), ``parameters`` = ``{}`` (keys become strings;
     the values must be JSON-serializable: no sets, dates, bytes, NaN...),
     ``schedule`` = ``None`` (a Prefect ``CronSchedule``, ``IntervalSchedule`` or
     ``RRuleSchedule``), ``envars`` = ``[]`` (:class:`FlowEnvar` or dicts).
@@ -87,6 +88,10 @@ class FlowDeployment(Model):
         ("schedule", Field(schedule_field, default=None)),
         ("envars", Field(list_field(model_field(FlowEnvar)), default_factory=list)),
     )
+
+    @classmethod
+    def _check_fields(cls, values):
+        return fargate_size(values["cpu"], values["memory"])
 
 
 class FlowSpec(Model):

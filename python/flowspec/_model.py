@@ -471,3 +471,55 @@ def duplicate_names(deployments, field, key):
             "deployments[%d].%s %s %s: Prefect would keep only one of them" % (i, field, go_quote(name), how),
             "value_error.duplicate_name"))
     return errors
+
+
+def _fargate_sizes():
+    # type: () -> List[Tuple[int, List[int]]]
+    """Fargate's task sizes: CPU units and the memory values (MiB) each pairs with."""
+    return [
+        (256, [512, 1024, 2048]),
+        (512, list(range(1024, 4097, 1024))),
+        (1024, list(range(2048, 8193, 1024))),
+        (2048, list(range(4096, 16385, 1024))),
+        (4096, list(range(8192, 30721, 1024))),
+        (8192, list(range(16384, 61441, 4096))),
+        (16384, list(range(32768, 122881, 8192))),
+    ]
+
+
+def _units(s):
+    # type: (str) -> Optional[int]
+    """A decimal integer as ECS reads it: ASCII digits, no sign or leading zero."""
+    if not s or len(s) > 7 or (len(s) > 1 and s[0] == "0"):
+        return None
+    if not all("0" <= c <= "9" for c in s):
+        return None
+    return int(s)
+
+
+def fargate_size(cpu, memory):
+    # type: (str, str) -> List[ErrorDetail]
+    """A failure when cpu and memory (CPU units and MiB, as ECS is sent them)
+    are not a pair AWS Fargate runs: ECS would refuse every run of the flow.
+    Worded as flowplan's extractor words it."""
+    from ._json import go_quote
+
+    sizes = _fargate_sizes()
+    cpus = ", ".join(str(c) for c, _ in sizes)
+    c = _units(cpu)
+    if c is None:
+        return [ErrorDetail(("cpu",), "cpu %s is not a number of CPU units; Fargate takes one of %s" % (go_quote(cpu), cpus),
+                            "value_error.fargate")]
+    mems = dict(sizes).get(c)
+    if mems is None:
+        return [ErrorDetail(("cpu",), "cpu %s is not a Fargate task size; Fargate takes one of %s" % (go_quote(cpu), cpus),
+                            "value_error.fargate")]
+    listed = ", ".join(str(m) for m in mems)
+    m = _units(memory)
+    if m is None:
+        return [ErrorDetail(("memory",), "memory %s is not a number of MiB; with cpu %s Fargate takes one of %s"
+                            % (go_quote(memory), go_quote(cpu), listed), "value_error.fargate")]
+    if m not in mems:
+        return [ErrorDetail(("memory",), "memory %s does not go with cpu %s on Fargate, which takes one of %s"
+                            % (go_quote(memory), go_quote(cpu), listed), "value_error.fargate")]
+    return []

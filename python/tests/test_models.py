@@ -43,8 +43,8 @@ class ModelsTest(unittest.TestCase):
 
     def test_coercions(self):
         cases = [
-            ({"deployment_name": 7, "cpu": 1024, "memory": 2.5}, ("7", "1024", "2.5")),
-            ({"deployment_name": "x", "cpu": True}, ("x", "True", "512")),
+            ({"deployment_name": 7, "cpu": 1024, "memory": 2048}, ("7", "1024", "2048")),
+            ({"deployment_name": "x", "cpu": 256}, ("x", "256", "512")),
         ]
         for kwargs, want in cases:
             with self.subTest(kwargs=kwargs):
