@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"sort"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 )
 
 // Pos is a position in a source file. Line and Col are 1-based; Col counts
@@ -65,22 +67,64 @@ func (d *Diagnostic) Error() string {
 
 // Errorf builds an error diagnostic.
 func Errorf(pos Pos, construct string, format string, args ...any) *Diagnostic {
-	return &Diagnostic{Pos: pos, Severity: SeverityError, Construct: Shorten(construct), Msg: fmt.Sprintf(format, args...)}
+	return &Diagnostic{Pos: pos, Severity: SeverityError, Construct: Shorten(construct), Msg: Printable(fmt.Sprintf(format, args...))}
 }
 
 // Warningf builds a warning diagnostic.
 func Warningf(pos Pos, construct string, format string, args ...any) *Diagnostic {
-	return &Diagnostic{Pos: pos, Severity: SeverityWarning, Construct: Shorten(construct), Msg: fmt.Sprintf(format, args...)}
+	return &Diagnostic{Pos: pos, Severity: SeverityWarning, Construct: Shorten(construct), Msg: Printable(fmt.Sprintf(format, args...))}
 }
 
-// Shorten folds a construct's source text onto one line of at most 60 characters.
+// Shorten folds a construct's source text onto one line of at most 60
+// characters, with control characters and stray bytes escaped (Printable).
 func Shorten(src string) string {
-	s := strings.Join(strings.Fields(src), " ")
+	s := Printable(strings.Join(strings.Fields(src), " "))
 	r := []rune(s)
 	if len(r) > 60 {
 		return string(r[:57]) + "..."
 	}
 	return s
+}
+
+// Printable escapes what a terminal or a log viewer would act on instead of
+// show: control characters other than newline and tab (\x1b starts an
+// escape sequence), Unicode's bidirectional controls (which can make
+// source read differently from what it is) and bytes that are not UTF-8.
+// Each becomes \xNN or \uNNNN, as Python's repr writes it.
+func Printable(s string) string {
+	clean := true
+	for _, r := range s {
+		if needsEscape(r) {
+			clean = false
+			break
+		}
+	}
+	if clean {
+		return s
+	}
+	var b strings.Builder
+	for i := 0; i < len(s); {
+		r, n := utf8.DecodeRuneInString(s[i:])
+		switch {
+		case r == utf8.RuneError && n <= 1:
+			fmt.Fprintf(&b, "\\x%02x", s[i])
+		case needsEscape(r) && r < 0x100:
+			fmt.Fprintf(&b, "\\x%02x", r)
+		case needsEscape(r):
+			fmt.Fprintf(&b, "\\u%04x", r)
+		default:
+			b.WriteString(s[i : i+n])
+		}
+		i += n
+	}
+	return b.String()
+}
+
+func needsEscape(r rune) bool {
+	if r == '\n' || r == '\t' {
+		return false
+	}
+	return r == utf8.RuneError || unicode.IsControl(r) || unicode.Is(unicode.Bidi_Control, r)
 }
 
 // List is a collection of diagnostics reported together.

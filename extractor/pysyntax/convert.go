@@ -89,6 +89,11 @@ func (c *converter) errorf(t tnode, format string, args ...any) {
 	c.diags.Add(diag.Errorf(c.f.Pos(t.start), c.text(t), format, args...))
 }
 
+// errorfAt reports a syntax error at a converted node's span.
+func (c *converter) errorfAt(sp Span, format string, args ...any) {
+	c.diags.Add(diag.Errorf(c.f.Pos(sp.Start), c.f.Src[sp.Start:sp.End], format, args...))
+}
+
 // syntaxErrors reports every ERROR and MISSING node under root.
 func (c *converter) syntaxErrors(root tnode) {
 	var walk func(t tnode, depth int)
@@ -179,6 +184,11 @@ func (c *converter) block(n tnode, depth int) []Stmt {
 		if s := c.stmt(t, depth+1); s != nil {
 			out = append(out, s)
 		}
+	}
+	// tree-sitter accepts a compound statement whose body is missing at
+	// the end of a file (`if x:`); CPython does not. A module may be empty.
+	if len(out) == 0 && depth > 0 && len(c.diags) == 0 {
+		c.errorf(n, "syntax error: expected an indented block (IndentationError)")
 	}
 	return out
 }
@@ -422,7 +432,10 @@ func (c *converter) typeExpr(t tnode, depth int) Expr {
 			return &OtherExpr{Span: t.sp(), Kind: "type"}
 		}
 		return &AttrExpr{Span: t.sp(), X: c.typeExpr(ch[0], depth), Name: c.text(ch[1])}
-	case k.splatType, k.constrainedType:
+	case k.constrainedType:
+		// `T: bound` belongs to a type parameter list, never to an annotation.
+		return c.bad(t, "syntax error: invalid syntax in an annotation")
+	case k.splatType:
 		return &OtherExpr{Span: t.sp(), Kind: "type"}
 	}
 	return c.expr(t, depth)
@@ -818,7 +831,11 @@ func (c *converter) expr(t tnode, depth int) Expr {
 	sp := t.sp()
 	switch t.kind {
 	case k.identifier:
-		return &Ident{Span: sp, Name: c.text(t)}
+		name := c.text(t)
+		if hardKeywords[name] {
+			return c.bad(t, "syntax error: invalid syntax: %q is a keyword", name)
+		}
+		return &Ident{Span: sp, Name: name}
 	case k.integer:
 		return c.intLit(t)
 	case k.float:
@@ -1220,4 +1237,14 @@ func asNumErr(err error, out **strconv.NumError) bool {
 		*out = ne
 	}
 	return ok
+}
+
+// hardKeywords are the words CPython never reads as names; tree-sitter's
+// error recovery sometimes makes identifiers of them.
+var hardKeywords = map[string]bool{
+	"False": true, "None": true, "True": true, "and": true, "as": true, "assert": true, "async": true,
+	"await": true, "break": true, "class": true, "continue": true, "def": true, "del": true, "elif": true,
+	"else": true, "except": true, "finally": true, "for": true, "from": true, "global": true, "if": true,
+	"import": true, "in": true, "is": true, "lambda": true, "nonlocal": true, "not": true, "or": true,
+	"pass": true, "raise": true, "return": true, "try": true, "while": true, "with": true, "yield": true,
 }

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"runtime"
 	"sync/atomic"
+	"unsafe"
 
 	ts "github.com/tree-sitter/go-tree-sitter"
 	tspython "github.com/tree-sitter/tree-sitter-python/bindings/go"
@@ -68,7 +69,8 @@ func (p *Parser) Close() {
 // refused with a diagnostic rather than exhausting the stack.
 const maxDepth = 400
 
-// Parse parses src. Syntax errors are returned as diagnostics; the File is
+// Parse parses the bytes of a Python file, read as CPython reads them
+// (PrepareSource). Syntax errors are returned as diagnostics; the File is
 // nil when the source has any, because then no statement can be trusted.
 // An error is returned only when ctx is cancelled.
 func (p *Parser) Parse(ctx context.Context, path string, src []byte) (*File, diag.List, error) {
@@ -77,6 +79,10 @@ func (p *Parser) Parse(ctx context.Context, path string, src []byte) (*File, dia
 	// hundred parser operations. context.AfterFunc runs nothing unless ctx
 	// is cancelled, where a watcher goroutine per parse woke a thread or
 	// two per file.
+	text, lineEnds, diags := PrepareSource(path, src)
+	if len(diags) > 0 {
+		return nil, diags, nil
+	}
 	atomic.StoreUintptr(p.flag, 0)
 	cancelled := make(chan struct{})
 	stop := context.AfterFunc(ctx, func() {
@@ -90,7 +96,8 @@ func (p *Parser) Parse(ctx context.Context, path string, src []byte) (*File, dia
 			<-cancelled
 		}
 	}()
-	nodes, ok := p.arena.parse(tspython.Language(), src, p.flag, p.prune)
+	// The parser only reads the text, so it gets the string's own bytes.
+	nodes, ok := p.arena.parse(tspython.Language(), unsafe.Slice(unsafe.StringData(text), len(text)), p.flag, p.prune)
 	if !ok || ctx.Err() != nil {
 		if err := ctx.Err(); err != nil {
 			return nil, nil, fmt.Errorf("parsing %s: %w", path, err)
@@ -98,7 +105,7 @@ func (p *Parser) Parse(ctx context.Context, path string, src []byte) (*File, dia
 		return nil, nil, fmt.Errorf("parsing %s: tree-sitter returned no tree", path)
 	}
 
-	f := &File{Path: path, Src: string(src)}
+	f := &File{Path: path, Src: text}
 	f.lines = lineStarts(f.Src)
 	c := &converter{p: p, f: f, nodes: nodes, slab: p.slab[:0]}
 	defer func() { p.slab = c.slab[:0] }()
@@ -109,6 +116,7 @@ func (p *Parser) Parse(ctx context.Context, path string, src []byte) (*File, dia
 		return nil, c.diags, nil
 	}
 	f.Stmts = c.block(root, 0)
+	grammarChecker{c: c, lineEnds: lineEnds}.stmts(f.Stmts)
 	if len(c.diags) > 0 {
 		c.diags.Sort()
 		return nil, c.diags, nil
