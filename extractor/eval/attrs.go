@@ -9,6 +9,7 @@ import (
 func (m *module) getAttr(at pysyntax.Node, obj value.Value, name string) value.Value {
 	switch x := obj.(type) {
 	case value.Unknown:
+		m.s.unknown++ // it may have no such attribute
 		return x
 	case *moduleObj:
 		return m.moduleAttr(at, x, name)
@@ -93,9 +94,13 @@ func (m *module) setAttr(at pysyntax.Node, obj value.Value, name string, v value
 		if x.unknown != nil {
 			return
 		}
-		m.taintObj(x, m.unknown(at, "assignment to an attribute of module %s is not evaluated", x.name).Err)
+		m.patchModule(at, x, name, v)
 		return
 	case *value.Instance:
+		if x.State != nil {
+			m.setStateField(at, x, name, v)
+			return
+		}
 		if def := m.s.models[x.Class]; def != nil && x.Fields != nil {
 			m.setModelField(at, x, def, name, v)
 			return
@@ -110,8 +115,13 @@ func (m *module) setAttr(at pysyntax.Node, obj value.Value, name string, v value
 			m.s.models[x] = &changed
 			return
 		}
+		m.poison(at, "class %s is changed after its definition (%s.%s = ...), which can change every instance; the extractor cannot follow it", x.Name, x.Name, name)
 		return
 	case *value.Function:
+		m.taintObj(x, m.unknown(at, "assignment to attribute %s of function %s is not modeled", name, x.Name).Err)
+		return
+	case *typeObj, *builtin, *excClass:
+		m.poison(at, "a builtin is changed (%s = ...); the extractor cannot follow it", m.f.Text(at))
 		return
 	}
 	obj = m.need(obj)

@@ -119,6 +119,8 @@ func init() {
 		"enumerate":  fnEnumerate,
 		"zip":        fnZip,
 		"isinstance": fnIsinstance,
+		"getattr":    fnGetattr,
+		"setattr":    fnSetattr,
 		"print": func(c *call) value.Value {
 			for _, a := range c.args {
 				c.m.str(c.at, c.m.need(a))
@@ -414,7 +416,7 @@ func isNumber(v value.Value) bool {
 
 // unsupportedBuiltins are the names of Python's builtins the extractor does
 // not evaluate: using one gives an Unknown, not a NameError.
-const unsupportedBuiltins = " aiter anext bin breakpoint bytearray callable classmethod compile complex copyright credits delattr dir eval exec exit filter getattr globals hasattr hash help hex id input issubclass iter license locals memoryview next object oct open pow property quit setattr slice staticmethod super type vars "
+const unsupportedBuiltins = " aiter anext bin breakpoint bytearray callable classmethod compile complex copyright credits delattr dir eval exec exit filter globals hasattr hash help hex id input issubclass iter license locals memoryview next object oct open pow property quit slice staticmethod super type vars "
 
 func fnAbs(c *call) value.Value {
 	c.noKwargs()

@@ -100,8 +100,30 @@ func (c *call) param(i int, name string) (value.Value, bool) {
 	return nil, false
 }
 
+// poisonBuiltins are the builtins that can change any name or object of
+// the module (exec("..."), globals()["X"] = ...): calling one is an effect
+// the extractor cannot follow.
+var poisonBuiltins = map[string]bool{
+	"exec": true, "eval": true, "globals": true, "locals": true, "vars": true,
+	"compile": true, "__import__": true, "delattr": true, "breakpoint": true,
+}
+
 func (m *module) callExpr(e *pysyntax.CallExpr) value.Value {
-	fn := m.ev(e.Fn)
+	// A method of a known object that the extractor does not model may
+	// change the object: keep the receiver to taint it.
+	var fn, recv value.Value
+	if a, ok := e.Fn.(*pysyntax.AttrExpr); ok {
+		recv = m.ev(a.X)
+		m.s.step(m, a)
+		fn = m.getAttr(a, recv, a.Name)
+	} else {
+		fn = m.ev(e.Fn)
+	}
+	if id, ok := e.Fn.(*pysyntax.Ident); ok && poisonBuiltins[id.Name] {
+		if _, bound := m.ns.get(id.Name); !bound {
+			m.poison(e, "%s() can change any name or object of the module; the extractor cannot follow it", id.Name)
+		}
+	}
 	c := &call{m: m, at: e, name: calleeName(e.Fn)}
 	for _, a := range e.Args {
 		switch {
@@ -132,6 +154,9 @@ func (m *module) callExpr(e *pysyntax.CallExpr) value.Value {
 		}
 	}
 	m.checkLen(e, len(c.args)+len(c.kwargs))
+	if u, ok := fn.(value.Unknown); ok && recv != nil {
+		m.taintObj(recv, u.Err)
+	}
 	return m.callValue(c, fn)
 }
 
@@ -156,6 +181,7 @@ func calleeName(e pysyntax.Expr) string {
 func (m *module) callValue(c *call, fn value.Value) value.Value {
 	switch f := fn.(type) {
 	case value.Unknown:
+		m.s.unknown++ // code the extractor does not run may raise: a try body is uncertain
 		m.taintArgs(c, f)
 		return f
 	case *builtin:
@@ -209,6 +235,7 @@ func (m *module) construct(c *call, cls *value.Class) value.Value {
 		for _, k := range c.kwargs {
 			inst.Args = append(inst.Args, value.Arg{Name: k.name, Value: m.checkTaint(k.v), Pos: m.f.PosOf(k.node), Src: m.f.Text(k.node)})
 		}
+		m.buildState(inst)
 		return inst
 	case classCommonSettings:
 		return m.commonSettings(c)

@@ -66,6 +66,8 @@ type moduleRecord struct {
 	failure  *pyExc // set when importing the module raises
 	envReads []EnvRead
 	models   map[*value.Class]*modelDef // data models defined there (read-only)
+	poisoned diag.List                  // effects on everything its importers evaluate (see session.poisoned)
+	patched  map[string]*modulePatch    // library modules it changed (read-only)
 }
 
 // New creates an Interpreter.
@@ -121,6 +123,10 @@ func (in *Interpreter) EvalFile(ctx context.Context, displayPath string, src []b
 	if v, ok := m.ns.get("FLOW_SPEC"); ok {
 		res.FlowSpec = s.resolveTaint(v, 0)
 		res.FlowSpecPos = m.flowSpecPos
+		if len(s.poisoned) > 0 {
+			res.FlowSpec = nil
+			res.Diags = append(res.Diags, s.poisoned...)
+		}
 	}
 	res.EnvReads = s.sortedEnvReads()
 	return res
@@ -165,6 +171,11 @@ type session struct {
 	env     *environ
 	indexes map[any]*keyIndex // lookup indexes of large dicts and sets
 	models  map[*value.Class]*modelDef
+	// poisoned lists effects the extractor cannot follow nor bound (exec,
+	// globals(), a patched class): each is an error for FLOW_SPEC.
+	poisoned diag.List
+	// patched holds assignments to attributes of library modules, by module.
+	patched map[string]*modulePatch
 }
 
 func newSession(ctx context.Context, in *Interpreter) *session {

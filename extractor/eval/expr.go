@@ -15,6 +15,7 @@ type unknownSignal struct{ u value.Unknown }
 // need returns v, or unwinds the current expression when v is Unknown.
 func (m *module) need(v value.Value) value.Value {
 	if u, ok := v.(value.Unknown); ok {
+		m.s.unknown++ // the operation might have raised: a try body is uncertain
 		panic(unknownSignal{u})
 	}
 	return v

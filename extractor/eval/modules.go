@@ -1,6 +1,7 @@
 package eval
 
 import (
+	"maps"
 	"strings"
 
 	"github.com/flowplan/flowplan/extractor/diag"
@@ -149,6 +150,7 @@ func (m *module) importModule(at pysyntax.Node, name string) value.Value {
 // moduleAttr is module.name.
 func (m *module) moduleAttr(at pysyntax.Node, mo *moduleObj, name string) value.Value {
 	if mo.unknown != nil {
+		m.s.unknown++ // it may have no such attribute
 		return value.Unknown{Err: diag.Errorf(m.f.PosOf(at), m.f.Text(at), "cannot know statically: %s.%s comes from module %s, which the extractor does not know", mo.name, name, mo.name)}
 	}
 	if mo.ns != nil {
@@ -159,6 +161,12 @@ func (m *module) moduleAttr(at pysyntax.Node, mo *moduleObj, name string) value.
 			return sub
 		}
 		panic(m.raise(at, "AttributeError", "module '%s' has no attribute '%s'", mo.name, name))
+	}
+	if p := m.s.patched[mo.name]; p != nil {
+		if v, ok := p.set[name]; ok {
+			return m.checkTaint(v)
+		}
+		return p.why
 	}
 	if v, ok := mo.attr(name); ok {
 		return v
@@ -219,6 +227,16 @@ func (s *session) importLocal(at pysyntax.Node, from *module, name string) (*mod
 	for cls, def := range rec.models {
 		s.models[cls] = def
 	}
+	// What importing the module did to the interpreter's shared state.
+	s.poisoned = append(s.poisoned, rec.poisoned...)
+	for mod, p := range rec.patched {
+		if s.patched == nil {
+			s.patched = map[string]*modulePatch{}
+		}
+		if s.patched[mod] == nil {
+			s.patched[mod] = &modulePatch{set: maps.Clone(p.set), why: p.why}
+		}
+	}
 	if rec.failure != nil {
 		d := *rec.failure.Diag
 		d.Msg = "importing " + name + " fails: " + d.Msg
@@ -264,6 +282,8 @@ func (s *session) evalLocal(name, displayPath string, src []byte) *moduleRecord 
 		}
 		// models defined there are known to importers through the class
 		rec.models = sub.models
+		rec.poisoned = sub.poisoned
+		rec.patched = sub.patched
 	}
 	rec.envReads = sub.sortedEnvReads()
 	s.warnings = append(s.warnings, sub.warnings...)
@@ -311,8 +331,12 @@ func (s *session) copyValue(v value.Value, depth int) value.Value {
 	case *value.Instance:
 		out := *x
 		s.copies[v] = &out
-		fields := s.copyValue(x.Fields, depth+1).(*value.Dict)
-		out.Fields = fields
+		if x.Fields != nil {
+			out.Fields = s.copyValue(x.Fields, depth+1).(*value.Dict)
+		}
+		if x.State != nil {
+			out.State = s.copyState(x.State, depth)
+		}
 		return &out
 	}
 	return v
@@ -596,6 +620,9 @@ func (m *module) commonSettings(c *call) value.Value {
 }
 
 func (m *module) instanceAttr(at pysyntax.Node, x *value.Instance, name string) value.Value {
+	if x.State != nil {
+		return m.stateField(at, x, name)
+	}
 	if x.Class.ID == classCommonSettings && x.Fields != nil {
 		dt := string(x.Fields.Vals[0].(value.Str))
 		switch name {

@@ -21,6 +21,11 @@ func (n *namespace) get(name string) (value.Value, bool) {
 
 func (n *namespace) set(name string, v value.Value) { n.vals[name] = v }
 
+func (n *namespace) has(name string) bool {
+	_, ok := n.vals[name]
+	return ok
+}
+
 func (n *namespace) del(name string) { delete(n.vals, name) }
 
 // moduleObj is an imported module: a known library module (attrs computed

@@ -1,6 +1,8 @@
 package eval
 
 import (
+	"regexp"
+
 	"github.com/flowplan/flowplan/extractor/diag"
 	"github.com/flowplan/flowplan/extractor/pysyntax"
 	"github.com/flowplan/flowplan/extractor/value"
@@ -19,7 +21,9 @@ func mutable(v value.Value) bool {
 	case *value.Set:
 		return !x.Frozen
 	case *value.Instance:
-		return x.Fields != nil
+		return x.Fields != nil || x.State != nil
+	case *value.Function:
+		return true // its attributes (a flow's name, description) can be assigned
 	}
 	return false
 }
@@ -58,8 +62,15 @@ func (m *module) taintDeep(v value.Value, err *diag.Diagnostic, depth int) {
 			m.taintDeep(e, err, depth+1)
 		}
 	case *value.Instance:
-		for _, e := range x.Fields.Vals {
-			m.taintDeep(e, err, depth+1)
+		if x.Fields != nil {
+			for _, e := range x.Fields.Vals {
+				m.taintDeep(e, err, depth+1)
+			}
+		}
+		if x.State != nil {
+			for _, e := range x.State.Values {
+				m.taintDeep(e, err, depth+1)
+			}
 		}
 	case *moduleObj:
 		for _, e := range x.ns.vals {
@@ -117,6 +128,11 @@ func (s *session) resolveTaint(v value.Value, depth int) value.Value {
 				x.Fields.Vals[i] = s.resolveTaint(e, depth+1)
 			}
 		}
+		if x.State != nil {
+			for k, e := range x.State.Values {
+				x.State.Values[k] = s.resolveTaint(e, depth+1)
+			}
+		}
 	}
 	return v
 }
@@ -134,6 +150,11 @@ func (m *module) functionEffects(d *pysyntax.DefStmt, u value.Unknown, seen map[
 		m.ns.set(g, u)
 	}
 	text := m.f.Text(d)
+	if loc := poisonCallRE.FindStringSubmatchIndex(text); loc != nil {
+		if w := text[loc[2]:loc[3]]; !m.ns.has(w) {
+			m.poison(d, "function %s calls %s(), which can change any name or object of the module; the extractor cannot follow it", d.Name, w)
+		}
+	}
 	forEachWord(text, func(w string) {
 		v, ok := m.ns.get(w)
 		if !ok {
@@ -163,4 +184,37 @@ func forEachWord(text string, fn func(string)) {
 			start = -1
 		}
 	}
+}
+
+// poisonCallRE finds a call of one of poisonBuiltins in source text (not a
+// method: re.compile is fine).
+var poisonCallRE = regexp.MustCompile(`(?:^|[^.\w])(exec|eval|globals|locals|vars|compile|__import__|delattr|breakpoint)\s*\(`)
+
+// poison records an effect the extractor cannot follow and whose reach it
+// cannot bound (exec, globals(), a patched class or builtin): every
+// FLOW_SPEC of the file is then an error naming it.
+func (m *module) poison(at pysyntax.Node, format string, args ...any) {
+	m.s.poisoned.Add(m.unknown(at, format, args...).Err)
+}
+
+// patchModule is `module.name = v` on a library module the extractor
+// models: later reads of that name see v, as in Python, but the module's
+// own functions may read what was replaced, so every other attribute of it
+// becomes unknown.
+func (m *module) patchModule(at pysyntax.Node, mo *moduleObj, name string, v value.Value) {
+	if m.s.patched == nil {
+		m.s.patched = map[string]*modulePatch{}
+	}
+	p := m.s.patched[mo.name]
+	if p == nil {
+		p = &modulePatch{set: map[string]value.Value{}, why: m.unknown(at, "module %s was changed at line %d (%s), which can change what its functions do", mo.name, m.f.PosOf(at).Line, m.f.Text(at))}
+		m.s.patched[mo.name] = p
+	}
+	p.set[name] = v
+}
+
+// modulePatch is what assignments to a library module's attributes did.
+type modulePatch struct {
+	set map[string]value.Value
+	why value.Unknown
 }

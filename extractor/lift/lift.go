@@ -193,6 +193,9 @@ func (l *lifter) fieldArgs(m model, ids []string, from value.Value, at arg) (arg
 		return nil, callPos, callSrc, false
 	}
 	ok = !extra
+	if x, isInst := from.(*value.Instance); isInst && x.State != nil && containsID(ids, x.Class.ID) {
+		ok = l.stateArgs(m, x, args) && ok
+	}
 	for _, f := range m.required {
 		if _, given := args[f]; !given {
 			l.diags.Add(diag.Errorf(callPos, callSrc, "%s.%s: field required", m.name, f))

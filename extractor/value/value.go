@@ -140,6 +140,40 @@ type Instance struct {
 	// the evaluator itself understands (local data models, settings); nil for
 	// classes validated later by lift.
 	Fields *Dict
+	// State is the __dict__ of a deployment model instance (FlowSpec,
+	// FlowDeployment, FlowEnvar, FlowSecret of either era): the values
+	// pydantic stored when the instance was built, as assignments and
+	// mutations have left them since. nil for other classes.
+	State *ModelState
+}
+
+// ModelState is a pydantic v1 model instance's __dict__. pydantic's shallow
+// copy of a model (copy_on_model_validation = 'shallow', its default, used
+// when a model is a field of another) shares it: an attribute assigned on
+// either shows on both, as in pydantic.
+type ModelState struct {
+	Values map[string]Value  // by field name; a field without a known default is absent
+	Origin map[string]Origin // where each value came from
+}
+
+// Origin says where a model field's value came from, for messages.
+type Origin struct {
+	Pos diag.Pos
+	Src string
+	// Given is set for a value given to the constructor or assigned since;
+	// a default is not given.
+	Given bool
+	// Assigned is set when the value was assigned after construction, which
+	// pydantic does not validate (the seed's models have no
+	// validate_assignment).
+	Assigned bool
+}
+
+// Copy is the shallow copy pydantic makes of a model given for a field of
+// another model: a new instance sharing the state.
+func (i *Instance) Copy() *Instance {
+	c := *i
+	return &c
 }
 
 func (i *Instance) TypeName() string { return i.Class.Name }

@@ -268,7 +268,12 @@ def model_field(model):
     def validate(value, loc):
         # type: (Any, Loc) -> Any
         if isinstance(value, model):
-            return copy.copy(value)
+            # pydantic v1's shallow copy (copy_on_model_validation =
+            # 'shallow'): a new instance sharing the original's __dict__, so
+            # an attribute assigned on either shows on both.
+            twin = object.__new__(type(value))
+            object.__setattr__(twin, "__dict__", value.__dict__)
+            return twin
         data = _as_dict(value, loc)
         try:
             return model(**data)
@@ -376,6 +381,14 @@ class Model(object):
         if errors:
             raise ValidationError(errors, cls)
         self.__dict__.update(values)
+
+    def __setattr__(self, name, value):
+        # type: (str, Any) -> None
+        """As pydantic v1 without ``validate_assignment``: a field takes the
+        value as it is (unvalidated), any other name is refused."""
+        if name not in type(self)._fields:
+            raise ValueError('"%s" object has no field "%s"' % (type(self).__name__, name))
+        self.__dict__[name] = value
 
     @classmethod
     def _check_fields(cls, values):

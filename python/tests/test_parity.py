@@ -227,6 +227,74 @@ class StricterThanPydanticTest(unittest.TestCase):
                     ours_cls(**kw)
 
 
+# What code may do to models after building them, run against pydantic v1
+# and against flowspec: each program builds models from the classes it is
+# given (E, D, S) and returns what it observes. Aliasing follows pydantic's
+# rules: a typed list or dict field gets a new container, a plain dict field
+# keeps the caller's, a model given for a field is copied shallowly and
+# shares its __dict__, and assignment is not validated.
+MUTATIONS = [
+    "deps = [D(deployment_name='a')]\n"
+    "s = S(flow=F, docker_env='b', ephemeral_storage_gb=40, deployments=deps)\n"
+    "s.deployments.append(D(deployment_name='x'))\n"
+    "s.ephemeral_storage_gb = 150\n"
+    "deps.append(D(deployment_name='late'))\n"
+    "R = (s.ephemeral_storage_gb, [d.deployment_name for d in s.deployments], len(deps))",
+    "d = D(deployment_name='a')\n"
+    "s = S(flow=F, docker_env='b', deployments=[d])\n"
+    "d.cpu = '2048'\n"
+    "R = (s.deployments[0].cpu, s.deployments[0] is d)",
+    "p = {'x': [1]}\n"
+    "d = D(deployment_name='a', parameters=p)\n"
+    "p['y'] = 2\n"
+    "p['x'].append(2)\n"
+    "R = d.parameters",
+    "d = D(deployment_name='a', cpu=1024, memory=2048)\n"
+    "R = (d.cpu, d.memory, d.parameters, d.envars)",
+    "a = D(deployment_name='a')\n"
+    "b = D(deployment_name='b')\n"
+    "a.envars.append(E(envar_name='N', envar_value='V'))\n"
+    "R = (len(a.envars), len(b.envars))",
+    "s = S(flow=F, docker_env='b')\n"
+    "s.deployments.append(D(deployment_name='z'))\n"
+    "s.docker_env += '-2'\n"
+    "R = ([d.deployment_name for d in s.deployments], s.docker_env)",
+    "e = E(envar_name='A', envar_value='1')\n"
+    "d = D(deployment_name='a', envars=[e])\n"
+    "e.envar_value = '2'\n"
+    "R = d.envars[0].envar_value",
+    "s = S(flow=F, docker_env='b', deployments=[{'deployment_name': 'from-dict', 'cpu': 512, 'memory': 1024}])\n"
+    "R = (type(s.deployments[0]) is D, s.deployments[0].cpu)",
+    "s = S(flow=F, docker_env='b')\n"
+    "try:\n"
+    "    s.not_a_field = 1\n"
+    "    R = 'stored'\n"
+    "except ValueError as e:\n"
+    "    R = str(e)",
+    "d = D(deployment_name='a')\n"
+    "setattr(d, 'memory', '4096')\n"
+    "R = getattr(d, 'memory')",
+]
+
+
+@unittest.skipIf(BaseModel is None and not os.environ.get("FLOWSPEC_REQUIRE_PYDANTIC"), "pydantic v1 not installed")
+class MutationParityTest(unittest.TestCase):
+    def test_programs_observe_the_same(self):
+        self.assertIsNotNone(BaseModel, "pydantic v1 is required (FLOWSPEC_REQUIRE_PYDANTIC is set)")
+        for program in MUTATIONS:
+            with self.subTest(program=program):
+                got = []
+                for E, D, S in ((RefEnvar, RefDeployment, RefSpec),
+                                (flowspec.FlowEnvar, flowspec.FlowDeployment, flowspec.FlowSpec)):
+                    ns = {"E": E, "D": D, "S": S, "F": Flow("f")}
+                    with warnings.catch_warnings():
+                        warnings.simplefilter("ignore")
+                        exec(program, ns)
+                    r = ns["R"]
+                    got.append(r.replace("RefSpec", "FlowSpec") if isinstance(r, str) else r)
+                self.assertEqual(got[0], got[1])
+
+
 def _typed(v):
     """A value with the type of every leaf spelled out, so '1' != 1 and 1 != True."""
     if isinstance(v, dict):

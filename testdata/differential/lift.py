@@ -26,6 +26,7 @@ import inspect
 import json
 import os
 import sys
+import tokenize
 import traceback
 import warnings
 
@@ -142,7 +143,7 @@ _KINDS = {
 def annotations_source(fn):
     """Parameter name -> the annotation's source text, read from the def itself."""
     code = fn.__code__
-    with open(code.co_filename, encoding="utf-8") as f:
+    with tokenize.open(code.co_filename) as f:  # decoded as CPython reads source (PEP 263)
         src = f.read()
     best = None
     for node in ast.walk(ast.parse(src)):
@@ -200,6 +201,45 @@ def lift_schedule(s):
             "timezone": s.timezone,
         }
     return {"type": "rrule", "rrule": s.rrule, "timezone": s.timezone}
+
+
+def _shape(v):
+    """v with its types spelled out: models by class and fields, so a value
+    and what validating it gives compare equal only when nothing changed."""
+    if isinstance(v, flowspec.Model):
+        return (type(v).__name__, [(k, _shape(x)) for k, x in v.__dict__.items()])
+    if isinstance(v, dict):
+        return ("dict", [(_shape(k), _shape(x)) for k, x in v.items()])
+    if isinstance(v, (list, tuple)):
+        return (type(v).__name__, [_shape(x) for x in v])
+    if v is None or isinstance(v, (str, int, float)):
+        return (type(v).__name__, v)
+    return (type(v).__name__,)
+
+
+def check_as_built(model, loc=()):
+    """What a model holds now must be what pydantic would have stored there:
+    pydantic validates only in the constructor (the seed's models have no
+    validate_assignment), and the original deploys the values as they are.
+    A value assigned, or put into a field's list or dict, after construction
+    must already be in that form; cross-field checks run on the final values."""
+    cls = type(model)
+    for name, f in cls._fields.items():
+        v = model.__dict__.get(name)
+        where = loc + (name,)
+        try:
+            w = v if (v is None and f.allow_none) else f.validate(v, where)
+        except flowspec._model._Invalid as e:
+            raise LiftError("%s: %s" % (".".join(map(str, e.errors[0].loc)), e.errors[0].msg), [list(d.loc) for d in e.errors])
+        if _shape(w) != _shape(v):
+            raise LiftError("%s changed after construction to a value pydantic would have converted"
+                            % ".".join(map(str, where)), [list(where)])
+        for i, x in enumerate(v if isinstance(v, list) else [v]):
+            if isinstance(x, flowspec.Model):
+                check_as_built(x, where + ((i,) if isinstance(v, list) else ()))
+    errors = cls._check_fields(model.__dict__)
+    if errors:
+        raise LiftError(errors[0].msg, [list(loc + d.loc) for d in errors])
 
 
 def lift_agent(spec, project):
@@ -281,6 +321,8 @@ def lift_file(root, rel, project):
                 entry["status"] = "missing"
             else:
                 spec = module.FLOW_SPEC
+                if isinstance(spec, flowspec.Model):
+                    check_as_built(spec)
                 if isinstance(spec, flowspec.worker.FlowSpec):
                     entry["spec"] = lift_worker(spec, project)
                 elif isinstance(spec, flowspec.FlowSpec):

@@ -32,7 +32,8 @@ FLOW_SPEC = FlowSpec(
     deployments=[
         FlowDeployment(
             deployment_name=f"{t}-{SETTINGS.deployment_type}",
-            memory=str(SIZES.get(t, 0) * 64),
+            cpu="2048",
+            memory=str(4096 + SIZES.get(t, 0) // 10 * 1024),
             parameters={"table": t, "sizes": SIZES, "pairs": PAIRS, "zipped": ZIPPED, "stats": STATS,
                         "pick": PICK, "flag": FLAG, "env": ENV, "mode": MODE, "keys": KEYS, "items": ITEMS},
         )

@@ -26,7 +26,7 @@ FLOW_SPEC = FlowSpec(
         FlowDeployment(
             deployment_name=NAME,
             cpu=1024,
-            memory=2048.0,
+            memory=2048,
             parameters={"floats": FLOATS, "nested": NESTED, "big": BIG, "neg": NEG, "uni": UNI, "n": BYTES_LEN},
         )
     ],

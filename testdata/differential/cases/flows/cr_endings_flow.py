@@ -1,0 +1,1 @@
+from prefect import flowfrom common.deployment import FlowDeployment, FlowSpec@flow()def cr_only():    passFLOW_SPEC = FlowSpec(flow=cr_only, docker_env="base", deployments=[FlowDeployment(deployment_name="cr")])
