@@ -158,6 +158,15 @@ func extractFile(ctx context.Context, interp *eval.Interpreter, proj *project.Pr
 
 	mod := interp.EvalFile(ctx, rel, src)
 	diags := append(diag.List(nil), mod.Diags...)
+	if mod.Invalid != nil {
+		// pydantic refused to build a model and the module stopped there:
+		// lift says which arguments it refused.
+		why := lift.LiftModel(mod.Invalid, lc)
+		if !why.HasErrors() {
+			why.Add(mod.InvalidDiag)
+		}
+		diags = append(diags, why...)
+	}
 	switch {
 	case mod.FlowSpec == nil && !diags.HasErrors():
 		res.Status = spec.StatusMissing

@@ -2,6 +2,7 @@ package differential
 
 import (
 	"fmt"
+	"golang.org/x/text/encoding/charmap"
 	"math/rand"
 	"os"
 	"path/filepath"
@@ -589,6 +590,9 @@ func (g *gen) flowFile() (src, modName, modSrc, invalid string) {
 	} else {
 		g.emit("FLOW_SPEC = %s", spec)
 	}
+	if g.chance(0.4) {
+		g.afterConstruction(worker)
+	}
 	if g.chance(0.2) {
 		g.emit("\nif __name__ == \"__main__\":\n    FLOW_SPEC = None\n    %s()", fn)
 	}
@@ -608,7 +612,75 @@ func (g *gen) flowFile() (src, modName, modSrc, invalid string) {
 	for _, l := range g.lines {
 		b.WriteString(l + "\n")
 	}
-	return b.String(), modName, modSrc, invalid
+	return g.encode(b.String()), modName, modSrc, invalid
+}
+
+// afterConstruction changes FLOW_SPEC after it is built, as real flow files
+// sometimes do: reads of its fields, assignments, mutations of its lists and
+// dicts, through names that alias them. pydantic's rules decide what
+// reaches the spec; a value it would have converted is an error on both
+// sides.
+func (g *gen) afterConstruction(worker bool) {
+	n := 1 + g.intn(3)
+	for i := 0; i < n; i++ {
+		if worker {
+			switch g.intn(5) {
+			case 0:
+				g.emit("FLOW_SPEC.deployments.append(%s)", call(g.depName, []kw{{"name", fmt.Sprintf("\"late-%d\"", i)}}))
+			case 1:
+				g.emit("for _d in FLOW_SPEC.deployments:\n    _d.tags.append(FLOW_SPEC.docker_env)")
+			case 2:
+				g.emit("if FLOW_SPEC.deployments:\n    FLOW_SPEC.deployments[-1].parameters[%s] = len(FLOW_SPEC.deployments)", g.strLit())
+			case 3:
+				alias := g.fresh("DEPS")
+				g.emit("%s = FLOW_SPEC.deployments\n%s.reverse()", alias, alias)
+			default:
+				g.emit("FLOW_SPEC.is_agent = %s", g.pick("False", "True", "0"))
+			}
+			continue
+		}
+		switch g.intn(8) {
+		case 0:
+			g.emit("FLOW_SPEC.ephemeral_storage_gb = %s", g.pick("30", "150", "200", "\"42\"", "25.5"))
+		case 1:
+			g.emit("FLOW_SPEC.ephemeral_storage_gb += %d", 1+g.intn(20))
+		case 2:
+			g.emit("FLOW_SPEC.deployments.append(%s)", call(g.depName, []kw{{"deployment_name", fmt.Sprintf("\"late-%d\"", i)}}))
+		case 3:
+			g.emit("FLOW_SPEC.secrets.append(%s)", g.envar(false))
+		case 4:
+			g.emit("if FLOW_SPEC.deployments:\n    FLOW_SPEC.deployments[0].parameters[%s] = FLOW_SPEC.docker_env", g.strLit())
+		case 5:
+			alias := g.fresh("DEPS")
+			g.emit("%s = FLOW_SPEC.deployments\n%s.append({\"deployment_name\": \"as-dict\"})", alias, alias)
+		case 6:
+			g.emit("setattr(FLOW_SPEC, \"envars\", FLOW_SPEC.envars + [%s])", g.envar(false))
+		default:
+			g.emit("for _d in FLOW_SPEC.deployments:\n    _d.memory = _d.memory")
+		}
+	}
+}
+
+// encode gives the file's bytes: now and then in latin-1 or cp1252 with
+// PEP 263's declaration (when every character has a byte there), or with
+// CRLF or CR line endings.
+func (g *gen) encode(src string) string {
+	if g.chance(0.1) {
+		enc, name := charmap.ISO8859_1.NewEncoder(), "latin-1"
+		if g.chance(0.5) {
+			enc, name = charmap.Windows1252.NewEncoder(), "cp1252"
+		}
+		if out, err := enc.String("# -*- coding: " + name + " -*-\n" + src); err == nil {
+			src = out
+		}
+	}
+	switch {
+	case g.chance(0.05):
+		src = strings.ReplaceAll(src, "\n", "\r\n")
+	case g.chance(0.03):
+		src = strings.ReplaceAll(src, "\n", "\r")
+	}
+	return src
 }
 
 func (g *gen) chooseImports(worker bool) {

@@ -1,6 +1,7 @@
 package eval
 
 import (
+	"github.com/flowplan/flowplan/extractor/lift"
 	"github.com/flowplan/flowplan/extractor/pysyntax"
 	"github.com/flowplan/flowplan/extractor/value"
 )
@@ -236,6 +237,11 @@ func (m *module) construct(c *call, cls *value.Class) value.Value {
 			inst.Args = append(inst.Args, value.Arg{Name: k.name, Value: m.checkTaint(k.v), Pos: m.f.PosOf(k.node), Src: m.f.Text(k.node)})
 		}
 		m.buildState(inst)
+		if !lift.Buildable(inst) {
+			exc := m.raise(c.at, "ValidationError", "pydantic refuses to build %s from these arguments", cls.Name)
+			exc.Invalid = inst
+			panic(exc)
+		}
 		return inst
 	case classCommonSettings:
 		return m.commonSettings(c)

@@ -45,6 +45,11 @@ type ModuleResult struct {
 	FlowSpecPos diag.Pos    // the assignment that counted
 	Diags       diag.List   // errors FLOW_SPEC depends on, and warnings
 	EnvReads    []EnvRead   // env vars read, sorted by name, deduplicated
+	// Invalid is set when building a deployment model raised pydantic's
+	// ValidationError that stopped the module: lift.LiftModel tells why,
+	// and InvalidDiag is the error to report if it finds nothing.
+	Invalid     *value.Instance
+	InvalidDiag *diag.Diagnostic
 }
 
 // Interpreter evaluates flow files. It is safe for concurrent EvalFile
@@ -116,7 +121,11 @@ func (in *Interpreter) EvalFile(ctx context.Context, displayPath string, src []b
 	exc := s.run(m)
 	res.Diags = append(res.Diags, s.warnings...)
 	if exc != nil {
-		res.Diags.Add(exc.diagnostic())
+		if exc.Invalid != nil {
+			res.Invalid, res.InvalidDiag = exc.Invalid, exc.diagnostic()
+		} else {
+			res.Diags.Add(exc.diagnostic())
+		}
 		res.EnvReads = s.sortedEnvReads()
 		return res
 	}
@@ -239,6 +248,9 @@ func (s *session) step(m *module, n pysyntax.Node) {
 type pyExc struct {
 	Type string // Python exception class name, or LimitExceeded / Cancelled
 	Diag *diag.Diagnostic
+	// Invalid is the deployment model whose construction pydantic refused,
+	// for a ValidationError; lift says why (lift.LiftModel).
+	Invalid *value.Instance
 }
 
 func (e *pyExc) diagnostic() *diag.Diagnostic { return e.Diag }

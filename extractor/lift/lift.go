@@ -62,6 +62,27 @@ func Lift(v value.Value, pos diag.Pos, ctx Context) (*spec.Spec, diag.List) {
 	return s, l.diags
 }
 
+// LiftModel validates one deployment model instance that pydantic refused
+// to build (see Buildable): the errors say why, at its arguments. Only the
+// instance's own fields are checked, as its constructor would.
+func LiftModel(x *value.Instance, ctx Context) diag.List {
+	l := &lifter{ctx: ctx}
+	at := arg{val: x, pos: x.Pos, src: x.Src}
+	switch x.Class.ID {
+	case value.ClassAgentFlowSpec, value.ClassWorkerFlowSpec:
+		_, diags := Lift(x, x.Pos, ctx)
+		return diags
+	case value.ClassAgentFlowDeployment:
+		l.agentDeployment(at, nil)
+	case value.ClassWorkerFlowDeployment:
+		l.workerDeployment(at)
+	case value.ClassAgentFlowEnvar, value.ClassAgentFlowSecret:
+		l.envars(agentFlowSpec, map[string]arg{"secrets": {name: "secrets", val: &value.List{Elems: []value.Value{x}}, pos: x.Pos, src: x.Src}}, "secrets", true)
+	}
+	l.diags.Sort()
+	return l.diags
+}
+
 // typeName names v's type, with the module of a model class.
 func typeName(v value.Value) string {
 	if i, ok := v.(*value.Instance); ok && i.Class.Module != "" {

@@ -2,6 +2,7 @@ package lift
 
 import (
 	"fmt"
+	"math/big"
 
 	"github.com/flowplan/flowplan/extractor/value"
 )
@@ -33,6 +34,8 @@ const (
 	KindDictStrAny                  // dict[str, Any]: a new dict, keys through str_validator
 	KindDict                        // dict: the caller's own dict
 	KindModel                       // a seed model (Classes): an instance is copied, a dict builds one
+	KindFlow                        // a Prefect flow (an arbitrary type: isinstance)
+	KindSchedule                    // Optional[a Prefect schedule]: stored as given, checked by lift
 )
 
 // Field is one field of a seed model.
@@ -48,7 +51,11 @@ type Field struct {
 	// is only known when planning (Required tells which).
 	Default  func() value.Value
 	Required bool
+	// Gt and Lt bound a conint field (exclusive), when set.
+	Gt, Lt *int64
 }
+
+func bound(i int64) *int64 { return &i }
 
 func strDefault(s string) func() value.Value { return func() value.Value { return value.Str(s) } }
 func intDefault(i int64) func() value.Value  { return func() value.Value { return value.NewInt(i) } }
@@ -79,16 +86,17 @@ func SeedFields(classID string) []Field {
 			{Name: "cpu", Kind: KindStr, Default: strDefault(agentDefaultCPU)},
 			{Name: "memory", Kind: KindStr, Default: strDefault(agentDefaultMemory)},
 			{Name: "parameters", Kind: KindDictStrAny, Default: dictDefault},
-			{Name: "schedule", Kind: KindAny, Default: noneDefault},
+			{Name: "schedule", Kind: KindSchedule, Default: noneDefault},
 			{Name: "envars", Kind: KindList, Elem: modelList(value.ClassAgentFlowEnvar), Default: listDefault},
 		}
 	case value.ClassAgentFlowSpec:
 		return []Field{
-			{Name: "flow", Kind: KindAny, Required: true},
+			{Name: "flow", Kind: KindFlow, Required: true},
 			{Name: "secrets", Kind: KindList, Elem: modelList(value.ClassAgentFlowEnvar, value.ClassAgentFlowSecret), Default: listDefault},
 			{Name: "envars", Kind: KindList, Elem: modelList(value.ClassAgentFlowEnvar), Default: listDefault},
 			{Name: "docker_env", Kind: KindStrictStr, Required: true},
-			{Name: "ephemeral_storage_gb", Kind: KindInt, Default: intDefault(agentDefaultStorageGB)},
+			{Name: "ephemeral_storage_gb", Kind: KindInt, Default: intDefault(agentDefaultStorageGB),
+				Gt: bound(agentStorageGreaterThan), Lt: bound(agentStorageLessThan)},
 			{Name: "deployments", Kind: KindList, Elem: modelList(value.ClassAgentFlowDeployment), Default: listDefault},
 			{Name: "is_agent", Kind: KindBool, Default: boolDefault(true)},
 		}
@@ -109,7 +117,7 @@ func SeedFields(classID string) []Field {
 		}
 	case value.ClassWorkerFlowSpec:
 		return []Field{
-			{Name: "flow", Kind: KindAny, Required: true},
+			{Name: "flow", Kind: KindFlow, Required: true},
 			{Name: "docker_env", Kind: KindStrictStr, Required: true},
 			{Name: "deployments", Kind: KindList, Elem: modelList(value.ClassWorkerFlowDeployment), Default: listDefault},
 			{Name: "is_agent", Kind: KindBool, Default: boolDefault(false)},
@@ -154,8 +162,24 @@ func (f Field) Store(v value.Value, build ModelBuilder) (stored value.Value, ok 
 		}
 		return Field{Kind: KindStr}.Store(v, build)
 	case KindInt:
-		if i, msg := coerceInt(v); msg == "" {
-			return value.Int{V: i}, true
+		i, msg := coerceInt(v)
+		if msg != "" {
+			return v, false
+		}
+		inRange := (f.Gt == nil || i.Cmp(big.NewInt(*f.Gt)) > 0) && (f.Lt == nil || i.Cmp(big.NewInt(*f.Lt)) < 0)
+		return value.Int{V: i}, inRange
+	case KindFlow:
+		fn, ok := v.(*value.Function)
+		return v, ok && fn.Flow != nil
+	case KindSchedule:
+		switch x := v.(type) {
+		case value.NoneType, *value.Dict:
+			return v, true
+		case *value.Instance:
+			switch x.Class.ID {
+			case value.ClassCronSchedule, value.ClassIntervalSchedule, value.ClassRRuleSchedule:
+				return v, true
+			}
 		}
 		return v, false
 	case KindBool:
@@ -200,14 +224,52 @@ func (f Field) Store(v value.Value, build ModelBuilder) (stored value.Value, ok 
 				}
 			}
 		case *value.Dict:
-			if len(f.Classes) == 1 && build != nil {
-				return build(f.Classes[0], x), true
+			if build == nil {
+				return v, true
 			}
-			return v, true
+			class := f.Classes[0]
+			if len(f.Classes) > 1 && isFlowSecret(x) {
+				// Union[FlowEnvar, FlowSecret]: the dict builds the first
+				// member that validates, as lift's envars decides.
+				class = value.ClassAgentFlowSecret
+			}
+			return build(class, x), true
 		}
 		return v, false
 	}
 	return v, true
+}
+
+// Buildable reports whether pydantic builds a seed model instance from the
+// arguments it was given: no positional argument, every required field,
+// every value one its field accepts, nested models buildable too. Code that
+// builds one it refuses stops with a ValidationError, as in Python, and
+// LiftModel says why.
+func Buildable(x *value.Instance) bool {
+	fields := SeedFields(x.Class.ID)
+	if fields == nil || x.State == nil {
+		return true
+	}
+	given := map[string]bool{}
+	for _, a := range x.Args {
+		if a.Name == "" || given[a.Name] {
+			return false
+		}
+		given[a.Name] = true
+		f, ok := SeedField(x.Class.ID, a.Name)
+		if !ok {
+			continue
+		}
+		if _, ok := f.Store(a.Value, nil); !ok {
+			return false
+		}
+	}
+	for _, f := range fields {
+		if f.Required && !given[f.Name] {
+			return false
+		}
+	}
+	return true
 }
 
 // Stored reports whether v is what pydantic could have stored for field f:
@@ -218,7 +280,7 @@ func (f Field) Stored(v value.Value) bool {
 	case value.Unknown:
 		return true
 	case value.NoneType:
-		return f.Kind == KindOptStr || f.Kind == KindAny
+		return f.Kind == KindOptStr || f.Kind == KindAny || f.Kind == KindSchedule
 	}
 	switch f.Kind {
 	case KindStr, KindStrictStr, KindOptStr:
@@ -256,17 +318,17 @@ func (f Field) Stored(v value.Value) bool {
 		_, ok := v.(*value.Dict)
 		return ok
 	case KindModel:
-		switch x := v.(type) {
-		case *value.Instance:
+		if x, ok := v.(*value.Instance); ok {
 			for _, c := range f.Classes {
 				if x.Class.ID == c {
 					return true
 				}
 			}
-		case *value.Dict:
-			return len(f.Classes) > 1
 		}
 		return false
+	case KindFlow:
+		fn, ok := v.(*value.Function)
+		return ok && fn.Flow != nil
 	}
 	return true
 }
@@ -311,7 +373,9 @@ func (l *lifter) stateArgs(m model, x *value.Instance, args map[string]arg) (ok 
 		}
 		a := arg{name: f.Name, val: v, pos: o.Pos, src: o.Src}
 		args[f.Name] = a
-		if f.Stored(v) {
+		if _, isDict := v.(*value.Dict); f.Kind == KindSchedule && isDict && o.Assigned {
+			// pydantic builds a schedule from a dict only in the constructor
+		} else if f.Stored(v) {
 			continue
 		}
 		if _, valid := f.Store(v, nil); !valid {

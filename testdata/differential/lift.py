@@ -23,6 +23,7 @@ import datetime
 import glob
 import importlib.util
 import inspect
+import io
 import json
 import os
 import sys
@@ -143,8 +144,12 @@ _KINDS = {
 def annotations_source(fn):
     """Parameter name -> the annotation's source text, read from the def itself."""
     code = fn.__code__
-    with tokenize.open(code.co_filename) as f:  # decoded as CPython reads source (PEP 263)
-        src = f.read()
+    # Read as the compiler reads source: newlines first (the file may end
+    # its lines with a lone CR), then PEP 263's declaration.
+    with open(code.co_filename, "rb") as f:
+        raw = f.read().replace(b"\r\n", b"\n").replace(b"\r", b"\n")
+    encoding, _ = tokenize.detect_encoding(io.BytesIO(raw).readline)
+    src = raw.decode(encoding)
     best = None
     for node in ast.walk(ast.parse(src)):
         if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and node.name == fn.__name__:
