@@ -3,6 +3,7 @@ package lift
 import (
 	"fmt"
 	"math/big"
+	"sync"
 
 	"github.com/flowplan/flowplan/extractor/value"
 )
@@ -67,8 +68,20 @@ func dictDefault() value.Value               { return &value.Dict{} }
 func modelList(classes ...string) *Field { return &Field{Kind: KindModel, Classes: classes} }
 
 // SeedFields lists the fields of a seed model class in declaration order,
-// or nil for a class that is not one.
-func SeedFields(classID string) []Field {
+// or nil for a class that is not one. The slice is shared: do not change it.
+func SeedFields(classID string) []Field { return seedTables()[classID] }
+
+// seedTables builds the field tables once; they are never changed.
+var seedTables = sync.OnceValue(func() map[string][]Field {
+	out := map[string][]Field{}
+	for _, id := range []string{value.ClassAgentFlowEnvar, value.ClassAgentFlowSecret, value.ClassAgentFlowDeployment,
+		value.ClassAgentFlowSpec, value.ClassWorkerFlowDeployment, value.ClassWorkerFlowSpec} {
+		out[id] = seedFields(id)
+	}
+	return out
+})
+
+func seedFields(classID string) []Field {
 	switch classID {
 	case value.ClassAgentFlowEnvar:
 		return []Field{

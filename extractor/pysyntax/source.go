@@ -235,7 +235,7 @@ type nestScanner struct {
 	level      int   // open brackets on the logical line
 	indents    []int // the tokenizer's indentation stack, without level 0
 	altIndents []int // the same, counting a tab as one column
-	lastSig    byte  // the last character of the logical line that is not blank or a comment
+	lastSig    byte  // the last character of the previous logical line that is not blank or a comment
 	err        *diag.Diagnostic
 	// checkUTF8 makes the scan look for bytes that are not UTF-8 outside
 	// comments, and stop at the first (its offset in bad).
@@ -266,8 +266,21 @@ func (s *nestScanner) newline(at int) {
 	s.lineStart = at + 1
 }
 
+// plainByte marks the bytes the scan passes over: printable ASCII that
+// opens no bracket, string, comment or continuation.
+var plainByte = func() (t [256]bool) {
+	for c := ' '; c < 0x7f; c++ {
+		t[c] = true
+	}
+	for _, c := range "#\\()[]{}'\"" {
+		t[c] = false
+	}
+	return t
+}()
+
 func (s *nestScanner) run() *diag.Diagnostic {
 	atLineStart := true
+	comment := -1 // where a comment on the current line starts
 	for s.i < len(s.text) && s.err == nil && s.bad < 0 {
 		if atLineStart && s.level == 0 {
 			s.indentation()
@@ -275,15 +288,31 @@ func (s *nestScanner) run() *diag.Diagnostic {
 			continue
 		}
 		c := s.text[s.i]
+		if plainByte[c] && !isIdentStart(c) {
+			for s.i++; s.i < len(s.text) && plainByte[s.text[s.i]] && !isIdentStart(s.text[s.i]); s.i++ {
+			}
+			continue
+		}
 		switch {
 		case c == '#':
-			for s.i < len(s.text) && s.text[s.i] != '\n' {
-				s.i++
+			comment = s.i
+			if j := strings.IndexByte(s.text[s.i:], '\n'); j >= 0 {
+				s.i += j
+			} else {
+				s.i = len(s.text)
 			}
 		case c == '\n':
 			if s.level == 0 {
 				s.lineEnds = append(s.lineEnds, int32(s.i))
+				end := s.i
+				if comment >= s.lineStart {
+					end = comment
+				}
+				if c := lastSignificant(s.text, s.lineStart, end); c != 0 {
+					s.lastSig = c // a blank or comment-only line leaves it
+				}
 			}
+			comment = -1
 			s.newline(s.i)
 			s.i++
 			atLineStart = true
@@ -296,34 +325,30 @@ func (s *nestScanner) run() *diag.Diagnostic {
 			}
 			return diag.Errorf(s.pos(s.i), "", "syntax error: unexpected character after line continuation character")
 		case c == '(' || c == '[' || c == '{':
-			s.lastSig = c
 			s.level++
 			if s.level > maxBracketLevel {
 				return diag.Errorf(s.pos(s.i), "", "syntax error: too many nested parentheses (CPython allows %d levels)", maxBracketLevel)
 			}
 			s.i++
 		case c == ')' || c == ']' || c == '}':
-			s.lastSig = c
 			if s.level > 0 {
 				s.level--
 			}
 			s.i++
 		case c == '\'' || c == '"':
-			s.lastSig = c
-			s.str(s.i, "")
+			s.str(false)
 		case isIdentStart(c):
 			j := s.i
 			for j < len(s.text) && isIdentByte(s.text[j]) {
-				if s.badByte(j) {
+				if s.text[j] >= utf8.RuneSelf && s.badByte(j) {
 					return nil
 				}
 				j++
 			}
 			word := s.text[s.i:j]
-			s.lastSig = 'a'
 			if j < len(s.text) && (s.text[j] == '\'' || s.text[j] == '"') && isStringPrefix(word) {
 				s.i = j
-				s.str(j, strings.ToLower(word))
+				s.str(strings.ContainsAny(word, "fF"))
 				continue
 			}
 			s.i = j
@@ -340,9 +365,6 @@ func (s *nestScanner) run() *diag.Diagnostic {
 					return diag.Errorf(s.pos(s.i), "", "syntax error: source code cannot contain null bytes")
 				}
 				return diag.Errorf(s.pos(s.i), "", "syntax error: invalid non-printable character U+%04X", c)
-			}
-			if c != ' ' && c != '\t' && c != '\f' {
-				s.lastSig = c
 			}
 			s.i++
 		}
@@ -424,18 +446,34 @@ func (s *nestScanner) top() (int, int) {
 // str skips a string literal whose quote is at s.i; prefix is its
 // lower-cased prefix. The replacement fields of an f-string are scanned
 // for bracket nesting with a count of their own.
-func (s *nestScanner) str(at int, prefix string) {
+func (s *nestScanner) str(fstr bool) {
 	q := s.text[s.i]
-	triple := strings.HasPrefix(s.text[s.i:], strings.Repeat(string(q), 3))
+	quote3 := `"""`
+	special := "\\\n\"" // what ends or changes a plain string
+	if q == '\'' {
+		quote3, special = "'''", "\\\n'"
+	}
+	if fstr {
+		special += "{}()[]"
+	}
+	triple := strings.HasPrefix(s.text[s.i:], quote3)
 	n := 1
 	if triple {
 		n = 3
 	}
 	s.i += n
-	fstr := strings.Contains(prefix, "f")
 	depth := 0 // open brackets inside the current replacement field
 	inField := false
 	for s.i < len(s.text) {
+		if !s.checkUTF8 {
+			// Skip to the next character that matters.
+			j := strings.IndexAny(s.text[s.i:], special)
+			if j < 0 {
+				s.i = len(s.text)
+				return
+			}
+			s.i += j
+		}
 		c := s.text[s.i]
 		if s.badByte(s.i) {
 			return
@@ -452,7 +490,7 @@ func (s *nestScanner) str(at int, prefix string) {
 				return // an unterminated string: the parser reports it
 			}
 			s.newline(s.i)
-		case c == q && (!triple || strings.HasPrefix(s.text[s.i:], strings.Repeat(string(q), 3))):
+		case c == q && (!triple || strings.HasPrefix(s.text[s.i:], quote3)):
 			s.i += n
 			return
 		case fstr && c == '{':
@@ -490,6 +528,9 @@ func isIdentStart(c byte) bool {
 func isIdentByte(c byte) bool { return isIdentStart(c) || c >= '0' && c <= '9' }
 
 func isStringPrefix(w string) bool {
+	if len(w) > 2 {
+		return false
+	}
 	switch strings.ToLower(w) {
 	case "r", "u", "b", "f", "br", "rb", "fr", "rf":
 		return true
@@ -511,4 +552,20 @@ func indentedStart(path string, text string) *diag.Diagnostic {
 		return nil
 	}
 	return nil
+}
+
+// lastSignificant is the last character of text[from:to] that is not a
+// space, a tab or a form feed (0 when there is none): a logical line ending
+// in ':' opens a block. Continuation lines end before from, so a line
+// continued with a backslash is read back to its own start only, which is
+// what the block check needs.
+func lastSignificant(text string, from, to int) byte {
+	for i := to - 1; i >= from && i >= 0; i-- {
+		switch text[i] {
+		case ' ', '\t', '\f':
+			continue
+		}
+		return text[i]
+	}
+	return 0
 }
