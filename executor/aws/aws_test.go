@@ -3,12 +3,17 @@ package aws
 import (
 	"context"
 	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
 	"os"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
 
 	sdkaws "github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/ecs"
 	ecstypes "github.com/aws/aws-sdk-go-v2/service/ecs/types"
 	"github.com/stretchr/testify/assert"
@@ -110,8 +115,8 @@ func TestLatestTaskDefinitionNone(t *testing.T) {
 }
 
 func TestRegisterThenLatestMatchesFamilyExactly(t *testing.T) {
-	// One ARN per page, so the exact family is found only by paging past
-	// families that share its prefix.
+	// One ARN per page: the second page shows the listing is newest first,
+	// and the reading stops there.
 	f := startFake(t, awsfake.Options{ListPageSize: 1})
 	c := newClient(t, Options{})
 	ctx := t.Context()
@@ -140,7 +145,7 @@ func TestRegisterThenLatestMatchesFamilyExactly(t *testing.T) {
 	require.NotNil(t, td)
 	assert.Equal(t, family, sdkaws.ToString(td.Family))
 	assert.EqualValues(t, 2, td.Revision)
-	assert.Equal(t, 4, f.Calls(awsfake.ECSListTaskDefinitions), "three pages of other families, then the match")
+	assert.Equal(t, 2, f.Calls(awsfake.ECSListTaskDefinitions), "revisions 2 and 1, then no more pages")
 	assert.Equal(t, 1, f.Calls(awsfake.ECSDescribeTaskDefinition))
 
 	fam, rev, err := ParseTaskDefinitionARN(arn)
@@ -363,4 +368,66 @@ func TestImageExistsReportsOtherErrors(t *testing.T) {
 	c := newClient(t, Options{MaxAttempts: 1})
 	_, err := c.ImageExists(t.Context(), "123456789012.dkr.ecr.us-east-1.amazonaws.com/r", "t")
 	require.ErrorContains(t, err, "ecr DescribeImages 123456789012.dkr.ecr.us-east-1.amazonaws.com/r:t")
+}
+
+// oldestFirstECS answers ListTaskDefinitions as moto 5 does, oldest
+// revision first whatever sort asks, over pages of pageSize ARNs, mixed with
+// ARNs of another family; and DescribeTaskDefinition by ARN.
+func oldestFirstECS(t *testing.T, family string, revisions, pageSize int) *httptest.Server {
+	t.Helper()
+	var arns []string
+	for n := 1; n <= revisions; n++ {
+		arns = append(arns, fmt.Sprintf("arn:aws:ecs:us-east-1:123456789012:task-definition/%s:%d", family, n),
+			fmt.Sprintf("arn:aws:ecs:us-east-1:123456789012:task-definition/%s-x:%d", family, n))
+	}
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		var in struct {
+			NextToken      string `json:"nextToken"`
+			TaskDefinition string `json:"taskDefinition"`
+		}
+		if err := json.NewDecoder(r.Body).Decode(&in); err != nil {
+			http.Error(w, err.Error(), http.StatusBadRequest)
+			return
+		}
+		w.Header().Set("Content-Type", "application/x-amz-json-1.1")
+		switch r.Header.Get("X-Amz-Target") {
+		case "AmazonEC2ContainerServiceV20141113.ListTaskDefinitions":
+			start := 0
+			if in.NextToken != "" {
+				start, _ = strconv.Atoi(in.NextToken)
+			}
+			end := min(start+pageSize, len(arns))
+			out := map[string]any{"taskDefinitionArns": arns[start:end]}
+			if end < len(arns) {
+				out["nextToken"] = strconv.Itoa(end)
+			}
+			_ = json.NewEncoder(w).Encode(out)
+		case "AmazonEC2ContainerServiceV20141113.DescribeTaskDefinition":
+			_, rev, _ := ParseTaskDefinitionARN(in.TaskDefinition)
+			_ = json.NewEncoder(w).Encode(map[string]any{"taskDefinition": map[string]any{
+				"taskDefinitionArn": in.TaskDefinition, "family": family, "revision": json.Number(rev), "status": "ACTIVE",
+			}})
+		default:
+			http.Error(w, "unexpected target", http.StatusBadRequest)
+		}
+	}))
+	t.Cleanup(srv.Close)
+	return srv
+}
+
+func TestLatestTaskDefinitionWhenTheServerIgnoresSort(t *testing.T) {
+	for _, pageSize := range []int{1, 3, 100} {
+		t.Run(fmt.Sprintf("page size %d", pageSize), func(t *testing.T) {
+			srv := oldestFirstECS(t, "flow-main", 5, pageSize)
+			c := New(sdkaws.Config{
+				Region:       "us-east-1",
+				Credentials:  credentials.NewStaticCredentialsProvider("AKID", "secret", ""),
+				BaseEndpoint: sdkaws.String(srv.URL),
+			}, 0)
+			td, arn, err := c.LatestTaskDefinition(t.Context(), "flow-main")
+			require.NoError(t, err)
+			assert.Equal(t, "arn:aws:ecs:us-east-1:123456789012:task-definition/flow-main:5", arn)
+			assert.EqualValues(t, 5, td.Revision)
+		})
+	}
 }

@@ -3,6 +3,7 @@ package aws
 import (
 	"context"
 	"fmt"
+	"strconv"
 	"strings"
 
 	sdkaws "github.com/aws/aws-sdk-go-v2/aws"
@@ -13,10 +14,9 @@ import (
 // LatestTaskDefinition returns the newest ACTIVE revision of family and its
 // ARN, or nil and "" when the family has none.
 //
-// ListTaskDefinitions' familyPrefix may also list families that merely
-// start with the name ("flow" lists "flow-dev"), so ARNs are filtered by
-// exact family; with the descending sort the first exact match is the
-// latest revision.
+// The revision is found with ListTaskDefinitions (familyPrefix, status
+// ACTIVE, sort DESC) and then described by its ARN. See latestARN for why
+// the listing is read by revision number rather than by position.
 func (c *Client) LatestTaskDefinition(ctx context.Context, family string) (*ecstypes.TaskDefinition, string, error) {
 	ctx, cancel := c.callContext(ctx)
 	defer cancel()
@@ -34,28 +34,55 @@ func (c *Client) LatestTaskDefinition(ctx context.Context, family string) (*ecst
 	return out.TaskDefinition, arn, nil
 }
 
+// latestARN returns the ARN of the family's highest ACTIVE revision, or ""
+// when it has none.
+//
+// It does not take the first ARN of the listing on trust. ECS documents
+// familyPrefix as the full family name, but ARNs are still filtered by exact
+// family in case a server matches it as a prefix ("flow" listing
+// "flow-dev"). And not every server honours sort: ECS returns the newest
+// revision first, so one page is enough, but moto (the emulator the
+// integration tests run) lists revisions oldest first whatever the request
+// asks. So the highest revision number among the exact matches wins, and
+// the listing is read on until two revisions in a row have come newest
+// first (or the pages run out).
 func (c *Client) latestARN(ctx context.Context, family string) (string, error) {
 	pages := ecs.NewListTaskDefinitionsPaginator(c.ecs, &ecs.ListTaskDefinitionsInput{
 		FamilyPrefix: sdkaws.String(family),
 		Sort:         ecstypes.SortOrderDesc,
 		Status:       ecstypes.TaskDefinitionStatusActive,
 	})
-	for pages.HasMorePages() {
+	best, bestRevision, previous := "", 0, 0
+	newestFirst := false
+	for !newestFirst && pages.HasMorePages() {
 		page, err := pages.NextPage(ctx)
 		if err != nil {
 			return "", fmt.Errorf("ecs ListTaskDefinitions %s: %w", family, err)
 		}
 		for _, arn := range page.TaskDefinitionArns {
-			f, _, err := ParseTaskDefinitionARN(arn)
+			f, rev, err := ParseTaskDefinitionARN(arn)
 			if err != nil {
 				return "", fmt.Errorf("ecs ListTaskDefinitions %s: %w", family, err)
 			}
-			if f == family {
-				return arn, nil
+			if f != family {
+				continue
+			}
+			n, err := strconv.Atoi(rev)
+			if err != nil || n < 1 {
+				return "", fmt.Errorf("ecs ListTaskDefinitions %s: task definition ARN %q has no revision number", family, arn)
+			}
+			if previous > 0 && n < previous {
+				// Newest first, as asked: what follows is older.
+				newestFirst = true
+				break
+			}
+			previous = n
+			if n > bestRevision {
+				best, bestRevision = arn, n
 			}
 		}
 	}
-	return "", nil
+	return best, nil
 }
 
 // ParseTaskDefinitionARN splits
