@@ -542,8 +542,9 @@ func (s *Server) listTaskDefinitions(body []byte) (any, *apiError) {
 	s.mu.Lock()
 	var matched []*revision
 	for family, revs := range s.families {
-		// familyPrefix is matched as a prefix: "flow" also lists "flow-x".
-		if in.FamilyPrefix != nil && !strings.HasPrefix(family, *in.FamilyPrefix) {
+		// Despite its name, familyPrefix is "the full family name" (the ECS
+		// API reference), and moto agrees: "flow" does not list "flow-x".
+		if in.FamilyPrefix != nil && family != *in.FamilyPrefix {
 			continue
 		}
 		for _, r := range revs {

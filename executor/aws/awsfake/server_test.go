@@ -157,13 +157,17 @@ func TestListFamilyPrefixSortStatusAndPages(t *testing.T) {
 	_, err := c.DeregisterTaskDefinition(ctx, &ecs.DeregisterTaskDefinitionInput{TaskDefinition: aws.String(arn("flow:2"))})
 	require.NoError(t, err)
 
+	// familyPrefix names one whole family: "flow-x" is not listed.
 	asc, err := c.ListTaskDefinitions(ctx, &ecs.ListTaskDefinitionsInput{FamilyPrefix: aws.String("flow")})
 	require.NoError(t, err)
-	assert.Equal(t, []string{arn("flow:1"), arn("flow:3"), arn("flow-x:1")}, asc.TaskDefinitionArns)
+	assert.Equal(t, []string{arn("flow:1"), arn("flow:3")}, asc.TaskDefinitionArns)
+	none, err := c.ListTaskDefinitions(ctx, &ecs.ListTaskDefinitionsInput{FamilyPrefix: aws.String("fl")})
+	require.NoError(t, err)
+	assert.Empty(t, none.TaskDefinitionArns)
 
 	var desc []string
 	pages := ecs.NewListTaskDefinitionsPaginator(c, &ecs.ListTaskDefinitionsInput{
-		FamilyPrefix: aws.String("flow"), Sort: ecstypes.SortOrderDesc, MaxResults: aws.Int32(2),
+		Sort: ecstypes.SortOrderDesc, MaxResults: aws.Int32(2),
 	})
 	for pages.HasMorePages() {
 		page, err := pages.NextPage(ctx)
@@ -171,7 +175,7 @@ func TestListFamilyPrefixSortStatusAndPages(t *testing.T) {
 		assert.LessOrEqual(t, len(page.TaskDefinitionArns), 2)
 		desc = append(desc, page.TaskDefinitionArns...)
 	}
-	assert.Equal(t, []string{arn("flow-x:1"), arn("flow:3"), arn("flow:1")}, desc)
+	assert.Equal(t, []string{arn("other:1"), arn("flow-x:1"), arn("flow:3"), arn("flow:1")}, desc)
 
 	inactive, err := c.ListTaskDefinitions(ctx, &ecs.ListTaskDefinitionsInput{Status: ecstypes.TaskDefinitionStatusInactive})
 	require.NoError(t, err)
