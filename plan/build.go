@@ -43,6 +43,10 @@ type Options struct {
 	GitRepository string
 	// GitBranch is the branch the pull step clones ("" = <type>-v2).
 	GitBranch string
+	// Registry is where the images are pushed, as HOST[/PREFIX] (see
+	// ParseRegistry): an ECR pull-through cache, a private or a test
+	// registry. "" is the account's ECR registry in AWSRegion.
+	Registry string
 	// SkipInvalid lists flows that cannot be planned (and every flow of a
 	// name collision) under skipped instead of failing the whole build.
 	SkipInvalid bool
@@ -81,6 +85,8 @@ type builder struct {
 	// broken maps a docker env name to the first error pyproject.toml has
 	// about it: such envs get no image and no flow may use them.
 	broken map[string]string
+	// registryHost is Options.Registry, checked ("" = ECR).
+	registryHost string
 }
 
 // Build derives the plan from the project and the extraction results. Files
@@ -316,6 +322,13 @@ func newBuilder(p *project.Project, opts Options) (*builder, error) {
 	if p.Slug == "" {
 		return nil, fmt.Errorf("building the plan: the project has no name")
 	}
+	if opts.Registry != "" {
+		host, err := ParseRegistry(opts.Registry)
+		if err != nil {
+			return nil, fmt.Errorf("building the plan: %w", err)
+		}
+		b.registryHost = host
+	}
 	return b, nil
 }
 
@@ -326,7 +339,10 @@ func (b *builder) agentImageName(env project.DockerEnv) string {
 }
 
 func (b *builder) registry() string {
-	return b.account + ".dkr.ecr." + b.opts.AWSRegion + ".amazonaws.com"
+	if b.registryHost != "" {
+		return b.registryHost
+	}
+	return ECRRegistry(b.account, b.opts.AWSRegion)
 }
 
 func (b *builder) agentImage(env project.DockerEnv) Image {

@@ -42,7 +42,8 @@ var accountIDPattern = regexp.MustCompile(`^[0-9]{12}$`)
 
 // ResolveAccount returns a copy of the plan with the AWS account id filled
 // in wherever the plan generated PlaceholderAWSAccountID: ARNs, image URIs,
-// the worker-era task_definition_arn job variable, the aws-account-id input.
+// the worker-era task_definition_arn job variable, the aws-account-id and
+// (default ECR) registry inputs.
 // User-written values (parameters, envars, secret names, job variables) are
 // never touched. The copy's Digest is recomputed: verify the original's
 // digest before resolving. A plan without the placeholder is returned as a
@@ -64,8 +65,12 @@ func (p *Plan) ResolveAccount(accountID string) (*Plan, error) {
 	out.AWS.AccountID = accountID
 	out.Unknowns = slices.DeleteFunc(out.Unknowns, func(u string) bool { return u == UnknownAWSAccountID })
 	for i := range out.Inputs {
-		if out.Inputs[i].Name == "aws-account-id" && out.Inputs[i].Value == "" {
-			out.Inputs[i].Value = accountID
+		in := &out.Inputs[i]
+		switch {
+		case in.Name == "aws-account-id" && in.Value == "":
+			in.Value = accountID
+		case in.Name == "registry":
+			in.Value = resolveImage(in.Value, accountID)
 		}
 	}
 	for i := range out.Images {

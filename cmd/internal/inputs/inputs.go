@@ -48,6 +48,7 @@ func Specs() []Spec {
 		{Flag: "prefect-target", Envs: []string{"FLOWPLAN_PREFECT_TARGET"}, Default: plan.TargetPrefect2Agent, Help: "prefect2-agent, prefect2-worker or prefect3"},
 		{Flag: "git-repository", Envs: []string{"DF_CONFIG_GH_REPO"}, Help: "repository URL worker-era deployments clone (required for worker-era flows)"},
 		{Flag: "git-branch", Envs: []string{"FLOWPLAN_GIT_BRANCH"}, Help: "branch worker-era deployments clone (default <deployment type>-v2)"},
+		{Flag: "registry", Envs: []string{"FLOWPLAN_REGISTRY"}, Help: "registry the images are pushed to, as HOST[/PREFIX] (default <account>.dkr.ecr.<region>.amazonaws.com)"},
 	}
 }
 
@@ -87,6 +88,8 @@ type Resolved struct {
 	byName         map[string]Input
 	subnets        []string
 	securityGroups []string
+	// registry is the registry given as an input ("" = the default ECR).
+	registry string
 }
 
 // DeploymentType is the lowercased, checked deployment type.
@@ -144,6 +147,9 @@ func (f *Flags) Resolve(getenv func(string) (string, bool)) (*Resolved, error) {
 			}
 		}
 	}
+	if err := resolveRegistry(r); err != nil {
+		return nil, err
+	}
 	if err := checkValues(r); err != nil {
 		return nil, err
 	}
@@ -189,6 +195,7 @@ func (r *Resolved) PlanOptions(res *extractor.Result, generator string) plan.Opt
 		Target:              r.byName["prefect-target"].Value,
 		GitRepository:       r.byName["git-repository"].Value,
 		GitBranch:           r.byName["git-branch"].Value,
+		Registry:            r.registry,
 		Generator:           generator,
 	}
 	for _, in := range r.All {
@@ -202,6 +209,33 @@ func (r *Resolved) PlanOptions(res *extractor.Result, generator string) plan.Opt
 		opts.Inputs = append(opts.Inputs, plan.Input{Name: "flow-env:" + e.Name, Value: e.Value, Source: src})
 	}
 	return opts
+}
+
+// resolveRegistry checks a given registry, and records the default one
+// (the account's ECR registry in the region, the account left as
+// plan.PlaceholderAWSAccountID until apply when it is not known).
+func resolveRegistry(r *Resolved) error {
+	in := r.byName["registry"]
+	if in.Source == "default" && in.Value == "" {
+		account := r.byName["aws-account-id"].Value
+		if account == "" {
+			account = plan.PlaceholderAWSAccountID
+		}
+		in.Value = plan.ECRRegistry(account, r.byName["aws-region"].Value)
+	} else {
+		host, err := plan.ParseRegistry(in.Value)
+		if err != nil {
+			return fmt.Errorf("%w (from %s)", err, in.Source)
+		}
+		in.Value, r.registry = host, host
+	}
+	r.byName["registry"] = in
+	for i := range r.All {
+		if r.All[i].Name == "registry" {
+			r.All[i] = in
+		}
+	}
+	return nil
 }
 
 // checkValues refuses input values the plan could not use, so that they are

@@ -28,8 +28,20 @@ func TestResolve(t *testing.T) {
 				"prefect-target":  {"prefect-target", "prefect2-agent", "default"},
 				"storage-block":   {"storage-block", "data-flows-dev", "default"},
 				"git-branch":      {"git-branch", "dev-v2", "default"},
+				"registry":        {"registry", "${aws_account_id}.dkr.ecr.us-east-1.amazonaws.com", "default"},
 			},
 		},
+		{
+			name: "the default registry is the account's ECR in the region",
+			args: []string{"-aws-region", "eu-west-1", "-aws-account-id", "210987654321"},
+			want: map[string]Input{"registry": {"registry", "210987654321.dkr.ecr.eu-west-1.amazonaws.com", "default"}},
+		},
+		{
+			name: "a registry from the environment",
+			env:  map[string]string{"FLOWPLAN_REGISTRY": "registry.example.com:5000/data-team/"},
+			want: map[string]Input{"registry": {"registry", "registry.example.com:5000/data-team", "env:FLOWPLAN_REGISTRY"}},
+		},
+		{name: "a registry that docker would read as a Docker Hub account", args: []string{"-registry", "datateam"}, wantErr: `registry "datateam": docker would read "datateam" as a Docker Hub account, not a registry host: give a host with a dot or a port, or localhost (from flag)`},
 		{
 			name: "environment in order, flag first",
 			args: []string{"-aws-region", "eu-west-1"},
@@ -75,6 +87,11 @@ func TestResolve(t *testing.T) {
 			assert.Len(t, r.All, len(Specs()))
 			opts := r.PlanOptions(&extractor.Result{EnvReads: []extractor.EnvRead{{Name: "X", Value: "1", Found: true}, {Name: "Y"}}}, "v")
 			assert.Equal(t, r.DeploymentType(), opts.DeploymentType)
+			if in := r.Get("registry"); in.Source == "default" {
+				assert.Empty(t, opts.Registry, "the plan derives the default registry itself")
+			} else {
+				assert.Equal(t, in.Value, opts.Registry)
+			}
 			assert.Equal(t, "env:X", opts.Inputs[len(opts.Inputs)-2].Source)
 			assert.Equal(t, "env:Y (unset)", opts.Inputs[len(opts.Inputs)-1].Source)
 		})
