@@ -110,7 +110,7 @@ func checkOptions(p *plan.Plan, opts Options) error {
 	if needImages && opts.Docker == nil && !opts.DryRun {
 		missing = append(missing, "Docker")
 	}
-	if needImages && !opts.BuildOnly && opts.ECR == nil && !opts.DryRun {
+	if needImages && !opts.BuildOnly && opts.ECR == nil && !opts.DryRun && NeedsECR(p) {
 		missing = append(missing, "ECR")
 	}
 	if needFlows && opts.ECS == nil {

@@ -17,6 +17,7 @@ import (
 	"github.com/flowplan/flowplan/executor/aws"
 	"github.com/flowplan/flowplan/executor/docker"
 	"github.com/flowplan/flowplan/executor/prefect"
+	"github.com/flowplan/flowplan/executor/registry"
 )
 
 // What Options.Only may select.
@@ -46,6 +47,14 @@ type Prefect interface {
 	ReadWorkPool(ctx context.Context, name string) (*prefect.WorkPool, error)
 }
 
+// ImageLookup tells whether a registry already holds an image tag;
+// *registry.Client implements it for any registry, *aws.Client for ECR.
+type ImageLookup interface {
+	// ImageExists reports whether repository (a URI without tag) holds an
+	// image tagged tag.
+	ImageExists(ctx context.Context, repository, tag string) (bool, error)
+}
+
 // Docker runs the docker program; label names the image whose output lines
 // are prefixed. NewDocker adapts a *docker.Runner.
 type Docker interface {
@@ -66,7 +75,7 @@ func (d runnerDocker) Build(ctx context.Context, label string, spec docker.Build
 }
 
 func (d runnerDocker) Login(ctx context.Context, registry, user, password string) error {
-	return d.r.WithPrefix("ecr login").Login(ctx, registry, user, password)
+	return d.r.WithPrefix("login "+registry).Login(ctx, registry, user, password)
 }
 
 func (d runnerDocker) Tag(ctx context.Context, label, src, dst string) error {
@@ -78,8 +87,9 @@ func (d runnerDocker) Push(ctx context.Context, label, image string) error {
 }
 
 // Options control one Apply. The clients needed by the selected work must be
-// set: Docker and ECR for images (Docker only with BuildOnly), ECS and
-// Prefect for flows, STS when the plan left the AWS account id open.
+// set: Docker, and ECR for images pushed to ECR (Docker only with
+// BuildOnly), ECS and Prefect for flows, STS when the plan left the AWS
+// account id open.
 type Options struct {
 	// DryRun reads the live state and reports what would change, writing
 	// nothing and running no docker command.
@@ -103,9 +113,9 @@ type Options struct {
 	// build contexts are relative to, where docker runs ("" = "."). Every
 	// image's files are checked there before anything is built.
 	ProjectDir string
-	// ForceBuild builds and pushes every image even when ECR already holds
-	// its tag (by default an image whose tag ends in a commit and is
-	// already in ECR is left unchanged).
+	// ForceBuild builds and pushes every image even when its registry
+	// already holds its tag (by default an image whose tag ends in a commit
+	// and is already pushed is left unchanged).
 	ForceBuild bool
 
 	Prefect Prefect
@@ -113,6 +123,15 @@ type Options struct {
 	ECR     aws.ECR
 	STS     aws.STS
 	Docker  Docker
+
+	// Registry looks up image tags in a registry that is not ECR (the
+	// plan's --registry), so that an image already pushed there is not
+	// built again. nil: such images are always built and pushed.
+	Registry ImageLookup
+	// RegistryLogin is the user name and password docker logs in to a
+	// registry that is not ECR with, the password on standard input. Zero:
+	// no login; docker pushes with the credentials it has stored.
+	RegistryLogin registry.Credentials
 
 	// Observe receives progress events (nil discards them). It may be
 	// called from several goroutines at once.

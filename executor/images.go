@@ -7,14 +7,16 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 
+	"github.com/flowplan/flowplan/executor/aws"
 	"github.com/flowplan/flowplan/executor/docker"
 	"github.com/flowplan/flowplan/plan"
 )
 
-// applyImages builds every image and, unless BuildOnly, logs in to ECR once
-// and tags and pushes each image, at most Concurrency images at once. A
+// applyImages builds every image and, unless BuildOnly, logs in to each
+// registry once and tags and pushes each image, at most Concurrency images at once. A
 // failed image is recorded; flows that run in it are not applied.
 func (a *applier) applyImages(ctx context.Context) {
 	forEach(ctx, len(a.plan.Images), a.opts.Concurrency, func(ctx context.Context, i int) {
@@ -38,7 +40,7 @@ func (a *applier) applyImages(ctx context.Context) {
 			case Pushed:
 				res.Detail = im.URI
 			case Unchanged:
-				res.Detail = im.URI + " is already in ECR (--force-build rebuilds it)"
+				res.Detail = im.URI + " is already in " + registryName(im) + " (--force-build rebuilds it)"
 			}
 		}
 		a.record(res)
@@ -82,12 +84,8 @@ func (a *applier) image(ctx context.Context, im plan.Image) (Action, error) {
 	if a.opts.BuildOnly {
 		return Built, nil
 	}
-	registry, err := a.login.get("ecr", func() (string, error) { return a.ecrLogin(ctx) })
-	if err != nil {
-		return Failed, err
-	}
-	if host := registryOf(im.Repository); host != registry {
-		return Failed, fmt.Errorf("image %s is pushed to registry %s, but the ECR credentials are for %s", im.LocalName, host, registry)
+	if err := a.loginOnce(ctx, registryOf(im.Repository)); err != nil {
+		return Failed, fmt.Errorf("image %s: %w", im.LocalName, err)
 	}
 	if err := a.opts.Docker.Tag(ctx, label, im.LocalName, im.URI); err != nil {
 		return Failed, fmt.Errorf("tagging image %s as %s: %w", im.LocalName, im.URI, err)
@@ -98,33 +96,91 @@ func (a *applier) image(ctx context.Context, im plan.Image) (Action, error) {
 	return Pushed, nil
 }
 
-// ecrLogin logs docker in to the caller's ECR registry with a token from
-// GetAuthorizationToken, the password passed on standard input only.
-func (a *applier) ecrLogin(ctx context.Context) (string, error) {
-	registry, user, password, err := a.opts.ECR.AuthorizationToken(ctx)
-	if err != nil {
-		return "", fmt.Errorf("getting the ECR login token: %w", err)
-	}
-	if err := a.opts.Docker.Login(ctx, registry, user, password); err != nil {
-		return "", fmt.Errorf("docker login to %s: %w", registry, err)
-	}
-	return registry, nil
+// loginOnce logs docker in to a registry, once per apply: an ECR registry
+// with a token from GetAuthorizationToken, another one with
+// Options.RegistryLogin (or not at all when that is empty: docker then
+// uses the credentials it has stored). The password goes to docker on
+// standard input only.
+func (a *applier) loginOnce(ctx context.Context, host string) error {
+	_, err := a.login.get(host, func() (string, error) {
+		if aws.IsECRRegistry(host) {
+			return host, a.ecrLogin(ctx, host)
+		}
+		creds := a.opts.RegistryLogin
+		if creds.User == "" && creds.Password == "" {
+			return host, nil
+		}
+		if err := a.opts.Docker.Login(ctx, host, creds.User, creds.Password); err != nil {
+			return "", fmt.Errorf("docker login to %s: %w", host, err)
+		}
+		return host, nil
+	})
+	return err
 }
 
-// alreadyPushed reports whether ECR already holds the image's tag, so that
-// building and pushing it again can be skipped. Only a tag that ends in a
-// commit (7 hex digits, as the plan makes it from the git sha) names one
-// content; a tag such as "...-dev" is rebuilt every time, as is everything
-// with ForceBuild or without an ECR client (a dry run of images only).
+// ecrLogin logs docker in to the caller's ECR registry, which must be
+// host, with a token from GetAuthorizationToken.
+func (a *applier) ecrLogin(ctx context.Context, host string) error {
+	registry, user, password, err := a.opts.ECR.AuthorizationToken(ctx)
+	if err != nil {
+		return fmt.Errorf("getting the ECR login token: %w", err)
+	}
+	if registry != host {
+		return fmt.Errorf("the image is pushed to registry %s, but the ECR credentials are for %s", host, registry)
+	}
+	if err := a.opts.Docker.Login(ctx, registry, user, password); err != nil {
+		return fmt.Errorf("docker login to %s: %w", registry, err)
+	}
+	return nil
+}
+
+// alreadyPushed reports whether the image's registry already holds its
+// tag, so that building and pushing it again can be skipped: ECR is asked
+// with DescribeImages, another registry over its HTTP API. Only a tag that
+// ends in a commit (7 hex digits, as the plan makes it from the git sha)
+// names one content; a tag such as "...-dev" is rebuilt every time, as is
+// everything with ForceBuild or without a client to ask (a dry run of
+// images only).
 func (a *applier) alreadyPushed(ctx context.Context, im plan.Image) (bool, error) {
-	if a.opts.ForceBuild || a.opts.ECR == nil || !tagPinsCommit(im.Tag) {
+	if a.opts.ForceBuild || !tagPinsCommit(im.Tag) {
 		return false, nil
 	}
-	ok, err := a.opts.ECR.ImageExists(ctx, im.Repository, im.Tag)
+	var lookup ImageLookup = a.opts.Registry
+	if aws.IsECRRegistry(registryOf(im.Repository)) {
+		lookup = nil
+		if a.opts.ECR != nil {
+			lookup = a.opts.ECR
+		}
+	}
+	if lookup == nil {
+		return false, nil
+	}
+	ok, err := lookup.ImageExists(ctx, im.Repository, im.Tag)
 	if err != nil {
-		return false, fmt.Errorf("image %s: checking whether ECR already holds %s (--force-build skips the check): %w", im.LocalName, im.URI, err)
+		return false, fmt.Errorf("image %s: checking whether %s already holds %s (--force-build skips the check): %w", im.LocalName, registryName(im), im.URI, err)
 	}
 	return ok, nil
+}
+
+// NeedsECR reports whether an apply of the plan's images talks to ECR:
+// whether one of them is pushed to an ECR registry.
+func NeedsECR(p *plan.Plan) bool { return slices.ContainsFunc(p.Images, pushesToECR) }
+
+// pushesToECR reports whether the image goes to an ECR registry (or to
+// the ECR registry of an account the plan left open).
+func pushesToECR(im plan.Image) bool {
+	host := registryOf(im.Repository)
+	return aws.IsECRRegistry(host) || strings.HasPrefix(host, plan.PlaceholderAWSAccountID+".dkr.ecr.")
+}
+
+// registryName names the image's registry for messages: "ECR", or
+// "registry HOST".
+func registryName(im plan.Image) string {
+	host := registryOf(im.Repository)
+	if aws.IsECRRegistry(host) {
+		return "ECR"
+	}
+	return "registry " + host
 }
 
 // tagPinsCommit reports whether tag ends in "-" and a 7-digit hex commit.

@@ -16,6 +16,7 @@ import (
 	"github.com/flowplan/flowplan/executor/aws"
 	"github.com/flowplan/flowplan/executor/docker"
 	"github.com/flowplan/flowplan/executor/prefect"
+	"github.com/flowplan/flowplan/executor/registry"
 	"github.com/flowplan/flowplan/plan"
 )
 
@@ -31,8 +32,15 @@ nothing and says "no changes".
 
 Every image's Dockerfile and build context must exist under --project
 (default: the current folder, which should be the sub-project root). An
-image whose tag ends in the commit and that ECR already holds is not built
-or pushed again, unless --force-build.
+image whose tag ends in the commit and that its registry already holds is
+not built or pushed again, unless --force-build.
+
+Images go to the registry the plan names (flowspec-extract --registry,
+default the account's ECR). docker logs in to ECR with a token from
+GetAuthorizationToken, and to another registry as
+FLOWPLAN_REGISTRY_USERNAME with the password FLOWPLAN_REGISTRY_PASSWORD
+(without them, docker pushes with the credentials it has stored); the
+password goes to docker login on standard input, never on its command line.
 
 The plan is refused when its digest does not match its content, or differs
 from --expect-digest (sha256:<hex> or the bare hex). PREFECT_API_URL is
@@ -48,7 +56,7 @@ line to stdout; the text summary goes to stdout. Docker's output goes to
 stderr, prefixed with the image.
 
 Environment: PREFECT_API_URL, PREFECT_API_KEY, the AWS SDK's default chain,
-DOCKER.
+DOCKER, FLOWPLAN_REGISTRY_USERNAME, FLOWPLAN_REGISTRY_PASSWORD.
 
 Exit codes: 0 every resource applied (or nothing to do); 1 a resource failed
 or the plan was refused; 2 bad usage.
@@ -154,10 +162,20 @@ func applyPlan(ctx context.Context, e env, p *plan.Plan, f applyFlags) int {
 	}
 	needFlows := f.only != executor.OnlyImages && !f.buildOnly
 	needImages := f.only != executor.OnlyFlows
-	// A dry run reads ECR too, to say which images are already pushed.
-	needAWS := (needImages && !f.buildOnly) || needFlows || (len(p.Unknowns) > 0 && !f.buildOnly)
+	// A dry run reads the registries too, to say which images are already
+	// pushed.
+	needAWS := (needImages && !f.buildOnly && executor.NeedsECR(p)) || needFlows || (len(p.Unknowns) > 0 && !f.buildOnly)
 	if needImages && !f.dryRun {
 		opts.Docker = executor.NewDocker(docker.FromEnv(e.getenv, f.project, e.stderr))
+	}
+	if needImages && !f.buildOnly {
+		creds, err := registryCredentials(e)
+		if err != nil {
+			e.errorf("apply: %v", err)
+			return exitFailed
+		}
+		opts.RegistryLogin = creds
+		opts.Registry = registry.New(creds, registry.WithCredentialsHint("set "+registryUserEnv+" and "+registryPasswordEnv))
 	}
 	if needFlows {
 		pc, err := prefectFromEnv(e)
@@ -193,6 +211,23 @@ func applyPlan(ctx context.Context, e env, p *plan.Plan, f applyFlags) int {
 		return exitFailed
 	}
 	return exitOK
+}
+
+// The environment variables with the credentials of a registry that is not
+// ECR.
+const (
+	registryUserEnv     = "FLOWPLAN_REGISTRY_USERNAME"
+	registryPasswordEnv = "FLOWPLAN_REGISTRY_PASSWORD"
+)
+
+// registryCredentials reads the user name and password of a registry that
+// is not ECR: both or neither.
+func registryCredentials(e env) (registry.Credentials, error) {
+	c := registry.Credentials{User: e.getenv(registryUserEnv), Password: e.getenv(registryPasswordEnv)}
+	if (c.User == "") != (c.Password == "") {
+		return registry.Credentials{}, fmt.Errorf("set both %s and %s (the registry's user name and password), or neither", registryUserEnv, registryPasswordEnv)
+	}
+	return c, nil
 }
 
 // reachTimeout bounds the one reachability check of PREFECT_API_URL.

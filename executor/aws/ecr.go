@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
+	"regexp"
 	"strings"
 
 	sdkaws "github.com/aws/aws-sdk-go-v2/aws"
@@ -39,6 +40,14 @@ func (c *Client) ImageExists(ctx context.Context, repositoryURI, tag string) (bo
 	}
 	return false, fmt.Errorf("ecr DescribeImages %s:%s: %w", repositoryURI, tag, err)
 }
+
+// ecrHostPattern matches a private ECR registry host:
+// <account>.dkr.ecr[-fips].<region>.amazonaws.com[.cn].
+var ecrHostPattern = regexp.MustCompile(`^[0-9]{12}\.dkr\.ecr(?:-fips)?\.[a-z0-9-]+\.amazonaws\.com(?:\.cn)?$`)
+
+// IsECRRegistry reports whether host (no scheme, no path) is a private
+// ECR registry, whose credentials come from GetAuthorizationToken.
+func IsECRRegistry(host string) bool { return ecrHostPattern.MatchString(host) }
 
 // splitRepositoryURI splits an ECR repository URI into the registry id (the
 // account) and the repository name.
