@@ -11,7 +11,7 @@ EXAMPLE := testdata/example-project
 CGO_CFLAGS ?= -O2 -g -fno-semantic-interposition
 export CGO_CFLAGS
 
-.PHONY: all build test demo bench fmt vet clean
+.PHONY: all build test test-integration demo bench fmt vet clean
 
 all: build
 
@@ -20,6 +20,15 @@ build:
 
 test: vet
 	$(GO) test ./...
+
+# The integration tier: deployer and flowspec-extract against a real Docker
+# engine, the CNCF Distribution registry and moto, which the tests start on
+# loopback (and stop) themselves. It needs root (for dockerd), Debian's
+# docker.io and docker-registry, and python3 with moto; .ci/run installs
+# the Debian packages. See integration/doc.go.
+test-integration:
+	$(GO) vet -tags integration ./integration/
+	$(GO) test -tags integration -count=1 -timeout 8m ./integration/
 
 vet:
 	@test -z "$$(gofmt -l $$(git ls-files '*.go'))" || { gofmt -l $$(git ls-files '*.go'); echo "gofmt needed"; exit 1; }
