@@ -106,7 +106,10 @@ func (e *engines) build(ctx context.Context) error {
 	if err := os.MkdirAll(e.bin, 0o755); err != nil {
 		return err
 	}
-	goTool := filepath.Join(runtime.GOROOT(), "bin", "go")
+	goTool, err := exec.LookPath("go")
+	if err != nil {
+		return fmt.Errorf("MISSING go: the go command is not on PATH: %w", err)
+	}
 	cmd := exec.CommandContext(ctx, goTool, "build", "-o", e.bin+string(filepath.Separator), "./cmd/deployer", "./cmd/flowspec-extract")
 	cmd.Dir = e.repo
 	if out, err := cmd.CombinedOutput(); err != nil {

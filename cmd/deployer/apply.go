@@ -89,7 +89,7 @@ func (f *applyFlags) register(fs *flag.FlagSet, withSelection bool) {
 
 // registerForceBuild adds --force-build, for the commands that push images.
 func (f *applyFlags) registerForceBuild(fs *flag.FlagSet) {
-	fs.BoolVar(&f.forceBuild, "force-build", false, "build and push every image even when ECR already holds its tag")
+	fs.BoolVar(&f.forceBuild, "force-build", false, "build and push every image even when its registry already holds its tag")
 }
 
 func (f *applyFlags) check() error {

@@ -17,8 +17,9 @@ const deployEnvsUsage = `Usage: deployer deploy-envs [--build-only] [flags]
 
 The original 'deploy-cli deploy-envs', run from a sub-project root: reads
 pyproject.toml, builds every docker env's image and (unless --build-only)
-logs in to ECR, tags and pushes it; an image ECR already holds under the
-commit's tag is left alone unless --force-build. Flow files are read statically (no
+logs in to its registry (ECR, or the --registry given), tags and pushes
+it; an image the registry already holds under the commit's tag is left
+alone unless --force-build. Flow files are read statically (no
 Python runs); their failures do not stop the images.
 
 The plan inputs come from the flags below or the same environment variables
