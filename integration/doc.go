@@ -16,4 +16,13 @@
 // nothing is skipped. The scenarios run deployer and flowspec-extract as
 // users run them: built binaries, started as processes, configured by
 // their environment.
+//
+// A new scenario starts with newWorld, which resets moto and gives the test
+// its own Prefect fake, its own prefix in the registry and a proxy in front
+// of moto that counts every AWS call by "service:Operation" (from the SigV4
+// scope, so IAM, EC2, Secrets Manager and SSM calls count too) and can
+// answer a matching call with ThrottlingException. world.extract and
+// world.run run the binaries; world.dryRunThenApply checks that a dry run
+// lists exactly what the apply after it does; world.ecs and world.ecr read
+// moto directly, uncounted.
 package integration

@@ -66,24 +66,26 @@ func startAWSProxy(t *testing.T, target string) *awsProxy {
 	return p
 }
 
-// awsAction names the call: the service's X-Amz-Target for the JSON
-// protocol (ECS, ECR), the Action of a query-protocol form (STS).
+// awsAction names the call "service:Operation": the service from the
+// SigV4 credential scope (ecs, ecr, sts, iam, ec2, secretsmanager, ssm),
+// the operation from X-Amz-Target (AWS JSON protocols) or the form's
+// Action (query protocols).
 func awsAction(r *http.Request, body []byte) string {
-	if target := r.Header.Get("X-Amz-Target"); target != "" {
-		prefix, op, _ := strings.Cut(target, ".")
-		switch {
-		case strings.HasPrefix(prefix, "AmazonEC2ContainerServiceV"):
-			return "ecs:" + op
-		case strings.HasPrefix(prefix, "AmazonEC2ContainerRegistry"):
-			return "ecr:" + op
+	service := "unknown"
+	if _, cred, ok := strings.Cut(r.Header.Get("Authorization"), "Credential="); ok {
+		cred, _, _ = strings.Cut(cred, ",")
+		if scope := strings.Split(cred, "/"); len(scope) == 5 {
+			service = scope[3]
 		}
-		return target
 	}
-	form, err := url.ParseQuery(string(body))
-	if err == nil && form.Get("Action") != "" {
-		return "sts:" + form.Get("Action")
+	if target := r.Header.Get("X-Amz-Target"); target != "" {
+		_, op, _ := strings.Cut(target, ".")
+		return service + ":" + op
 	}
-	return r.Method + " " + r.URL.Path
+	if form, err := url.ParseQuery(string(body)); err == nil && form.Get("Action") != "" {
+		return service + ":" + form.Get("Action")
+	}
+	return service + ":" + r.Method + " " + r.URL.Path
 }
 
 func (p *awsProxy) throttled(action string, body []byte) bool {
