@@ -243,7 +243,8 @@ func TestAwsfakeAgreesWithMoto(t *testing.T) {
 // 5.2 differs from ECS (as AWS documents it, or as awsfake models it),
 // what each side does. awsfake
 // keeps ECS's behaviour; the executor copes with both (the first case is
-// why LatestTaskDefinition reads revision numbers). A moto release that
+// why LatestTaskDefinition reads revision numbers, and the executor never
+// describes a bare family). A moto release that
 // changes one of them fails here, to be looked at.
 func TestWhereMotoDepartsFromECS(t *testing.T) {
 	cases := []struct {
@@ -296,6 +297,19 @@ func TestWhereMotoDepartsFromECS(t *testing.T) {
 			},
 			moto:  []string{"", "", "", "", ""},
 			ecsIs: []string{"ClientException", "ClientException", "ClientException", "ClientException", "ClientException"},
+		},
+		{
+			name: "DescribeTaskDefinition of a bare family (moto answers its newest revision, even INACTIVE)",
+			run: func(t *testing.T, e endpoint) any {
+				register(t, e, "flow", 2)
+				_, err := e.ecs.DeregisterTaskDefinition(t.Context(), &ecs.DeregisterTaskDefinitionInput{TaskDefinition: sdkaws.String("flow:2")})
+				require.NoError(t, err)
+				out, err := e.ecs.DescribeTaskDefinition(t.Context(), &ecs.DescribeTaskDefinitionInput{TaskDefinition: sdkaws.String("flow")})
+				require.NoError(t, err)
+				return []any{out.TaskDefinition.Revision, out.TaskDefinition.Status}
+			},
+			moto:  []any{int32(2), ecstypes.TaskDefinitionStatusInactive},
+			ecsIs: []any{int32(1), ecstypes.TaskDefinitionStatusActive},
 		},
 		{
 			name: "DescribeTaskDefinition's registeredAt and requiresAttributes (moto leaves them out)",
