@@ -249,8 +249,8 @@ func (w *world) forgetCalls() {
 }
 
 // assertPasswordNowhere checks that the registry password appeared in no
-// docker command line and in nothing deployer printed, and that docker
-// stored the login.
+// docker command line, in nothing deployer printed and in no engine's log,
+// and that docker stored the login.
 func (w *world) assertPasswordNowhere(r result) {
 	w.t.Helper()
 	for _, args := range w.dockerCommands("") {
@@ -259,6 +259,11 @@ func (w *world) assertPasswordNowhere(r result) {
 	assert.NotContains(w.t, r.stdout, w.e.registry.password)
 	assert.NotContains(w.t, r.stderr, w.e.registry.password)
 	assert.NotContains(w.t, r.stdout+r.stderr, prefectKey)
+	for _, log := range []string{w.e.docker.log, w.e.registry.log, w.e.moto.log} {
+		raw, err := os.ReadFile(log)
+		require.NoError(w.t, err)
+		assert.NotContains(w.t, string(raw), w.e.registry.password, log)
+	}
 	raw, err := os.ReadFile(filepath.Join(w.dockerConfig, "config.json"))
 	require.NoError(w.t, err, "docker login stores its credentials in DOCKER_CONFIG")
 	var cfg struct {
