@@ -16,8 +16,9 @@ import (
 )
 
 // applyImages builds every image and, unless BuildOnly, logs in to each
-// registry once and tags and pushes each image, at most Concurrency images at once. A
-// failed image is recorded; flows that run in it are not applied.
+// registry once and tags and pushes each image, at most Concurrency images
+// at once. A failed image is recorded; flows that run in it are not
+// applied.
 func (a *applier) applyImages(ctx context.Context) {
 	forEach(ctx, len(a.plan.Images), a.opts.Concurrency, func(ctx context.Context, i int) {
 		im := a.plan.Images[i]
