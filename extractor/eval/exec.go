@@ -23,6 +23,12 @@ type module struct {
 	// that is not bound may come from there.
 	starUnknown *diag.Diagnostic
 	defs        map[string]*pysyntax.DefStmt // functions defined here, by name
+	// classNS is the namespace of each class body being executed, innermost
+	// last: a name bound earlier in a class body is visible later in it
+	// (Python's LOAD_NAME), but not in comprehensions or functions there.
+	classNS []*namespace
+	// compDepth counts the comprehensions being evaluated.
+	compDepth int
 }
 
 func (s *session) newModule(f *pysyntax.File, name, pkg string) *module {

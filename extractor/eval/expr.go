@@ -182,6 +182,11 @@ func (m *module) dictDisplay(e *pysyntax.DictExpr) value.Value {
 
 // lookup resolves a name: module globals, then builtins.
 func (m *module) lookup(id *pysyntax.Ident) value.Value {
+	if n := len(m.classNS); n > 0 && m.compDepth == 0 {
+		if v, ok := m.classNS[n-1].get(id.Name); ok {
+			return m.checkTaint(v)
+		}
+	}
 	if v, ok := m.ns.get(id.Name); ok {
 		return m.checkTaint(v)
 	}
@@ -264,6 +269,7 @@ func (m *module) comprehension(e *pysyntax.Comprehension) value.Value {
 	had := map[string]bool{}
 	var out []value.Value
 	var keys []value.Value
+	var first value.Value // the first iterable
 	var rec func(i int)
 	rec = func(i int) {
 		if i == len(e.Clauses) {
@@ -281,7 +287,10 @@ func (m *module) comprehension(e *pysyntax.Comprehension) value.Value {
 			}
 			return
 		}
-		it := m.need(m.ev(cl.Iter))
+		it := first
+		if i > 0 {
+			it = m.need(m.ev(cl.Iter))
+		}
 		for _, v := range m.iterate(cl.Iter, it) {
 			for _, name := range targetNames(cl.Target, nil) {
 				if _, ok := scope[name]; !ok {
@@ -293,6 +302,12 @@ func (m *module) comprehension(e *pysyntax.Comprehension) value.Value {
 			rec(i + 1)
 		}
 	}
+	// The first iterable is evaluated where the comprehension is written;
+	// the rest of it runs in a scope of its own, which does not see a class
+	// body's names.
+	first = m.need(m.ev(e.Clauses[0].Iter))
+	m.compDepth++
+	defer func() { m.compDepth-- }()
 	func() {
 		defer func() {
 			for name := range scope {

@@ -113,6 +113,9 @@ func factoryName(v value.Value) string {
 // defineClass executes a class statement. Data-only models become
 // callable; any other class is bound but using it is an error.
 func (m *module) defineClass(st *pysyntax.ClassStmt) value.Value {
+	body := newNamespace()
+	m.classNS = append(m.classNS, body)
+	defer func() { m.classNS = m.classNS[:len(m.classNS)-1] }()
 	cls := &value.Class{ID: "local:" + m.name + "." + st.Name, Name: st.Name, Module: m.name}
 	def := &modelDef{cls: cls}
 	m.s.models[cls] = def
@@ -220,6 +223,14 @@ func (m *module) classField(def *modelDef, st *pysyntax.AssignStmt, brk func(pys
 		brk(st, "only simple field definitions are supported in a class body")
 		return
 	}
+	// The class body runs top to bottom: the value is computed, and later
+	// statements of the body see the name bound to it (a Field(...) stays a
+	// FieldInfo there).
+	var v value.Value
+	if st.Value != nil {
+		v = m.eval(st.Value)
+		m.classNS[len(m.classNS)-1].set(id.Name, v)
+	}
 	if strings.HasPrefix(id.Name, "_") {
 		brk(st, "private class attributes are not supported")
 		return
@@ -234,7 +245,6 @@ func (m *module) classField(def *modelDef, st *pysyntax.AssignStmt, brk func(pys
 		return // a plain class attribute, not a field
 	}
 	if st.Value != nil {
-		v := m.eval(st.Value)
 		if fi, ok := v.(*fieldInfo); ok {
 			if fi.err != nil {
 				brk(st, "%s", fi.err.Msg)

@@ -167,6 +167,15 @@ func TestSourceReadingMatchesCPython(t *testing.T) {
 		{"99 indentation levels", indented(98)},
 		{"100 indentation levels", indented(99)},
 		{"blank lines do not count as indentation", "if 1:\n" + strings.Repeat(" ", 150) + "\n    R = 3\n"},
+		{"a bracket closed mid-line", "def f():\n    x = g(\n        1\n    )(2)\n    y = 3\n\n    # c\n    z = (\n  1)\nR = 1\n"},
+		{"a dedent after brackets", "if 1:\n    R = [\n1,\n        2]\nR = R + [3]\n"},
+		{"a block opened after a continuation", "if 1 and \\\n   2:\n    R = 4\n"},
+		{"a colon in a comment does not open a block", "x = 1  # note:\nR = x\n"},
+		{"a colon in a string does not open a block", "x = 'a:'\nR = x\n"},
+		{"a block after a comment line", "if 1:\n    # first\n    R = 5\n"},
+		{"an unexpected indent mid-file", "x = 1\n    R = 2\n"},
+		{"an unindent to no outer level", "if 1:\n        x = 1\n    R = 2\n"},
+		{"tabs against spaces", "if 1:\n\tx = 1\n        R = 2\n"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

@@ -315,7 +315,7 @@ func (s *nestScanner) run() *diag.Diagnostic {
 			comment = -1
 			s.newline(s.i)
 			s.i++
-			atLineStart = true
+			atLineStart = s.level == 0 // inside brackets a line goes on
 		case c == '\\' && s.i+1 < len(s.text) && s.text[s.i+1] == '\n':
 			s.newline(s.i + 1)
 			s.i += 2
