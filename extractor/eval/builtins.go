@@ -226,9 +226,7 @@ func parsePyInt(s string, base int) (*big.Int, bool) {
 		if pb != 0 && (base == 0 || base == pb) {
 			s = s[2:]
 			base = pb
-			if strings.HasPrefix(s, "_") {
-				s = s[1:]
-			}
+			s = strings.TrimPrefix(s, "_")
 		}
 	}
 	if base == 0 {

@@ -212,8 +212,7 @@ func strMethod(s value.Str, name string) func(c *call) value.Value {
 			sub := str
 			if len(c.args) > 1 {
 				rs := []rune(str)
-				lo, hi := value.Value(value.None), value.Value(value.None)
-				lo = c.arg(1)
+				lo, hi := c.arg(1), value.Value(value.None)
 				if len(c.args) > 2 {
 					hi = c.arg(2)
 				}

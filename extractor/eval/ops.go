@@ -76,13 +76,6 @@ func (m *module) toFloat(at pysyntax.Node, v value.Value) (float64, bool) {
 	return 0, false
 }
 
-func boolInt(b bool) value.Value {
-	if b {
-		return value.NewInt(1)
-	}
-	return value.NewInt(0)
-}
-
 // binary is `a op b`.
 func (m *module) binary(at pysyntax.Node, op string, a, b value.Value) value.Value {
 	a, b = m.need(a), m.need(b)

@@ -170,7 +170,7 @@ func (m *module) writeRepr(at pysyntax.Node, b *strings.Builder, v value.Value, 
 	case *excClass:
 		b.WriteString("<class '" + x.name + "'>")
 	case *value.Class:
-		mod := x.Module
+		var mod string
 		if strings.HasPrefix(x.ID, "local:") {
 			mod = strings.TrimPrefix(x.ID, "local:")
 			mod = mod[:strings.LastIndexByte(mod, '.')]

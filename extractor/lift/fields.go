@@ -254,9 +254,3 @@ func shortRepr(k value.Value) string {
 	}
 	return "of type " + k.TypeName()
 }
-
-// noneArg reports whether an explicitly given field is None.
-func noneArg(a arg) bool {
-	_, ok := a.val.(value.NoneType)
-	return ok
-}
