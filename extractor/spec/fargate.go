@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"sync"
 )
 
 // FargateSize is one task size AWS Fargate runs: CPU units and the memory
@@ -13,11 +14,11 @@ type FargateSize struct {
 	Memory []int
 }
 
-// fargateSizes lists what Fargate accepts for a task's cpu and memory (the
+// fargateSizes lists what Fargate accepts (built once, never changed) for a task's cpu and memory (the
 // "Task CPU and memory" table of the Amazon ECS developer guide, Linux
 // platform 1.4.0): every other pair is refused by RunTask, so a deployment
 // that overrides cpu and memory with one fails at every run.
-func fargateSizes() []FargateSize {
+var fargateSizes = sync.OnceValue(func() []FargateSize {
 	steps := func(from, to, step int) []int {
 		var out []int
 		for m := from; m <= to; m += step {
@@ -34,7 +35,7 @@ func fargateSizes() []FargateSize {
 		{8192, steps(16384, 61440, 4096)},
 		{16384, steps(32768, 122880, 8192)},
 	}
-}
+})
 
 // CheckFargate tells whether cpu and memory, as a deployment hands them to
 // ECS (CPU units and MiB, written as decimal integers: "1024"), are a pair
