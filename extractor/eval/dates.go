@@ -578,8 +578,31 @@ func (s *session) pendulumAttr(a string) (value.Value, bool) {
 		return &builtin{name: a, fn: timeDependent("pendulum." + a + "()")}, true
 	case "UTC":
 		return utc, true
+	case "parse":
+		return &builtin{name: "parse", fn: pendulumParse}, true
 	}
 	return nil, false
+}
+
+// pendulumParse is pendulum.parse(text) (also pendulum.parser.parse) for
+// ISO 8601 text: a DateTime, in UTC when the text names no offset. Other
+// text, offsets other than UTC and keyword arguments (tz=, strict=) are not
+// modeled.
+func pendulumParse(c *call) value.Value {
+	if len(c.kwargs) > 0 {
+		return c.m.unknown(c.at, "pendulum.parse() with keyword arguments is not supported")
+	}
+	c.arity(1, 1)
+	s, ok := c.arg(0).(value.Str)
+	if !ok {
+		return c.m.unknown(c.at, "pendulum.parse() of a %s is not supported", typeName(c.arg(0)))
+	}
+	d, ok := parseISO(string(s), false)
+	if !ok || (d.TZ != "" && d.UTCOffsetSeconds != 0) {
+		return c.m.unknown(c.at, "pendulum.parse(%s): only ISO 8601 date/time text without an offset other than UTC is supported", pyfmt.ReprStr(string(s)))
+	}
+	d.TZ, d.UTCOffsetSeconds, d.Pendulum = "UTC", 0, true
+	return d
 }
 
 // parseISO reads the ISO-like date/time text dateutil and fromisoformat

@@ -462,7 +462,19 @@ func (s *session) knownModule(name string) *moduleObj {
 	case "datetime":
 		return attrs(func(a string) (value.Value, bool) { return s.datetimeAttr(a) })
 	case "pendulum":
-		return attrs(func(a string) (value.Value, bool) { return s.pendulumAttr(a) })
+		return attrs(func(a string) (value.Value, bool) {
+			if a == "parser" {
+				return s.knownModule("pendulum.parser"), true
+			}
+			return s.pendulumAttr(a)
+		})
+	case "pendulum.parser":
+		return attrs(func(a string) (value.Value, bool) {
+			if a == "parse" {
+				return &builtin{name: "parse", fn: pendulumParse}, true
+			}
+			return nil, false
+		})
 	case "dateutil", "dateutil.parser":
 		return attrs(func(a string) (value.Value, bool) {
 			if a == "parse" && name == "dateutil.parser" {

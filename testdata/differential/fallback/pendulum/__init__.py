@@ -21,3 +21,11 @@ def timezone(name):
 def datetime(year, month, day, hour=0, minute=0, second=0, microsecond=0, tz="UTC"):
     tzinfo = None if tz is None else (_zi.ZoneInfo(tz) if isinstance(tz, str) else tz)
     return _dt.datetime(year, month, day, hour, minute, second, microsecond, tzinfo=tzinfo)
+
+
+def parse(text, **options):
+    """pendulum.parse for ISO 8601 text: a datetime in UTC unless the text has an offset."""
+    if options:
+        raise NotImplementedError("the fallback stub parses ISO 8601 text only")
+    d = _dt.datetime.fromisoformat(text)
+    return d if d.tzinfo is not None else d.replace(tzinfo=_zi.ZoneInfo("UTC"))

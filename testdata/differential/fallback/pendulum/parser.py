@@ -1,0 +1,3 @@
+"""Fallback test stub of pendulum.parser."""
+
+from . import parse  # noqa: F401
