@@ -2,6 +2,7 @@ package eval
 
 import (
 	"maps"
+	"sort"
 	"strings"
 
 	"github.com/flowplan/flowplan/extractor/diag"
@@ -67,13 +68,16 @@ func (m *module) fromImport(st *pysyntax.FromImportStmt) {
 			}
 			m.starUnknown = err
 		case mo.ns != nil:
-			for k, v := range mo.ns.vals {
-				if !strings.HasPrefix(k, "_") {
-					m.bind(k, v, st)
-				}
+			m.starImportProject(st, mo)
+		case starExports(name) != nil:
+			// The names the extractor models are bound; the real module
+			// exports more, which stay unknown.
+			for _, k := range starExports(name) {
+				m.bind(k, m.moduleAttr(st, mo, k), st)
 			}
+			m.starUnknown = m.unknown(st, "`from %s import *` binds names of %s that the extractor does not model", name, name).Err
 		default:
-			m.starUnknown = m.unknown(st, "`from %s import *` is not supported for library modules", name).Err
+			m.starUnknown = m.unknown(st, "`from %s import *` is not supported for this library module", name).Err
 		}
 		return
 	}
@@ -101,6 +105,56 @@ func (m *module) fromImport(st *pysyntax.FromImportStmt) {
 		}
 		m.bind(bindAs, v, st)
 	}
+}
+
+// starImportProject is `from module import *` of a project module: the
+// names its __all__ lists, else every name not starting with an
+// underscore, as Python binds them.
+func (m *module) starImportProject(st *pysyntax.FromImportStmt, mo *moduleObj) {
+	all, ok := mo.ns.get("__all__")
+	if !ok {
+		names := make([]string, 0, len(mo.ns.vals))
+		for k := range mo.ns.vals {
+			if !strings.HasPrefix(k, "_") {
+				names = append(names, k)
+			}
+		}
+		sort.Strings(names)
+		for _, k := range names {
+			m.bind(k, mo.ns.vals[k], st)
+		}
+		return
+	}
+	for _, n := range m.iterate(st, m.need(all)) {
+		k, isStr := m.need(n).(value.Str)
+		if !isStr {
+			panic(m.raise(st, "TypeError", "Item in %s.__all__ must be str, not %s", mo.name, typeName(n)))
+		}
+		v, bound := mo.ns.get(string(k))
+		if !bound {
+			panic(m.raise(st, "AttributeError", "module '%s' has no attribute '%s'", mo.name, string(k)))
+		}
+		m.bind(string(k), v, st)
+	}
+}
+
+// starExports lists the names of a library module that a star import
+// binds and the extractor models, or nil for a module it does not model
+// that way.
+func starExports(module string) []string {
+	switch module {
+	case "common.deployment", "flowspec":
+		return []string{"FlowDeployment", "FlowEnvar", "FlowSecret", "FlowSpec"}
+	case "common.deployment.worker", "flowspec.worker":
+		return []string{"FlowDeployment", "FlowSpec"}
+	case "prefect.server.schemas.schedules", "prefect.orion.schemas.schedules", "prefect.client.schemas.schedules":
+		return []string{"CronSchedule", "IntervalSchedule", "RRuleSchedule"}
+	case "common.settings":
+		return []string{"CommonSettings"}
+	case "prefect":
+		return []string{"flow", "task"}
+	}
+	return nil
 }
 
 // importSubmodule imports a project-local submodule, or returns nil.
@@ -373,10 +427,6 @@ func (s *session) knownModule(name string) *moduleObj {
 				return s.class(value.ClassWorkerFlowSpec, a, name), true
 			case "FlowDeployment":
 				return s.class(value.ClassWorkerFlowDeployment, a, name), true
-			case "FlowEnvar":
-				return s.class(value.ClassAgentFlowEnvar, a, name), true
-			case "FlowSecret":
-				return s.class(value.ClassAgentFlowSecret, a, name), true
 			}
 			return nil, false
 		})
