@@ -138,6 +138,8 @@ func (m *module) functionAttr(at pysyntax.Node, f *value.Function, name string) 
 	}
 	if f.Flow != nil {
 		switch name {
+		case "with_options":
+			return &builtin{name: "with_options", typeName: "method", fn: func(c *call) value.Value { return withOptions(c, f) }}
 		case "name":
 			return value.Str(f.Flow.Name)
 		case "description":

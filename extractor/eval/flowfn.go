@@ -173,6 +173,59 @@ func expandTabs(s string, n int) string {
 	return b.String()
 }
 
+// flowOptions are the keyword arguments of Prefect 2's Flow.with_options.
+var flowOptions = map[string]bool{
+	"name": true, "version": true, "retries": true, "retry_delay_seconds": true, "description": true,
+	"flow_run_name": true, "task_runner": true, "timeout_seconds": true, "validate_parameters": true,
+	"persist_result": true, "result_storage": true, "result_serializer": true, "cache_result_in_memory": true,
+	"log_prints": true, "on_completion": true, "on_failure": true, "on_cancellation": true, "on_crashed": true,
+}
+
+// withOptions is flow.with_options(...): a new flow of the same function,
+// whose name and description are the given ones when they are truthy
+// (Prefect writes `name or self.name`); the other options do not reach a
+// deployment's spec.
+func withOptions(c *call, f *value.Function) value.Value {
+	if len(c.args) > 0 {
+		panic(c.raise("TypeError", "Flow.with_options() takes 1 positional argument but %d were given", len(c.args)+1))
+	}
+	info := *f.Flow
+	for _, k := range c.kwargs {
+		if !flowOptions[k.name] {
+			panic(c.raise("TypeError", "Flow.with_options() got an unexpected keyword argument '%s'", k.name))
+		}
+		if k.name != "name" && k.name != "description" {
+			continue
+		}
+		switch x := k.v.(type) {
+		case value.Unknown:
+			return x
+		case value.Str:
+			if x == "" {
+				continue
+			}
+			s := string(x)
+			if k.name == "name" {
+				info.Name = s
+			} else {
+				info.Description = &s
+			}
+		case value.NoneType:
+		default:
+			if !c.m.truth(c.at, x) {
+				continue
+			}
+			if k.name == "name" {
+				panic(c.m.raise(k.node, "TypeError", "Expected string for flow parameter 'name'; got %s instead.", typeName(x)))
+			}
+			return c.m.unknown(k.node, "a flow description that is a %s is not supported", typeName(x))
+		}
+	}
+	out := *f
+	out.Flow = &info
+	return &out
+}
+
 // callFlowDecorator is `flow(...)`: with only keyword arguments it returns
 // the configured decorator; with a function it makes the flow.
 func (m *module) callFlowDecorator(c *call, d *flowDecorator) value.Value {

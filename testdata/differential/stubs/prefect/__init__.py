@@ -26,6 +26,11 @@ class Flow(object):
     def __call__(self, *args, **kwargs):
         return self.fn(*args, **kwargs)
 
+    def with_options(self, *, name=None, description=None, **options):
+        """Prefect 2's Flow.with_options: a new flow, `name or self.name`, `description or self.description`."""
+        return Flow(self.fn, name=name or self.name, description=description or self.description,
+                    **dict(self.options, **options))
+
 
 class Task(object):
     def __init__(self, fn, name=None, **kwargs):
