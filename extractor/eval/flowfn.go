@@ -81,29 +81,9 @@ func (m *module) flowFunction(st *pysyntax.DefStmt, node pysyntax.Node, f *value
 	info := &value.FlowInfo{FunctionName: f.Name, Parameters: params, DecoratorPos: m.f.PosOf(node)}
 	info.Name = strings.ReplaceAll(f.Name, "_", "-")
 	for _, k := range kwargs {
-		switch k.name {
-		case "name", "description":
-			v := k.v
-			if u, ok := v.(value.Unknown); ok {
+		if k.name == "name" || k.name == "description" {
+			if u := m.setFlowOption(info, k); u != nil {
 				return u
-			}
-			switch x := v.(type) {
-			case value.NoneType:
-			case value.Str:
-				if x == "" {
-					continue
-				}
-				s := string(x)
-				if k.name == "name" {
-					info.Name = s
-				} else {
-					info.Description = &s
-				}
-			default:
-				if k.name == "name" {
-					panic(m.raise(k.node, "TypeError", "Expected string for flow parameter 'name'; got %s instead.", typeName(v)))
-				}
-				return m.unknown(k.node, "a flow description that is a %s is not supported", typeName(v))
 			}
 		}
 	}
@@ -173,6 +153,33 @@ func expandTabs(s string, n int) string {
 	return b.String()
 }
 
+// setFlowOption applies name= or description= as Prefect's Flow takes
+// them: a non-empty str sets it, None or "" leaves the default, a name of
+// another type is its TypeError. It returns the value when it is unknown.
+func (m *module) setFlowOption(info *value.FlowInfo, k kwArg) value.Value {
+	switch x := k.v.(type) {
+	case value.Unknown:
+		return x
+	case value.NoneType:
+	case value.Str:
+		if x == "" {
+			return nil
+		}
+		s := string(x)
+		if k.name == "name" {
+			info.Name = s
+		} else {
+			info.Description = &s
+		}
+	default:
+		if k.name == "name" {
+			panic(m.raise(k.node, "TypeError", "Expected string for flow parameter 'name'; got %s instead.", typeName(x)))
+		}
+		return m.unknown(k.node, "a flow description that is a %s is not supported", typeName(x))
+	}
+	return nil
+}
+
 // flowOptions are the keyword arguments of Prefect 2's Flow.with_options.
 var flowOptions = map[string]bool{
 	"name": true, "version": true, "retries": true, "retry_delay_seconds": true, "description": true,
@@ -197,28 +204,11 @@ func withOptions(c *call, f *value.Function) value.Value {
 		if k.name != "name" && k.name != "description" {
 			continue
 		}
-		switch x := k.v.(type) {
-		case value.Unknown:
-			return x
-		case value.Str:
-			if x == "" {
-				continue
-			}
-			s := string(x)
-			if k.name == "name" {
-				info.Name = s
-			} else {
-				info.Description = &s
-			}
-		case value.NoneType:
-		default:
-			if !c.m.truth(c.at, x) {
-				continue
-			}
-			if k.name == "name" {
-				panic(c.m.raise(k.node, "TypeError", "Expected string for flow parameter 'name'; got %s instead.", typeName(x)))
-			}
-			return c.m.unknown(k.node, "a flow description that is a %s is not supported", typeName(x))
+		if _, unknown := k.v.(value.Unknown); !unknown && !c.m.truth(c.at, k.v) {
+			continue // `name or self.name`
+		}
+		if u := c.m.setFlowOption(&info, k); u != nil {
+			return u
 		}
 	}
 	out := *f

@@ -48,7 +48,7 @@ func (m *module) buildState(inst *value.Instance) {
 // expected, as pydantic does (cls(**d)); the dict's items are the
 // arguments, written where the dict was.
 func (m *module) seedFromDict(classID string, d *value.Dict, at value.Arg) value.Value {
-	inst := &value.Instance{Class: m.seedClass(classID), Pos: at.Pos, Src: at.Src}
+	inst := &value.Instance{Class: value.KnownClass(classID), Pos: at.Pos, Src: at.Src}
 	for i, k := range d.Keys {
 		name, ok := k.(value.Str)
 		if !ok {
@@ -58,20 +58,6 @@ func (m *module) seedFromDict(classID string, d *value.Dict, at value.Arg) value
 	}
 	m.buildState(inst)
 	return inst
-}
-
-// seedClass is the class object of a seed model, named as its module does.
-func (m *module) seedClass(id string) *value.Class {
-	names := map[string][2]string{
-		value.ClassAgentFlowSpec:        {"FlowSpec", "common.deployment"},
-		value.ClassAgentFlowDeployment:  {"FlowDeployment", "common.deployment"},
-		value.ClassAgentFlowEnvar:       {"FlowEnvar", "common.deployment"},
-		value.ClassAgentFlowSecret:      {"FlowSecret", "common.deployment"},
-		value.ClassWorkerFlowSpec:       {"FlowSpec", "common.deployment.worker"},
-		value.ClassWorkerFlowDeployment: {"FlowDeployment", "common.deployment.worker"},
-	}
-	n := names[id]
-	return m.s.class(id, n[0], n[1])
 }
 
 // stateField reads an attribute of a seed model instance.
@@ -123,20 +109,26 @@ type stateCopy struct{ st *value.ModelState }
 
 func (*stateCopy) TypeName() string { return "state" }
 
-// fnGetattr is getattr(obj, name[, default]).
-func fnGetattr(c *call) value.Value {
-	c.noKwargs()
-	c.arity(2, 3)
+// attrName is the attribute name argument of getattr and setattr.
+func attrName(c *call) string {
 	name, ok := c.arg(1).(value.Str)
 	if !ok {
 		panic(c.raise("TypeError", "attribute name must be string, not '%s'", typeName(c.arg(1))))
 	}
+	return string(name)
+}
+
+// fnGetattr is getattr(obj, name[, default]).
+func fnGetattr(c *call) value.Value {
+	c.noKwargs()
+	c.arity(2, 3)
+	name := attrName(c)
 	obj := c.arg(0)
 	if len(c.args) == 2 {
-		return c.m.getAttr(c.at, obj, string(name))
+		return c.m.getAttr(c.at, obj, name)
 	}
 	var v value.Value
-	if exc := c.m.protect(func() { v = c.m.getAttr(c.at, obj, string(name)) }); exc != nil {
+	if exc := c.m.protect(func() { v = c.m.getAttr(c.at, obj, name) }); exc != nil {
 		if exc.Type == "AttributeError" {
 			return c.args[2]
 		}
@@ -149,10 +141,6 @@ func fnGetattr(c *call) value.Value {
 func fnSetattr(c *call) value.Value {
 	c.noKwargs()
 	c.arity(3, 3)
-	name, ok := c.arg(1).(value.Str)
-	if !ok {
-		panic(c.raise("TypeError", "attribute name must be string, not '%s'", typeName(c.arg(1))))
-	}
-	c.m.setAttr(c.at, c.arg(0), string(name), c.args[2])
+	c.m.setAttr(c.at, c.arg(0), attrName(c), c.args[2])
 	return value.None
 }

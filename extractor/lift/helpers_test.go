@@ -11,21 +11,7 @@ const testFile = "flows/x_flow.py"
 
 func at(line, col int) diag.Pos { return diag.Pos{File: testFile, Line: line, Col: col} }
 
-func class(id string) *value.Class {
-	names := map[string][2]string{
-		value.ClassAgentFlowSpec:        {"FlowSpec", "common.deployment"},
-		value.ClassAgentFlowDeployment:  {"FlowDeployment", "common.deployment"},
-		value.ClassAgentFlowEnvar:       {"FlowEnvar", "common.deployment"},
-		value.ClassAgentFlowSecret:      {"FlowSecret", "common.deployment"},
-		value.ClassWorkerFlowSpec:       {"FlowSpec", "common.deployment.worker"},
-		value.ClassWorkerFlowDeployment: {"FlowDeployment", "common.deployment.worker"},
-		value.ClassCronSchedule:         {"CronSchedule", "prefect.server.schemas.schedules"},
-		value.ClassIntervalSchedule:     {"IntervalSchedule", "prefect.server.schemas.schedules"},
-		value.ClassRRuleSchedule:        {"RRuleSchedule", "prefect.server.schemas.schedules"},
-	}
-	n := names[id]
-	return &value.Class{ID: id, Name: n[0], Module: n[1]}
-}
+func class(id string) *value.Class { return value.KnownClass(id) }
 
 // call builds a model call written at line:col.
 func call(id string, line, col int, args ...value.Arg) *value.Instance {

@@ -211,6 +211,28 @@ const (
 	ClassRRuleSchedule        = "schedule.RRuleSchedule"
 )
 
+// KnownClass is the class object of a canonical id, named as the module that
+// defines it first names it (the worker-era models as common.deployment.worker
+// does), or nil for an id that is not one of the Class* constants.
+func KnownClass(id string) *Class {
+	names := map[string][2]string{
+		ClassAgentFlowSpec:        {"FlowSpec", "common.deployment"},
+		ClassAgentFlowDeployment:  {"FlowDeployment", "common.deployment"},
+		ClassAgentFlowEnvar:       {"FlowEnvar", "common.deployment"},
+		ClassAgentFlowSecret:      {"FlowSecret", "common.deployment"},
+		ClassWorkerFlowSpec:       {"FlowSpec", "common.deployment.worker"},
+		ClassWorkerFlowDeployment: {"FlowDeployment", "common.deployment.worker"},
+		ClassCronSchedule:         {"CronSchedule", "prefect.server.schemas.schedules"},
+		ClassIntervalSchedule:     {"IntervalSchedule", "prefect.server.schemas.schedules"},
+		ClassRRuleSchedule:        {"RRuleSchedule", "prefect.server.schemas.schedules"},
+	}
+	n, ok := names[id]
+	if !ok {
+		return nil
+	}
+	return &Class{ID: id, Name: n[0], Module: n[1]}
+}
+
 // Function is a function defined at module level in a flow file (or a
 // project-local module). Flow is set when it is decorated with Prefect's flow.
 type Function struct {
