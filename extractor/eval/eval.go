@@ -53,26 +53,14 @@ type ModuleResult struct {
 }
 
 // Interpreter evaluates flow files. It is safe for concurrent EvalFile
-// calls and caches the evaluated project-local modules.
+// calls and caches the parsed project-local modules; each flow file
+// executes the modules it imports anew, as its own Python process would.
 type Interpreter struct {
 	opts    Options
 	parsers sync.Pool
 
-	mu      sync.Mutex
-	modules map[string]*moduleRecord
-}
-
-// moduleRecord is a project-local module evaluated once. Its namespace is
-// never mutated after it is stored: each flow file works on a deep copy.
-type moduleRecord struct {
-	name     string
-	path     string
-	ns       *namespace
-	failure  *pyExc // set when importing the module raises
-	envReads []EnvRead
-	models   map[*value.Class]*modelDef // data models defined there (read-only)
-	poisoned diag.List                  // effects on everything its importers evaluate (see session.poisoned)
-	patched  map[string]*modulePatch    // library modules it changed (read-only)
+	mu     sync.Mutex
+	parsed map[string]*parsedModule // project-local modules, by dotted name
 }
 
 // New creates an Interpreter.
@@ -80,7 +68,7 @@ func New(opts Options) *Interpreter {
 	if opts.DeploymentType == "" {
 		opts.DeploymentType = "dev"
 	}
-	return &Interpreter{opts: opts, modules: map[string]*moduleRecord{}}
+	return &Interpreter{opts: opts, parsed: map[string]*parsedModule{}}
 }
 
 func (in *Interpreter) parse(ctx context.Context, path string, src []byte) (*pysyntax.File, diag.List, error) {
@@ -117,6 +105,7 @@ func (in *Interpreter) EvalFile(ctx context.Context, displayPath string, src []b
 		return res
 	}
 	m := s.newModule(f, "__main__", packageOf(displayPath))
+	m.raw = src
 	m.trackFlowSpec = true
 	exc := s.run(m)
 	res.Diags = append(res.Diags, s.warnings...)

@@ -13,6 +13,7 @@ import (
 type module struct {
 	s    *session
 	f    *pysyntax.File
+	raw  []byte // the file's bytes, for parsing function bodies when they run
 	name string // dotted module name; "__main__" for the flow file
 	pkg  string // package relative imports resolve against
 	ns   *namespace

@@ -336,12 +336,19 @@ func TestConcurrentEvalFile(t *testing.T) {
 	}
 }
 
+// Circular imports behave as in CPython (checked with python3): a module
+// is registered before its body runs, so `import a` in the middle of a's
+// own import works, while `from a import X` before X is bound fails.
 func TestCircularImport(t *testing.T) {
-	finder := mapFinder{"a": "from b import Y\nX = 1\n", "b": "from a import X\nY = 2\n"}
-	r := New(Options{Modules: finder}).EvalFile(context.Background(), "x_flow.py",
-		[]byte(header+"from a import X\n@flow\ndef f(): pass\nFLOW_SPEC = FlowSpec(flow=f, docker_env=str(X))\n"))
+	flow := []byte(header + "from a import X\nimport b\n@flow\ndef f(): pass\nFLOW_SPEC = FlowSpec(flow=f, docker_env=str(X) + str(b.Y) + str(b.a.X))\n")
+	finder := mapFinder{"a": "import b\nX = 1\n", "b": "import a\nY = 2\n"}
+	r := New(Options{Modules: finder}).EvalFile(context.Background(), "x_flow.py", flow)
 	require.Empty(t, errorsOf(r))
-	assert.Equal(t, value.Str("1"), arg(t, r.FlowSpec.(*value.Instance), "docker_env"))
+	assert.Equal(t, value.Str("121"), arg(t, r.FlowSpec.(*value.Instance), "docker_env"))
+
+	finder = mapFinder{"a": "from b import Y\nX = 1\n", "b": "from a import X\nY = 2\n"}
+	r = New(Options{Modules: finder}).EvalFile(context.Background(), "x_flow.py", flow)
+	assert.Equal(t, []string{"x_flow.py:3:1: importing a fails: importing b fails: ImportError: cannot import name 'X' from partially initialized module 'a' (most likely due to a circular import) (a.py) (at b.py:1:15) (at a.py:1:1) (in `from a import X`)"}, errorsOf(r))
 }
 
 // testModule is an empty module to render values with.

@@ -1,7 +1,6 @@
 package eval
 
 import (
-	"maps"
 	"sort"
 	"strings"
 
@@ -97,6 +96,8 @@ func (m *module) fromImport(st *pysyntax.FromImportStmt) {
 				v = x
 			} else if sub := m.importSubmodule(n, name+"."+n.Name); sub != nil {
 				v = sub
+			} else if m.s.importing(name) {
+				panic(m.raise(n, "ImportError", "cannot import name '%s' from partially initialized module '%s' (most likely due to a circular import) (%s)", n.Name, name, m.s.modulePath(name)))
 			} else {
 				panic(m.raise(n, "ImportError", "cannot import name '%s' from '%s' (%s)", n.Name, name, m.s.modulePath(name)))
 			}
@@ -172,9 +173,20 @@ func (m *module) importSubmodule(at pysyntax.Node, name string) value.Value {
 	return m.importModule(at, name)
 }
 
+// importing reports whether module name is being imported: its body has
+// not finished running.
+func (s *session) importing(name string) bool {
+	for _, n := range s.stack {
+		if n == name {
+			return true
+		}
+	}
+	return false
+}
+
 func (s *session) modulePath(name string) string {
-	if r := s.in.cached(name); r != nil {
-		return r.path
+	if mo := s.modules[name]; mo != nil && mo.path != "" {
+		return mo.path
 	}
 	return "unknown location"
 }
@@ -236,112 +248,94 @@ func (m *module) moduleAttr(at pysyntax.Node, mo *moduleObj, name string) value.
 
 // ---- project-local modules ----
 
-func (in *Interpreter) cached(name string) *moduleRecord {
-	in.mu.Lock()
-	defer in.mu.Unlock()
-	return in.modules[name]
+// parsedModule is a project-local module as found and parsed, shared by
+// the sessions that import it (read-only once stored).
+type parsedModule struct {
+	path  string // display path
+	raw   []byte // the file's bytes
+	file  *pysyntax.File
+	diags diag.List // syntax errors: file is nil
+	err   error     // the module could not be read or parsing stopped
+	found bool
 }
 
-// importLocal evaluates (or takes from the cache) a project-local module
-// and gives this session its own copy of its namespace.
-func (s *session) importLocal(at pysyntax.Node, from *module, name string) (*moduleObj, bool, *pyExc) {
-	for _, n := range s.stack {
-		if n == name {
-			// A cycle: Python hands out the partially initialized module.
-			err := from.unknown(at, "circular import of %s", name).Err
-			return &moduleObj{name: name, unknown: err}, true, nil
-		}
+// parsedLocal finds and parses a project-local module once per Interpreter.
+func (s *session) parsedLocal(name string) *parsedModule {
+	s.in.mu.Lock()
+	pm := s.in.parsed[name]
+	s.in.mu.Unlock()
+	if pm != nil {
+		return pm
 	}
-	rec := s.in.cached(name)
-	if rec == nil {
-		displayPath, src, ok, err := s.in.opts.Modules.Find(name)
-		if err != nil {
-			return nil, false, from.raise(at, "ImportError", "cannot read module %s: %v", name, err)
-		}
-		if !ok {
-			return nil, false, nil
-		}
-		if len(s.stack) >= maxModuleNest {
-			return nil, false, from.raise(at, "LimitExceeded", "local imports nested deeper than %d modules", maxModuleNest)
-		}
-		rec = s.evalLocal(name, displayPath, src)
-		if rec.failure == nil || !rec.failure.fatal() {
-			s.in.mu.Lock()
-			if prev := s.in.modules[name]; prev != nil {
-				rec = prev
-			} else {
-				s.in.modules[name] = rec
-			}
-			s.in.mu.Unlock()
-		}
-	}
-	for _, r := range rec.envReads {
-		s.envReads[r.Name] = r
-	}
-	for cls, def := range rec.models {
-		s.models[cls] = def
-	}
-	// What importing the module did to the interpreter's shared state.
-	s.poisoned = append(s.poisoned, rec.poisoned...)
-	for mod, p := range rec.patched {
-		if s.patched == nil {
-			s.patched = map[string]*modulePatch{}
-		}
-		if s.patched[mod] == nil {
-			s.patched[mod] = &modulePatch{set: maps.Clone(p.set), why: p.why}
-		}
-	}
-	if rec.failure != nil {
-		d := *rec.failure.Diag
-		d.Msg = "importing " + name + " fails: " + d.Msg
-		return nil, true, &pyExc{Type: rec.failure.Type, Diag: diag.Errorf(from.f.PosOf(at), from.f.Text(at), "%s (at %s)", d.Msg, rec.failure.Diag.Pos)}
-	}
-	mo := &moduleObj{name: name, ns: newNamespace()}
-	s.modules[name] = mo
-	for k, v := range rec.ns.vals {
-		mo.ns.set(k, s.copyValue(v, 0))
-	}
-	s.copies = nil
-	return mo, true, nil
-}
-
-// evalLocal evaluates a local module in a session of its own, so that the
-// cached result does not depend on which flow file imported it first.
-func (s *session) evalLocal(name, displayPath string, src []byte) *moduleRecord {
-	sub := newSession(s.ctx, s.in)
-	sub.stack = append(append([]string(nil), s.stack...), name)
-	rec := &moduleRecord{name: name, path: displayPath}
-	f, diags, err := s.in.parse(s.ctx, displayPath, src)
+	pm = &parsedModule{}
+	displayPath, src, ok, err := s.in.opts.Modules.Find(name)
 	switch {
 	case err != nil:
-		rec.failure = &pyExc{Type: "Cancelled", Diag: diag.Errorf(diag.Pos{File: displayPath}, "", "evaluation stopped: %v", err)}
-	case len(diags) > 0:
-		rec.failure = &pyExc{Type: "SyntaxError", Diag: diags[0]}
-	default:
-		pkg := name
-		if !strings.HasSuffix(displayPath, "__init__.py") {
-			if i := strings.LastIndexByte(name, '.'); i >= 0 {
-				pkg = name[:i]
-			} else {
-				pkg = ""
-			}
-		}
-		lm := sub.newModule(f, name, pkg)
-		if exc := sub.run(lm); exc != nil {
-			rec.failure = exc
-		}
-		rec.ns = lm.ns
-		for k, v := range lm.ns.vals {
-			lm.ns.vals[k] = sub.resolveTaint(v, 0)
-		}
-		// models defined there are known to importers through the class
-		rec.models = sub.models
-		rec.poisoned = sub.poisoned
-		rec.patched = sub.patched
+		pm.err = err
+	case ok:
+		pm.found, pm.path, pm.raw = true, displayPath, src
+		pm.file, pm.diags, pm.err = s.in.parse(s.ctx, displayPath, src)
 	}
-	rec.envReads = sub.sortedEnvReads()
-	s.warnings = append(s.warnings, sub.warnings...)
-	return rec
+	if pm.err != nil && s.ctx.Err() != nil {
+		return pm // a cancelled parse is not kept
+	}
+	s.in.mu.Lock()
+	if prev := s.in.parsed[name]; prev != nil {
+		pm = prev
+	} else {
+		s.in.parsed[name] = pm
+	}
+	s.in.mu.Unlock()
+	return pm
+}
+
+// importLocal executes a project-local module in this session, as Python
+// does the first time a module is imported: each flow file sees the module
+// as its own code leaves it. The module is registered before its body runs,
+// so a circular import finds it partially initialized.
+func (s *session) importLocal(at pysyntax.Node, from *module, name string) (*moduleObj, bool, *pyExc) {
+	if mo, ok := s.modules[name]; ok {
+		return mo, true, nil
+	}
+	pm := s.parsedLocal(name)
+	switch {
+	case pm.err != nil && !pm.found:
+		return nil, false, from.raise(at, "ImportError", "cannot read module %s: %v", name, pm.err)
+	case !pm.found:
+		return nil, false, nil
+	case pm.err != nil:
+		return nil, true, &pyExc{Type: "Cancelled", Diag: diag.Errorf(from.f.PosOf(at), from.f.Text(at), "evaluation stopped: %v", pm.err)}
+	case len(pm.diags) > 0:
+		return nil, true, &pyExc{Type: "SyntaxError", Diag: diag.Errorf(from.f.PosOf(at), from.f.Text(at), "importing %s fails: %s (at %s)", name, pm.diags[0].Msg, pm.diags[0].Pos)}
+	}
+	if len(s.stack) >= maxModuleNest {
+		return nil, false, from.raise(at, "LimitExceeded", "local imports nested deeper than %d modules", maxModuleNest)
+	}
+	pkg := name
+	if !strings.HasSuffix(pm.path, "__init__.py") {
+		if i := strings.LastIndexByte(name, '.'); i >= 0 {
+			pkg = name[:i]
+		} else {
+			pkg = ""
+		}
+	}
+	lm := s.newModule(pm.file, name, pkg)
+	lm.raw = pm.raw
+	mo := &moduleObj{name: name, ns: lm.ns, path: pm.path}
+	s.modules[name] = mo
+	s.stack = append(s.stack, name)
+	exc := s.run(lm)
+	s.stack = s.stack[:len(s.stack)-1]
+	if exc != nil {
+		delete(s.modules, name) // Python removes a module whose import failed
+		if exc.fatal() {
+			return nil, true, exc
+		}
+		d := *exc.Diag
+		return nil, true, &pyExc{Type: exc.Type, Invalid: exc.Invalid,
+			Diag: diag.Errorf(from.f.PosOf(at), from.f.Text(at), "importing %s fails: %s (at %s)", name, d.Msg, d.Pos)}
+	}
+	return mo, true, nil
 }
 
 // copyValue deep-copies mutable values so that a flow file's mutations of

@@ -33,6 +33,7 @@ func (n *namespace) del(name string) { delete(n.vals, name) }
 // know (unknown set: every attribute is Unknown).
 type moduleObj struct {
 	name    string
+	path    string // a project module's display path
 	ns      *namespace
 	attr    func(name string) (value.Value, bool)
 	unknown *diag.Diagnostic
