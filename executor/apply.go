@@ -247,22 +247,30 @@ func (a *applier) checkPrefectVersion(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("reading the Prefect server's version: %w", err)
 	}
-	want := wantMajor(targetOf(a.plan))
+	return CheckPrefectVersion(a.plan, a.opts.Prefect.BaseURL(), v)
+}
+
+// CheckPrefectVersion tells whether a Prefect server of version v (as GET
+// /admin/version gives it), at baseURL, fits the plan's target: the same
+// major version, and Prefect 2.14 or later when a deployment sends
+// enforce_parameter_schema. The error wraps ErrWrongPrefectVersion.
+func CheckPrefectVersion(p *plan.Plan, baseURL, v string) error {
+	want := wantMajor(targetOf(p))
 	got, rest, _ := strings.Cut(strings.TrimPrefix(strings.TrimSpace(v), "v"), ".")
 	if got != strconv.Itoa(want) {
 		return fmt.Errorf("the plan targets %s (Prefect %d) but the Prefect API at %s is version %s: %w; make the plan again with flowspec-extract --prefect-target for this server",
-			targetOf(a.plan), want, a.opts.Prefect.BaseURL(), v, ErrWrongPrefectVersion)
+			targetOf(p), want, baseURL, v, ErrWrongPrefectVersion)
 	}
 	if want != 2 {
 		return nil
 	}
-	enforcing := deploymentsEnforcingSchema(a.plan)
+	enforcing := deploymentsEnforcingSchema(p)
 	if len(enforcing) == 0 {
 		return nil
 	}
 	if minor, ok := leadingNumber(rest); !ok || minor < enforceParameterSchemaMinor {
 		return fmt.Errorf("the plan's deployments %s set enforce_parameter_schema, which needs Prefect 2.%d or later, but the Prefect API at %s is version %s: %w; upgrade the server, or set enforce_parameter_schema=False on them and make the plan again",
-			strings.Join(enforcing, ", "), enforceParameterSchemaMinor, a.opts.Prefect.BaseURL(), v, ErrWrongPrefectVersion)
+			strings.Join(enforcing, ", "), enforceParameterSchemaMinor, baseURL, v, ErrWrongPrefectVersion)
 	}
 	return nil
 }
