@@ -58,6 +58,9 @@ stderr, prefixed with the image.
 Environment: PREFECT_API_URL, PREFECT_API_KEY, the AWS SDK's default chain,
 DOCKER, FLOWPLAN_REGISTRY_USERNAME, FLOWPLAN_REGISTRY_PASSWORD.
 
+With --verify, deployer verify runs first (see deployer help verify); on any
+finding its report goes to stderr and nothing is applied.
+
 Exit codes: 0 every resource applied (or nothing to do); 1 a resource failed
 or the plan was refused; 2 bad usage.
 `
@@ -72,6 +75,7 @@ type applyFlags struct {
 	output       string
 	project      string
 	forceBuild   bool
+	verify       bool
 }
 
 func (f *applyFlags) register(fs *flag.FlagSet, withSelection bool) {
@@ -79,6 +83,7 @@ func (f *applyFlags) register(fs *flag.FlagSet, withSelection bool) {
 	if withSelection {
 		fs.BoolVar(&f.buildOnly, "build-only", false, "build the images and stop")
 		fs.StringVar(&f.only, "only", "", "apply only images or flows")
+		fs.BoolVar(&f.verify, "verify", false, "run deployer verify first and stop, changing nothing, on any finding")
 		fs.StringVar(&f.expectDigest, "expect-digest", "", "refuse the plan unless its digest is this sha256:... (the bare hex works too)")
 		f.registerForceBuild(fs)
 	}
@@ -144,6 +149,20 @@ func runApply(ctx context.Context, e env, args []string) int {
 	if err != nil {
 		e.errorf("apply: %v", err)
 		return exitFailed
+	}
+	if f.verify && !f.buildOnly {
+		r, err := verifyPlan(ctx, e, p, verifyFlags{only: f.only})
+		if err != nil {
+			e.errorf("apply: --verify: %v", err)
+			return exitFailed
+		}
+		if !r.OK() {
+			if err := r.Write(e.stderr, "text"); err != nil {
+				e.errorf("apply: --verify: %v", err)
+			}
+			e.errorf("apply: --verify found what would make the apply or its flows fail; nothing was applied")
+			return exitFailed
+		}
 	}
 	return applyPlan(ctx, e, p, f)
 }

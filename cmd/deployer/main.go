@@ -33,6 +33,7 @@ shows them to reviewers and compares them.
 Commands:
   apply PLAN            apply a plan (images, task definitions, blocks, deployments)
   show PLAN             summarize a plan for a reviewer
+  verify PLAN           check, reading only, what would make the apply or a flow run fail
   diff OLD NEW          compare two plans resource by resource
   export prefect-yaml PLAN
                         write a worker-era plan as prefect.yaml
@@ -83,6 +84,7 @@ func commands() map[string]command {
 	return map[string]command{
 		"apply":         {runApply},
 		"show":          {runShow},
+		"verify":        {runVerify},
 		"diff":          {runDiff},
 		"export":        {runExport},
 		"deploy-envs":   {runDeployEnvs},
