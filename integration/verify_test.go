@@ -1,0 +1,277 @@
+//go:build integration
+
+package integration
+
+import (
+	"encoding/json"
+	"flag"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+
+	sdkaws "github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/credentials"
+	"github.com/aws/aws-sdk-go-v2/service/ec2"
+	"github.com/aws/aws-sdk-go-v2/service/ecr"
+	"github.com/aws/aws-sdk-go-v2/service/iam"
+	"github.com/aws/aws-sdk-go-v2/service/secretsmanager"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/flowplan/flowplan/executor/prefect/prefectfake"
+	"github.com/flowplan/flowplan/plan/plantest"
+)
+
+var update = flag.Bool("update", false, "rewrite golden files")
+
+// The example project's roles and secrets (deployment type main).
+var (
+	exampleRoles   = []string{"data-flows-prefect-main-exec-role", "data-flows-prefect-main-task-role"}
+	exampleSecrets = []string{"/my/secretsmanager/secret", "data-flows/production/marketing-api-token", "data-flows/snowflake/credentials"}
+)
+
+const ecsTrust = `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"ecs-tasks.amazonaws.com"},"Action":"sts:AssumeRole"}]}`
+
+// verifyAccount writes to moto directly (uncounted): the clients a test
+// uses to build, and then break, the account a plan needs.
+type verifyAccount struct {
+	iam *iam.Client
+	sm  *secretsmanager.Client
+	ec2 *ec2.Client
+	ecr *ecr.Client
+}
+
+func (w *world) account() verifyAccount {
+	cfg := sdkaws.Config{
+		Region:       "us-east-1",
+		Credentials:  credentials.NewStaticCredentialsProvider("AKIDINTEGRATION", "integration-secret", ""),
+		BaseEndpoint: sdkaws.String(w.e.moto.url),
+	}
+	return verifyAccount{iam: iam.NewFromConfig(cfg), sm: secretsmanager.NewFromConfig(cfg), ec2: ec2.NewFromConfig(cfg), ecr: ecr.NewFromConfig(cfg)}
+}
+
+// verifyFinding is one finding of deployer verify --format json.
+type verifyFinding struct {
+	Check    string   `json:"check"`
+	Resource string   `json:"resource"`
+	NeededBy []string `json:"needed_by"`
+	Problem  string   `json:"problem"`
+	Fix      string   `json:"fix"`
+}
+
+// verify runs deployer verify --format json and returns the findings'
+// resources, sorted, after checking that verify wrote nothing anywhere.
+func (w *world) verify(project, planPath string, args ...string) ([]string, []verifyFinding, result) {
+	w.t.Helper()
+	w.aws.clear()
+	writes := w.prefectWrites()
+	r := w.run(project, "deployer", append([]string{"verify", planPath, "--format", "json"}, args...)...)
+	var report struct {
+		Findings []verifyFinding `json:"findings"`
+	}
+	require.NoError(w.t, json.Unmarshal([]byte(r.stdout), &report), "%s", r)
+	var resources []string
+	for _, f := range report.Findings {
+		resources = append(resources, f.Resource)
+		assert.NotEmpty(w.t, f.NeededBy, "finding without plan path: %+v", f)
+		assert.NotEmpty(w.t, f.Fix, "finding without fix: %+v", f)
+	}
+	slices.Sort(resources)
+	want := 0
+	if len(report.Findings) > 0 {
+		want = 1
+	}
+	require.Equal(w.t, want, r.code, "%s", r)
+	assert.Equal(w.t, writes, w.prefectWrites(), "verify wrote to Prefect")
+	w.aws.mu.Lock()
+	for call, n := range w.aws.calls {
+		_, op, _ := strings.Cut(call, ":")
+		if n > 0 && !strings.HasPrefix(op, "Get") && !strings.HasPrefix(op, "Describe") && !strings.HasPrefix(op, "List") {
+			w.t.Errorf("verify called %s %d times: it must only read", call, n)
+		}
+	}
+	w.aws.mu.Unlock()
+	return resources, report.Findings, r
+}
+
+// verifyPlan extracts the example project for ECR (moto's account) with
+// the given subnets and security groups.
+func (w *world) verifyPlan(project, name string, subnets, groups []string) string {
+	w.t.Helper()
+	sj, _ := json.Marshal(subnets)
+	gj, _ := json.Marshal(groups)
+	out := filepath.Join(w.dir, name+".json")
+	r := w.run(project, "flowspec-extract", "--deployment-type", "main", "--git-sha", "4f2c1e9d0b7a", "--skip-invalid",
+		"--aws-account-id", motoAccount, "--subnets", string(sj), "--security-groups", string(gj), "-o", out)
+	require.Equal(w.t, 0, r.code, "%s", r)
+	return out
+}
+
+// TestVerifyEmptyAccount: against an empty moto and a Prefect server
+// without the storage block, every missing piece is reported, each once,
+// and the markdown report is the golden one.
+func TestVerifyEmptyAccount(t *testing.T) {
+	w := newWorld(t, worldOptions{})
+	w.prefect = prefectfake.Start(t, prefectfake.WithAPIKey(prefectKey))
+	project := w.exampleProject()
+	planPath := w.verifyPlan(project, "empty", []string{"subnet-0123456789abcdef0"}, []string{"sg-0123456789abcdef0"})
+
+	resources, findings, _ := w.verify(project, planPath)
+	assert.Equal(t, []string{
+		"ECR repository data-flows-prefect-envs",
+		"IAM role data-flows-prefect-main-exec-role",
+		"IAM role data-flows-prefect-main-task-role",
+		"Prefect block github/data-flows-main",
+		"Secrets Manager secret /my/secretsmanager/secret",
+		"Secrets Manager secret data-flows/production/marketing-api-token",
+		"Secrets Manager secret data-flows/snowflake/credentials",
+		"security group sg-0123456789abcdef0",
+		"subnet subnet-0123456789abcdef0",
+	}, resources)
+	for _, f := range findings {
+		if strings.HasPrefix(f.Resource, "IAM role") {
+			assert.Equal(t, []string{"src/examples/hello_flow.py", "src/marketing/campaign_metrics_flow.py"}, f.NeededBy, "one finding for a role both flows need")
+		}
+	}
+
+	r := w.run(project, "deployer", "verify", planPath, "--format", "markdown")
+	require.Equal(t, 1, r.code, "%s", r)
+	plantest.Golden(t, filepath.Join("testdata", "verify-empty-account.golden.md"), []byte(r.stdout), *update)
+
+	r = w.run(project, "deployer", "verify", planPath, "--format", "yaml")
+	assert.Equal(t, 2, r.code, "%s", r)
+
+	t.Log("apply --verify stops before any work")
+	a := w.run(project, "deployer", "apply", planPath, "--verify", "--dry-run")
+	assert.Equal(t, 1, a.code, "%s", a)
+	assert.Contains(t, a.stderr, "nothing was applied")
+	assert.Zero(t, w.prefectWrites())
+}
+
+// TestVerifyCompleteAccount builds the whole account the example needs in
+// moto (roles, secrets, repository, one VPC's subnet and security group),
+// checks verify passes, then takes one piece away at a time.
+func TestVerifyCompleteAccount(t *testing.T) {
+	w := newWorld(t, worldOptions{})
+	ctx := t.Context()
+	acct := w.account()
+	for _, role := range exampleRoles {
+		_, err := acct.iam.CreateRole(ctx, &iam.CreateRoleInput{RoleName: sdkaws.String(role), AssumeRolePolicyDocument: sdkaws.String(ecsTrust)})
+		require.NoError(t, err)
+	}
+	for _, s := range exampleSecrets {
+		_, err := acct.sm.CreateSecret(ctx, &secretsmanager.CreateSecretInput{Name: sdkaws.String(s), SecretString: sdkaws.String("x")})
+		require.NoError(t, err)
+	}
+	_, err := acct.ecr.CreateRepository(ctx, &ecr.CreateRepositoryInput{RepositoryName: sdkaws.String("data-flows-prefect-envs")})
+	require.NoError(t, err)
+	vpc := func(cidr string) string {
+		out, err := acct.ec2.CreateVpc(ctx, &ec2.CreateVpcInput{CidrBlock: sdkaws.String(cidr)})
+		require.NoError(t, err)
+		return sdkaws.ToString(out.Vpc.VpcId)
+	}
+	subnet := func(vpcID, cidr string) string {
+		out, err := acct.ec2.CreateSubnet(ctx, &ec2.CreateSubnetInput{VpcId: sdkaws.String(vpcID), CidrBlock: sdkaws.String(cidr)})
+		require.NoError(t, err)
+		return sdkaws.ToString(out.Subnet.SubnetId)
+	}
+	vpcA, vpcB := vpc("10.1.0.0/16"), vpc("10.2.0.0/16")
+	subnetA, subnetB := subnet(vpcA, "10.1.1.0/24"), subnet(vpcB, "10.2.1.0/24")
+	sg, err := acct.ec2.CreateSecurityGroup(ctx, &ec2.CreateSecurityGroupInput{GroupName: sdkaws.String("flows"), Description: sdkaws.String("flows"), VpcId: sdkaws.String(vpcA)})
+	require.NoError(t, err)
+	groupA := sdkaws.ToString(sg.GroupId)
+
+	project := w.exampleProject()
+	planPath := w.verifyPlan(project, "complete", []string{subnetA}, []string{groupA})
+	resources, _, r := w.verify(project, planPath)
+	require.Empty(t, resources, "%s", r)
+	assert.Positive(t, w.aws.count("iam:GetRole"), "the roles were read from moto")
+	assert.Positive(t, w.aws.count("secretsmanager:DescribeSecret"))
+	assert.Positive(t, w.aws.count("ec2:DescribeSubnets"))
+	assert.Positive(t, w.aws.count("ecr:DescribeRepositories"))
+	text := w.run(project, "deployer", "verify", planPath)
+	require.Equal(t, 0, text.code, "%s", text)
+	assert.Regexp(t, `^Verify of plan sha256:[0-9a-f]{64}: no findings \(checked iam, secrets, ecr, network, fargate, prefect\)\.\n$`, text.stdout)
+
+	t.Log("one missing piece at a time")
+	steps := []struct {
+		name           string
+		breakIt, fixIt func()
+		want           string
+	}{
+		{"a role ECS tasks cannot assume", func() {
+			_, err := acct.iam.UpdateAssumeRolePolicy(ctx, &iam.UpdateAssumeRolePolicyInput{RoleName: sdkaws.String(exampleRoles[0]),
+				PolicyDocument: sdkaws.String(strings.Replace(ecsTrust, "ecs-tasks", "ec2", 1))})
+			require.NoError(t, err)
+		}, func() {
+			_, err := acct.iam.UpdateAssumeRolePolicy(ctx, &iam.UpdateAssumeRolePolicyInput{RoleName: sdkaws.String(exampleRoles[0]), PolicyDocument: sdkaws.String(ecsTrust)})
+			require.NoError(t, err)
+		}, "IAM role " + exampleRoles[0]},
+		{"a deleted role", func() {
+			_, err := acct.iam.DeleteRole(ctx, &iam.DeleteRoleInput{RoleName: sdkaws.String(exampleRoles[1])})
+			require.NoError(t, err)
+		}, func() {
+			_, err := acct.iam.CreateRole(ctx, &iam.CreateRoleInput{RoleName: sdkaws.String(exampleRoles[1]), AssumeRolePolicyDocument: sdkaws.String(ecsTrust)})
+			require.NoError(t, err)
+		}, "IAM role " + exampleRoles[1]},
+		{"a deleted secret", func() {
+			_, err := acct.sm.DeleteSecret(ctx, &secretsmanager.DeleteSecretInput{SecretId: sdkaws.String(exampleSecrets[2]), ForceDeleteWithoutRecovery: sdkaws.Bool(true)})
+			require.NoError(t, err)
+		}, func() {
+			_, err := acct.sm.CreateSecret(ctx, &secretsmanager.CreateSecretInput{Name: sdkaws.String(exampleSecrets[2]), SecretString: sdkaws.String("x")})
+			require.NoError(t, err)
+		}, "Secrets Manager secret " + exampleSecrets[2]},
+		{"a deleted repository", func() {
+			_, err := acct.ecr.DeleteRepository(ctx, &ecr.DeleteRepositoryInput{RepositoryName: sdkaws.String("data-flows-prefect-envs")})
+			require.NoError(t, err)
+		}, func() {
+			_, err := acct.ecr.CreateRepository(ctx, &ecr.CreateRepositoryInput{RepositoryName: sdkaws.String("data-flows-prefect-envs")})
+			require.NoError(t, err)
+		}, "ECR repository data-flows-prefect-envs"},
+	}
+	for _, s := range steps {
+		s.breakIt()
+		resources, _, r := w.verify(project, planPath)
+		assert.Equal(t, []string{s.want}, resources, "%s: %s", s.name, r)
+		s.fixIt()
+		resources, _, r = w.verify(project, planPath)
+		require.Empty(t, resources, "%s, repaired: %s", s.name, r)
+	}
+
+	t.Log("a subnet of another VPC")
+	other := w.verifyPlan(project, "two-vpcs", []string{subnetA, subnetB}, []string{groupA})
+	resources, findings, r := w.verify(project, other)
+	require.Equal(t, []string{"VPCs " + strings.Join(sortedPair(vpcA, vpcB), ", ")}, resources, "%s", r)
+	assert.Contains(t, findings[0].Problem, "subnet "+subnetB)
+
+	t.Log("no subnets at all")
+	none := w.verifyPlan(project, "no-subnets", nil, []string{groupA})
+	resources, _, r = w.verify(project, none)
+	assert.Equal(t, []string{"subnets"}, resources, "%s", r)
+
+	t.Log("the storage block missing in Prefect")
+	w.prefect = prefectfake.Start(t, prefectfake.WithAPIKey(prefectKey))
+	resources, _, r = w.verify(project, planPath)
+	assert.Equal(t, []string{"Prefect block github/data-flows-main"}, resources, "%s", r)
+
+	t.Log("a Prefect 3 server for a Prefect 2 plan")
+	w.prefect = prefectfake.Start(t, prefectfake.WithAPIKey(prefectKey), prefectfake.WithVersion(prefectfake.Prefect3),
+		prefectfake.WithBlockDocument("github", "data-flows-main", map[string]any{"repository": "https://github.com/example/data-flows", "reference": "main-v2"}))
+	resources, _, r = w.verify(project, planPath)
+	assert.Len(t, resources, 1, "%s", r)
+	assert.True(t, strings.HasPrefix(resources[0], "Prefect API "), "%v", resources)
+
+	t.Log("--images: the plan's image is built by the apply, unless --only flows")
+	resources, _, r = w.verify(project, planPath, "--images")
+	assert.Len(t, resources, 1, "only the Prefect version finding remains: %s", r)
+	resources, _, r = w.verify(project, planPath, "--images", "--only", "flows")
+	p := readPlan(t, planPath)
+	assert.Contains(t, resources, "image "+p.Images[0].URI, "%s", r)
+}
+
+func sortedPair(a, b string) []string {
+	s := []string{a, b}
+	slices.Sort(s)
+	return s
+}
