@@ -621,15 +621,13 @@ func fnAnyAll(c *call, any bool) value.Value {
 func fnSorted(c *call) value.Value {
 	c.onlyKwargs("key", "reverse")
 	c.arity(1, 1)
-	if _, ok := c.kw("key"); ok {
-		return c.m.unknown(c.at, "sorted() with key= is not supported")
-	}
 	elems := append([]value.Value(nil), c.m.iterateUnordered(c.at, c.arg(0))...)
 	rev := false
 	if r, ok := c.kw("reverse"); ok {
 		rev = c.m.truth(c.at, r)
 	}
-	c.m.sortValues(c.at, elems, rev)
+	key, _ := c.kw("key")
+	c.m.sortByKey(c.at, elems, key, rev)
 	if s, ok := c.arg(0).(*value.Set); ok && len(s.Elems) > 1 {
 		// ties between different objects keep set (hash) order in Python
 		for i := 1; i < len(elems); i++ {
@@ -643,6 +641,36 @@ func fnSorted(c *call) value.Value {
 
 // sortValues is list.sort: stable, with Python's <; reverse=True is a
 // stable descending sort, as Python's.
+// sortByKey is list.sort(key=key, reverse=reverse): each element's key is
+// computed once, in order, and the sort is stable; a key of None sorts the
+// elements themselves.
+func (m *module) sortByKey(at pysyntax.Node, elems []value.Value, key value.Value, reverse bool) {
+	if key == nil || key == value.Value(value.None) {
+		m.sortValues(at, elems, reverse)
+		return
+	}
+	keys := make([]value.Value, len(elems))
+	for i, e := range elems {
+		c := &call{m: m, at: at, name: calleeNameOf(key), args: []value.Value{e}, argNodes: []pysyntax.Node{at}}
+		keys[i] = m.need(m.callValue(c, m.need(key)))
+	}
+	idx := make([]int, len(elems))
+	for i := range idx {
+		idx[i] = i
+	}
+	less := func(a, b int) bool { return m.order(at, "<", keys[a], keys[b]) == -1 }
+	if reverse {
+		sort.SliceStable(idx, func(i, j int) bool { return less(idx[j], idx[i]) })
+	} else {
+		sort.SliceStable(idx, func(i, j int) bool { return less(idx[i], idx[j]) })
+	}
+	sorted := make([]value.Value, len(elems))
+	for i, j := range idx {
+		sorted[i] = elems[j]
+	}
+	copy(elems, sorted)
+}
+
 func (m *module) sortValues(at pysyntax.Node, elems []value.Value, reverse bool) {
 	for _, e := range elems {
 		m.need(e)

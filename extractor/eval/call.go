@@ -158,6 +158,19 @@ func (m *module) callExpr(e *pysyntax.CallExpr) value.Value {
 	if u, ok := fn.(value.Unknown); ok && recv != nil {
 		m.taintObj(recv, u.Err)
 	}
+	// A call that an unknown value interrupts (a sort whose key function is
+	// unknown) may have changed its object or arguments part way.
+	defer func() {
+		if r := recover(); r != nil {
+			if sig, ok := r.(unknownSignal); ok {
+				if recv != nil {
+					m.taintObj(recv, sig.u.Err)
+				}
+				m.taintArgs(c, sig.u)
+			}
+			panic(r)
+		}
+	}()
 	return m.callValue(c, fn)
 }
 
@@ -198,6 +211,14 @@ func (m *module) callValue(c *call, fn value.Value) value.Value {
 	case *value.Class:
 		return m.construct(c, f)
 	case *value.Function:
+		if impl, ok := f.Impl.(*funcImpl); ok && f.Flow == nil {
+			if why := notRun(f, impl); why != "" {
+				u := m.unknown(c.at, "call of %s: %s", f.Name, why)
+				m.taintArgs(c, u)
+				return u
+			}
+			return m.callFunction(c, f, impl)
+		}
 		u := m.unknown(c.at, "call of function %s: function bodies are not executed", f.Name)
 		m.taintArgs(c, u)
 		if d := m.defs[f.Name]; d != nil && m.f.PosOf(d) == f.Pos {

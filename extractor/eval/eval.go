@@ -104,8 +104,7 @@ func (in *Interpreter) EvalFile(ctx context.Context, displayPath string, src []b
 		res.Diags = diags
 		return res
 	}
-	m := s.newModule(f, "__main__", packageOf(displayPath))
-	m.raw = src
+	m := s.newModule(f, src, "__main__", packageOf(displayPath))
 	m.trackFlowSpec = true
 	exc := s.run(m)
 	res.Diags = append(res.Diags, s.warnings...)
@@ -174,6 +173,9 @@ type session struct {
 	poisoned diag.List
 	// patched holds assignments to attributes of library modules, by module.
 	patched map[string]*modulePatch
+	// fullFiles are the files whose function bodies were parsed, by path.
+	fullFiles map[string]*fullFile
+	calls     int // project function calls in progress
 }
 
 func newSession(ctx context.Context, in *Interpreter) *session {

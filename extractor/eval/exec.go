@@ -30,10 +30,16 @@ type module struct {
 	classNS []*namespace
 	// compDepth counts the comprehensions being evaluated.
 	compDepth int
+	// inFunction is set for the frame of a function call; loops counts the
+	// loops being run; quietForget, when set, keeps forgetEffects from
+	// unwinding at a break, continue or return.
+	inFunction  bool
+	loops       int
+	quietForget int
 }
 
-func (s *session) newModule(f *pysyntax.File, name, pkg string) *module {
-	m := &module{s: s, f: f, name: name, pkg: pkg, ns: newNamespace(), defs: map[string]*pysyntax.DefStmt{}}
+func (s *session) newModule(f *pysyntax.File, raw []byte, name, pkg string) *module {
+	m := &module{s: s, f: f, raw: raw, name: name, pkg: pkg, ns: newNamespace(), defs: map[string]*pysyntax.DefStmt{}}
 	m.ns.set("__name__", value.Str(name))
 	m.ns.set("__file__", value.Str(f.Path))
 	m.ns.set("__doc__", value.None)
@@ -137,7 +143,9 @@ func (m *module) exec(st pysyntax.Stmt) (c ctrl) {
 		m.fromImport(st)
 	case *pysyntax.DefStmt:
 		m.ns.set(st.Name, m.defineFunction(st))
-		m.defs[st.Name] = st
+		if !m.inFunction {
+			m.defs[st.Name] = st
+		}
 	case *pysyntax.ClassStmt:
 		m.ns.set(st.Name, m.defineClass(st))
 	case *pysyntax.IfStmt:
@@ -155,7 +163,7 @@ func (m *module) exec(st pysyntax.Stmt) (c ctrl) {
 			m.del(t)
 		}
 	case *pysyntax.GlobalStmt:
-		if st.Nonlocal {
+		if st.Nonlocal && !m.inFunction {
 			panic(m.raise(st, "SyntaxError", "nonlocal declaration not allowed at module level"))
 		}
 	case *pysyntax.SimpleStmt:
@@ -166,7 +174,14 @@ func (m *module) exec(st pysyntax.Stmt) (c ctrl) {
 			return ctrlContinue
 		}
 	case *pysyntax.ReturnStmt:
-		panic(m.raise(st, "SyntaxError", "'return' outside function"))
+		if !m.inFunction {
+			panic(m.raise(st, "SyntaxError", "'return' outside function"))
+		}
+		var v value.Value = value.None
+		if st.Value != nil {
+			v = m.eval(st.Value)
+		}
+		panic(returnSignal{v})
 	case *pysyntax.RaiseStmt:
 		m.execRaise(st)
 	case *pysyntax.AssertStmt:
@@ -191,7 +206,7 @@ func (m *module) exec(st pysyntax.Stmt) (c ctrl) {
 // bind sets a module-level name.
 func (m *module) bind(name string, v value.Value, at pysyntax.Node) {
 	m.ns.set(name, v)
-	if m.trackFlowSpec && name == "FLOW_SPEC" {
+	if m.trackFlowSpec && name == "FLOW_SPEC" && m.ns.target(name).global == nil {
 		m.flowSpecPos = m.f.PosOf(at)
 	}
 }
@@ -500,35 +515,55 @@ func (m *module) execFor(st *pysyntax.ForStmt) ctrl {
 	it := m.eval(st.Iter)
 	if u, ok := it.(value.Unknown); ok {
 		m.assignUnknown(st.Target, u)
-		m.forgetEffects(st.Body, u)
-		m.forgetEffects(st.Else, u)
+		m.forgetLoop(st.Body, st.Else, u)
 		return ctrlNext
 	}
-	for _, v := range m.iterate(st.Iter, it) {
-		m.assign(st.Target, v, st)
-		switch m.execBlock(st.Body) {
-		case ctrlBreak:
-			return ctrlNext
+	return m.runLoop(st.Target, st.Body, st.Else, func() ctrl {
+		for _, v := range m.iterate(st.Iter, it) {
+			m.assign(st.Target, v, st)
+			switch m.execBlock(st.Body) {
+			case ctrlBreak:
+				return ctrlNext
+			}
 		}
-	}
-	return m.execBlock(st.Else)
+		return m.execBlock(st.Else)
+	})
 }
 
 func (m *module) execWhile(st *pysyntax.WhileStmt) ctrl {
-	for {
-		c := m.eval(st.Cond)
-		if u, ok := c.(value.Unknown); ok {
-			m.forgetEffects(st.Body, u)
-			m.forgetEffects(st.Else, u)
-			return ctrlNext
+	return m.runLoop(nil, st.Body, st.Else, func() ctrl {
+		for {
+			c := m.eval(st.Cond)
+			if u, ok := c.(value.Unknown); ok {
+				m.forgetLoop(st.Body, st.Else, u)
+				return ctrlNext
+			}
+			if !m.truth(st.Cond, c) {
+				return m.execBlock(st.Else)
+			}
+			if m.execBlock(st.Body) == ctrlBreak {
+				return ctrlNext
+			}
 		}
-		if !m.truth(st.Cond, c) {
-			return m.execBlock(st.Else)
+	})
+}
+
+// forgetLoop forgets a loop whose running is uncertain: its own break and
+// continue stay inside it, but a return, or a break in its else clause,
+// makes the enclosing call or loop uncertain too.
+func (m *module) forgetLoop(body, els []pysyntax.Stmt, u value.Unknown) {
+	if m.quietForget == 0 {
+		exit, _ := controlIn(body, false)
+		exitElse, loop := controlIn(els, m.loops > 0)
+		if (exit || exitElse) && m.inFunction {
+			panic(uncertainFlow{u: u, isExit: true})
 		}
-		if m.execBlock(st.Body) == ctrlBreak {
-			return ctrlNext
+		if loop {
+			panic(uncertainFlow{u: u})
 		}
 	}
+	m.forgetQuietly(body, u)
+	m.forgetQuietly(els, u)
 }
 
 func (m *module) execWith(st *pysyntax.WithStmt) {
@@ -571,6 +606,17 @@ func targetNames(t pysyntax.Expr, out []string) []string {
 // forgetEffects handles code that may or may not run: every name it may
 // bind becomes u, and every object it may mutate is tainted with u's reason.
 func (m *module) forgetEffects(stmts []pysyntax.Stmt, u value.Unknown) {
+	if m.quietForget == 0 {
+		// A return, break or continue in code that may or may not run
+		// makes the rest of the call or loop uncertain too.
+		exit, loop := controlIn(stmts, m.loops > 0)
+		if exit && m.inFunction {
+			panic(uncertainFlow{u: u, isExit: true})
+		}
+		if loop {
+			panic(uncertainFlow{u: u})
+		}
+	}
 	for _, st := range stmts {
 		switch st := st.(type) {
 		case *pysyntax.AssignStmt:
@@ -799,4 +845,26 @@ func walkExpr(e pysyntax.Expr, fn func(pysyntax.Expr)) {
 			}
 		}
 	}
+}
+
+// runLoop runs a loop's iterations; a break or continue whose running is
+// uncertain makes the whole loop forgotten.
+func (m *module) runLoop(target pysyntax.Expr, body, els []pysyntax.Stmt, run func() ctrl) (c ctrl) {
+	m.loops++
+	defer func() {
+		m.loops--
+		if r := recover(); r != nil {
+			sig, ok := r.(uncertainFlow)
+			if !ok || sig.isExit {
+				panic(r)
+			}
+			if target != nil {
+				m.assignUnknown(target, sig.u)
+			}
+			m.forgetQuietly(body, sig.u)
+			m.forgetQuietly(els, sig.u)
+			c = ctrlNext
+		}
+	}()
+	return run()
 }

@@ -134,7 +134,7 @@ func (m *module) ev(e pysyntax.Expr) value.Value {
 	case *pysyntax.Comprehension:
 		return m.comprehension(e)
 	case *pysyntax.LambdaExpr:
-		return m.unknown(e, "lambda functions are not evaluated")
+		return m.lambda(e)
 	case *pysyntax.NamedExpr:
 		v := m.ev(e.Value)
 		m.bind(e.Name, v, e)
@@ -195,6 +195,9 @@ func (m *module) lookup(id *pysyntax.Ident) value.Value {
 	}
 	if strings.Contains(unsupportedBuiltins, " "+id.Name+" ") {
 		return m.unknown(id, "builtin %s is not supported", id.Name)
+	}
+	if m.ns.unbound(id.Name) {
+		panic(m.raise(id, "UnboundLocalError", "cannot access local variable '%s' where it is not associated with a value", id.Name))
 	}
 	if m.starUnknown != nil {
 		return m.unknown(id, "name %s is not bound; it may come from a star import of a module the extractor does not know (%s)", id.Name, m.starUnknown.Error())

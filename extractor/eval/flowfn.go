@@ -17,7 +17,8 @@ func (m *module) defineFunction(st *pysyntax.DefStmt) value.Value {
 	for i, d := range st.Decorators {
 		decos[i] = m.eval(d)
 	}
-	params := m.params(st)
+	params := m.params(st.Params)
+	fn.Impl = &funcImpl{def: st, mod: m, env: m.ns, params: params}
 	var result value.Value = fn
 	for i := len(decos) - 1; i >= 0; i-- {
 		result = m.applyDecorator(st, st.Decorators[i], decos[i], result, params)
@@ -45,14 +46,19 @@ func (m *module) applyDecorator(st *pysyntax.DefStmt, node pysyntax.Expr, deco, 
 		if d.name == "validator-decorator" {
 			return target
 		}
+	case *value.Function:
+		if _, runs := d.Impl.(*funcImpl); runs && d.Flow == nil {
+			c := &call{m: m, at: node, name: d.Name, args: []value.Value{target}, argNodes: []pysyntax.Node{node}}
+			return m.callValue(c, d)
+		}
 	}
 	return m.unknown(node, "function %s is decorated by %s, which the extractor does not model", st.Name, m.f.Text(node))
 }
 
-// params reads a def's parameters, evaluating defaults.
-func (m *module) params(st *pysyntax.DefStmt) []value.Param {
-	out := make([]value.Param, len(st.Params))
-	for i, p := range st.Params {
+// params reads a def's or lambda's parameters, evaluating defaults.
+func (m *module) params(list []pysyntax.Param) []value.Param {
+	out := make([]value.Param, len(list))
+	for i, p := range list {
 		vp := value.Param{Name: p.Name, Kind: p.Kind}
 		if p.Annotation != nil {
 			vp.Annotation = m.f.Text(p.Annotation)
@@ -237,5 +243,5 @@ func (m *module) callFlowDecorator(c *call, d *flowDecorator) value.Value {
 		return c.m.unknown(c.at, "flow() of a function not defined in this module is not supported")
 	}
 	kwargs := append(append([]kwArg(nil), d.kwargs...), c.kwargs...)
-	return m.flowFunction(st, c.at, f, kwargs, m.params(st))
+	return m.flowFunction(st, c.at, f, kwargs, m.params(st.Params))
 }

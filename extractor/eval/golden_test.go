@@ -40,7 +40,7 @@ func runCase(t *testing.T, src string) caseResult {
 	f, diags, err := in.parse(context.Background(), "case.py", []byte(src))
 	require.NoError(t, err)
 	require.Empty(t, diags, "syntax errors")
-	m := s.newModule(f, "case", "")
+	m := s.newModule(f, []byte(src), "case", "")
 	if exc := s.run(m); exc != nil {
 		return excResult(exc)
 	}

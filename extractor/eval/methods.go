@@ -734,16 +734,14 @@ func listMethod(l *value.List, name string) func(c *call) value.Value {
 		return func(c *call) value.Value {
 			c.onlyKwargs("key", "reverse")
 			c.arity(0, 0)
-			if _, ok := c.kw("key"); ok {
-				u := c.m.unknown(c.at, "list.sort() with key= is not supported")
-				c.m.taintObj(l, u.Err)
-				return value.None
-			}
 			rev := false
 			if r, ok := c.kw("reverse"); ok {
 				rev = c.m.truth(c.at, r)
 			}
-			c.m.sortValues(c.at, l.Elems, rev)
+			key, _ := c.kw("key")
+			elems := append([]value.Value(nil), l.Elems...)
+			c.m.sortByKey(c.at, elems, key, rev)
+			copy(l.Elems, elems)
 			return value.None
 		}
 	case "copy":

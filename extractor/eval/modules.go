@@ -319,8 +319,7 @@ func (s *session) importLocal(at pysyntax.Node, from *module, name string) (*mod
 			pkg = ""
 		}
 	}
-	lm := s.newModule(pm.file, name, pkg)
-	lm.raw = pm.raw
+	lm := s.newModule(pm.file, pm.raw, name, pkg)
 	mo := &moduleObj{name: name, ns: lm.ns, path: pm.path}
 	s.modules[name] = mo
 	s.stack = append(s.stack, name)

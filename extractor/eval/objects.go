@@ -7,26 +7,68 @@ import (
 	"github.com/flowplan/flowplan/extractor/value"
 )
 
-// namespace is a module's globals.
+// namespace is a module's globals, or the local scope of a function call.
+// A function's scope follows Python's rules: the names its body binds are
+// its locals (reading one before it is bound is UnboundLocalError, not a
+// read of the global), names declared global or nonlocal go to the module
+// or to the enclosing function, and every other name is read from the
+// enclosing scopes, then the module.
 type namespace struct {
 	vals map[string]value.Value
+	// For a function call:
+	parent   *namespace      // the scope the function was defined in
+	global   *namespace      // the module's namespace
+	locals   map[string]bool // names the body binds
+	globals  map[string]bool // declared global
+	nonlocal map[string]bool // declared nonlocal
 }
 
 func newNamespace() *namespace { return &namespace{vals: map[string]value.Value{}} }
 
-func (n *namespace) get(name string) (value.Value, bool) {
-	v, ok := n.vals[name]
-	return v, ok
+// target is the namespace a binding of name goes to.
+func (n *namespace) target(name string) *namespace {
+	switch {
+	case n.global == nil:
+		return n
+	case n.globals[name]:
+		return n.global
+	case n.nonlocal[name]:
+		for p := n.parent; p != nil && p.global != nil; p = p.parent {
+			if p.locals[name] {
+				return p.target(name)
+			}
+		}
+	}
+	return n
 }
 
-func (n *namespace) set(name string, v value.Value) { n.vals[name] = v }
+func (n *namespace) get(name string) (value.Value, bool) {
+	t := n.target(name)
+	if v, ok := t.vals[name]; ok {
+		return v, true
+	}
+	if t != n || n.global == nil || n.locals[name] {
+		return nil, false
+	}
+	return n.parent.get(name)
+}
+
+// unbound reports whether name is a local of a function call that has no
+// value yet (reading it is UnboundLocalError).
+func (n *namespace) unbound(name string) bool {
+	t := n.target(name)
+	_, ok := t.vals[name]
+	return !ok && t.global != nil && t.locals[name]
+}
+
+func (n *namespace) set(name string, v value.Value) { n.target(name).vals[name] = v }
 
 func (n *namespace) has(name string) bool {
-	_, ok := n.vals[name]
+	_, ok := n.get(name)
 	return ok
 }
 
-func (n *namespace) del(name string) { delete(n.vals, name) }
+func (n *namespace) del(name string) { delete(n.target(name).vals, name) }
 
 // moduleObj is an imported module: a known library module (attrs computed
 // by attr), a project-local module (ns), or a module the extractor does not

@@ -103,7 +103,7 @@ func evalSource(t *testing.T, in *Interpreter, src []byte) (repr string, syntaxL
 	if len(diags) > 0 {
 		return "", diags[0].Pos.Line, ""
 	}
-	m := s.newModule(f, "case", "")
+	m := s.newModule(f, src, "case", "")
 	if e := s.run(m); e != nil {
 		return "", 0, e.Type
 	}

@@ -160,6 +160,10 @@ type DefStmt struct {
 	Globals []string
 	// BodyStmts is the number of statements in the body.
 	BodyStmts int
+	// Body holds the statements when the file was parsed with ParseFull
+	// (Full is set then); a plain Parse leaves it out.
+	Body []Stmt
+	Full bool
 }
 
 // ClassStmt is a class definition.
@@ -494,9 +498,12 @@ type Comprehension struct {
 	Clauses []CompClause
 }
 
-// LambdaExpr is a lambda (its body is never evaluated).
+// LambdaExpr is a lambda. Its parameters and body are converted by
+// ParseFull only.
 type LambdaExpr struct {
 	Span
+	Params []Param
+	Body   Expr
 }
 
 // NamedExpr is `name := value`.

@@ -25,6 +25,7 @@ type converter struct {
 	nodes []flatNode // the parse's tree, in native memory: read only during conversion
 	slab  []tnode    // see alloc
 	diags diag.List
+	full  bool // convert function and lambda bodies too (ParseFull)
 }
 
 func (c *converter) node(i int32) tnode {
@@ -561,6 +562,10 @@ func (c *converter) def(t tnode, decos []Expr, depth int) *DefStmt {
 			s.Returns = c.typeExpr(x, depth)
 		case x.field == c.p.f.body:
 			c.defBody(s, x)
+			if c.full {
+				s.Body = c.block(x, depth)
+				s.Full = true
+			}
 		}
 	}
 	return s
@@ -994,7 +999,18 @@ func (c *converter) expr(t tnode, depth int) Expr {
 	case k.listComp, k.setComp, k.dictComp, k.genExpr:
 		return c.comprehension(t, depth)
 	case k.lambda:
-		return &LambdaExpr{Span: sp}
+		l := &LambdaExpr{Span: sp}
+		if c.full {
+			for _, x := range c.children(t, false) {
+				switch x.field {
+				case f.parameters:
+					l.Params = c.params(x, depth)
+				case f.body:
+					l.Body = c.expr(x, depth)
+				}
+			}
+		}
+		return l
 	case k.namedExpr:
 		ne := &NamedExpr{Span: sp}
 		for _, x := range c.children(t, false) {

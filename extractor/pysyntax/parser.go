@@ -65,6 +65,9 @@ func (p *Parser) Close() {
 	}
 }
 
+// noKind is a node kind no node has: a pruning with it prunes nothing.
+const noKind = 0xffff
+
 // maxDepth bounds the nesting of the converted tree: deeper sources are
 // refused with a diagnostic rather than exhausting the stack.
 const maxDepth = 400
@@ -74,6 +77,17 @@ const maxDepth = 400
 // nil when the source has any, because then no statement can be trusted.
 // An error is returned only when ctx is cancelled.
 func (p *Parser) Parse(ctx context.Context, path string, src []byte) (*File, diag.List, error) {
+	return p.parse(ctx, path, src, false)
+}
+
+// ParseFull is Parse that also converts the bodies of functions and
+// lambdas, for code that runs them. It costs more than Parse, which leaves
+// them out.
+func (p *Parser) ParseFull(ctx context.Context, path string, src []byte) (*File, diag.List, error) {
+	return p.parse(ctx, path, src, true)
+}
+
+func (p *Parser) parse(ctx context.Context, path string, src []byte, full bool) (*File, diag.List, error) {
 	// Cancellation goes through tree-sitter's flag, which the parser polls
 	// natively; a Go progress callback would cost a cgo round trip every
 	// hundred parser operations. context.AfterFunc runs nothing unless ctx
@@ -97,7 +111,11 @@ func (p *Parser) Parse(ctx context.Context, path string, src []byte) (*File, dia
 		}
 	}()
 	// The parser only reads the text, so it gets the string's own bytes.
-	nodes, ok := p.arena.parse(tspython.Language(), unsafe.Slice(unsafe.StringData(text), len(text)), p.flag, p.prune)
+	prune := p.prune
+	if full {
+		prune = pruning{functionDefinition: noKind, comment: p.prune.comment, lineContinuation: p.prune.lineContinuation}
+	}
+	nodes, ok := p.arena.parse(tspython.Language(), unsafe.Slice(unsafe.StringData(text), len(text)), p.flag, prune)
 	if !ok || ctx.Err() != nil {
 		if err := ctx.Err(); err != nil {
 			return nil, nil, fmt.Errorf("parsing %s: %w", path, err)
@@ -107,7 +125,7 @@ func (p *Parser) Parse(ctx context.Context, path string, src []byte) (*File, dia
 
 	f := &File{Path: path, Src: text}
 	f.lines = lineStarts(f.Src)
-	c := &converter{p: p, f: f, nodes: nodes, slab: p.slab[:0]}
+	c := &converter{p: p, f: f, nodes: nodes, slab: p.slab[:0], full: full}
 	defer func() { p.slab = c.slab[:0] }()
 	root := c.node(0)
 	if nodes[0].flags&flagHasError != 0 {

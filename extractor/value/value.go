@@ -240,6 +240,9 @@ type Function struct {
 	Pos   diag.Pos
 	Flow  *FlowInfo
 	Async bool
+	// Impl is what the evaluator needs to run the function; nil for one it
+	// cannot run.
+	Impl any
 }
 
 func (*Function) TypeName() string { return "function" }
