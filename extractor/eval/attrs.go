@@ -57,6 +57,8 @@ func (m *module) getAttr(at pysyntax.Node, obj value.Value, name string) value.V
 			return value.Str(x.name)
 		}
 		return m.unknown(at, "attributes of %s are not known", x.name)
+	case *superObj:
+		return m.superAttr(at, x, name)
 	case *exceptionObj:
 		return m.unknown(at, "attributes of an exception caught at import time are not known")
 	case *tzObj:

@@ -120,6 +120,7 @@ func init() {
 		"zip":        fnZip,
 		"isinstance": fnIsinstance,
 		"getattr":    fnGetattr,
+		"super":      fnSuper,
 		"setattr":    fnSetattr,
 		"print": func(c *call) value.Value {
 			for _, a := range c.args {
@@ -414,7 +415,7 @@ func isNumber(v value.Value) bool {
 
 // unsupportedBuiltins are the names of Python's builtins the extractor does
 // not evaluate: using one gives an Unknown, not a NameError.
-const unsupportedBuiltins = " aiter anext bin breakpoint bytearray callable classmethod compile complex copyright credits delattr dir eval exec exit filter globals hasattr hash help hex id input issubclass iter license locals memoryview next object oct open pow property quit slice staticmethod super type vars "
+const unsupportedBuiltins = " aiter anext bin breakpoint bytearray callable classmethod compile complex copyright credits delattr dir eval exec exit filter globals hasattr hash help hex id input issubclass iter license locals memoryview next object oct open pow property quit slice staticmethod type vars "
 
 func fnAbs(c *call) value.Value {
 	c.noKwargs()

@@ -36,6 +36,10 @@ type module struct {
 	inFunction  bool
 	loops       int
 	quietForget int
+	// fn is the function a call frame runs, and self its first argument
+	// (for super()).
+	fn   *funcImpl
+	self value.Value
 }
 
 func (s *session) newModule(f *pysyntax.File, raw []byte, name, pkg string) *module {

@@ -26,6 +26,7 @@ type funcImpl struct {
 	mod    *module              // the file (and session) it was defined in
 	env    *namespace           // the scope its free names resolve in
 	params []value.Param        // with the defaults evaluated when it was defined
+	owner  *modelDef            // the model whose class body defines it, for super()
 }
 
 // returnSignal unwinds a function's body at a return statement.
@@ -336,6 +337,10 @@ func (m *module) callFunction(c *call, f *value.Function, impl *funcImpl) value.
 	fm.ns = frame
 	fm.classNS, fm.compDepth, fm.loops, fm.quietForget = nil, 0, 0, 0
 	fm.inFunction = true
+	fm.fn, fm.self = impl, nil
+	if len(impl.params) > 0 && impl.params[0].Kind != "var_positional" && impl.params[0].Kind != "keyword_only" {
+		fm.self = frame.vals[impl.params[0].Name]
+	}
 	if lambdaBody != nil {
 		return fm.eval(lambdaBody)
 	}

@@ -18,8 +18,15 @@ type modelDef struct {
 	fields    []fieldDef
 	dataclass bool
 	// broken says why using the class cannot be modeled (validators,
-	// methods, a custom __init__...); nil when it can.
+	// a custom __init__...); nil when it can.
 	broken *diag.Diagnostic
+	// methods are the functions the class body defines, by name: plain
+	// methods, properties, classmethods and staticmethods.
+	methods map[string]*method
+	// privates are the private attributes (PrivateAttr) it declares, with
+	// their defaults (nil: no default).
+	privates map[string]value.Value
+	privOrder []string
 }
 
 type fieldDef struct {
@@ -44,9 +51,10 @@ func (d *modelDef) isSubclass(c *value.Class) bool {
 
 // fieldInfo is what pydantic.Field(...) or dataclasses.field(...) returns.
 type fieldInfo struct {
-	def     value.Value
-	factory string
-	err     *diag.Diagnostic
+	def      value.Value
+	factory  string
+	err      *diag.Diagnostic
+	required bool // Field(...): required even when Optional
 }
 
 func (*fieldInfo) TypeName() string { return "FieldInfo" }
@@ -79,7 +87,7 @@ func pydanticField(c *call) value.Value {
 		}
 	}
 	if _, ok := fi.def.(ellipsis); ok {
-		fi.def = nil
+		fi.def, fi.required = nil, true
 	}
 	return fi
 }
@@ -194,16 +202,7 @@ func (m *module) defineClass(st *pysyntax.ClassStmt) value.Value {
 		case *pysyntax.AssignStmt:
 			m.classField(def, x, brk)
 		case *pysyntax.DefStmt:
-			what := "methods"
-			if x.Name == "__init__" {
-				what = "a custom __init__"
-			}
-			for _, d := range x.Decorators {
-				if strings.Contains(m.f.Text(d), "validator") {
-					what = "validators"
-				}
-			}
-			brk(s, "class %s has %s, which are not evaluated", st.Name, what)
+			m.classMethod(def, x, brk)
 		case *pysyntax.ClassStmt:
 			brk(s, "nested class %s (model configuration) is not supported", x.Name)
 		default:
@@ -232,6 +231,16 @@ func (m *module) classField(def *modelDef, st *pysyntax.AssignStmt, brk func(pys
 		m.classNS[len(m.classNS)-1].set(id.Name, v)
 	}
 	if strings.HasPrefix(id.Name, "_") {
+		if pa, ok := v.(*privateAttrInfo); ok && !def.dataclass {
+			if def.privates == nil {
+				def.privates = map[string]value.Value{}
+			}
+			if _, seen := def.privates[id.Name]; !seen {
+				def.privOrder = append(def.privOrder, id.Name)
+			}
+			def.privates[id.Name] = pa.def
+			return
+		}
 		brk(st, "private class attributes are not supported")
 		return
 	}
@@ -250,6 +259,9 @@ func (m *module) classField(def *modelDef, st *pysyntax.AssignStmt, brk func(pys
 				brk(st, "%s", fi.err.Msg)
 			}
 			f.def, f.factory = fi.def, fi.factory
+			if f.def == nil && f.factory == "" && !fi.required && !def.dataclass && isOptional(st.Annotation) {
+				f.def = value.None // Optional[X] = Field(): pydantic v1 makes it None
+			}
 		} else {
 			f.def = v
 		}
@@ -385,7 +397,11 @@ func (m *module) constructModel(c *call, cls *value.Class, def *modelDef) value.
 		}
 		panic(c.raise("ValidationError", "%s", b.String()))
 	}
-	return &value.Instance{Class: cls, Pos: m.f.PosOf(c.at), Src: m.f.Text(c.at), Fields: fields}
+	inst := &value.Instance{Class: cls, Pos: m.f.PosOf(c.at), Src: m.f.Text(c.at), Fields: fields}
+	if !def.dataclass {
+		m.initPrivate(c, inst, def)
+	}
+	return inst
 }
 
 func quoteJoin(names []string) string {
@@ -535,6 +551,16 @@ func (m *module) modelAttr(at pysyntax.Node, x *value.Instance, def *modelDef, n
 			return m.checkTaint(x.Fields.Vals[i])
 		}
 	}
+	if x.Private != nil {
+		for i, k := range x.Private.Keys {
+			if string(k.(value.Str)) == name {
+				return m.checkTaint(x.Private.Vals[i])
+			}
+		}
+	}
+	if v := m.boundMember(at, x, def, name); v != nil {
+		return v
+	}
 	if !def.dataclass && name == "dict" {
 		return &builtin{name: x.Class.Name + ".dict", fn: func(c *call) value.Value {
 			if len(c.kwargs) > 0 || len(c.args) > 0 {
@@ -590,6 +616,13 @@ func (m *module) setModelField(at pysyntax.Node, x *value.Instance, def *modelDe
 	if def.dataclass {
 		x.Fields.Keys = append(x.Fields.Keys, value.Str(name))
 		x.Fields.Vals = append(x.Fields.Vals, v)
+		return
+	}
+	if def.hasPrivate(name) {
+		if x.Private == nil {
+			x.Private = &value.Dict{}
+		}
+		m.dictSet(at, x.Private, value.Str(name), v)
 		return
 	}
 	panic(m.raise(at, "ValueError", "\"%s\" object has no field \"%s\"", x.Class.Name, name))

@@ -384,6 +384,9 @@ func (s *session) copyValue(v value.Value, depth int) value.Value {
 		if x.State != nil {
 			out.State = s.copyState(x.State, depth)
 		}
+		if x.Private != nil {
+			out.Private = s.copyValue(x.Private, depth+1).(*value.Dict)
+		}
 		return &out
 	}
 	return v
@@ -551,6 +554,8 @@ func (s *session) typingAttr(module, a string) (value.Value, bool) {
 			return s.class(classBaseModel, a, module), true
 		case "Field":
 			return &builtin{name: "Field", fn: pydanticField}, true
+		case "PrivateAttr":
+			return &builtin{name: "PrivateAttr", fn: privateAttr}, true
 		case "BaseSettings":
 			return s.class("pydantic.BaseSettings", a, module), true
 		case "validator", "root_validator":

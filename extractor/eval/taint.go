@@ -72,6 +72,11 @@ func (m *module) taintDeep(v value.Value, err *diag.Diagnostic, depth int) {
 				m.taintDeep(e, err, depth+1)
 			}
 		}
+		if x.Private != nil {
+			for _, e := range x.Private.Vals {
+				m.taintDeep(e, err, depth+1)
+			}
+		}
 	case *moduleObj:
 		for _, e := range x.ns.vals {
 			m.taintDeep(e, err, depth+1)

@@ -140,6 +140,9 @@ type Instance struct {
 	// the evaluator itself understands (local data models, settings); nil for
 	// classes validated later by lift.
 	Fields *Dict
+	// Private holds a project pydantic model's private attributes
+	// (PrivateAttr), which never reach .dict(); nil for other instances.
+	Private *Dict
 	// State is the __dict__ of a deployment model instance (FlowSpec,
 	// FlowDeployment, FlowEnvar, FlowSecret of either era): the values
 	// pydantic stored when the instance was built, as assignments and
