@@ -629,6 +629,15 @@ func (m *module) setModelField(at pysyntax.Node, x *value.Instance, def *modelDe
 }
 
 func (m *module) modelClassAttr(at pysyntax.Node, cls *value.Class, def *modelDef, name string) value.Value {
+	if mt := def.findMethod(name, nil); mt != nil {
+		switch mt.kind {
+		case classMethod:
+			return boundMethod(mt.fn, cls)
+		case propertyMethod:
+			return m.unknown(at, "a property read from the class %s is not modeled", cls.Name)
+		}
+		return mt.fn
+	}
 	if def.dataclass {
 		for _, f := range def.fields {
 			if f.name == name && f.def != nil {

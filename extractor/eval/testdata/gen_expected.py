@@ -14,6 +14,18 @@ import sys
 import warnings
 
 warnings.simplefilter("ignore")
+
+# Project models are pydantic v1 models: with pydantic 2 installed, its
+# bundled v1 API stands in for it, as in the projects flowplan reads.
+try:
+    import pydantic
+
+    if not pydantic.VERSION.startswith("1."):
+        import pydantic.v1
+
+        sys.modules["pydantic"] = pydantic.v1
+except ImportError:
+    pass
 sys.set_int_max_str_digits(4300)
 
 src = open(sys.argv[1], encoding="utf-8").read()
