@@ -25,7 +25,7 @@ type modelDef struct {
 	methods map[string]*method
 	// privates are the private attributes (PrivateAttr) it declares, with
 	// their defaults (nil: no default).
-	privates map[string]value.Value
+	privates  map[string]value.Value
 	privOrder []string
 }
 
