@@ -198,8 +198,8 @@ func TestParseStrict(t *testing.T) {
 		"unknown field":   {strings.Replace(string(b), `"schema_version": 1,`, `"schema_version": 1, "surprise": true,`, 1), "unknown field"},
 		"other version":   {strings.Replace(string(b), `"schema_version": 1,`, `"schema_version": 2,`, 1), "schema_version 2"},
 		"no version":      {`{"digest": "x"}`, "no schema_version"},
-		"trailing data":   {string(b) + "{}", "reading plan"},
-		"not json":        {"plan", "reading plan"},
+		"trailing data":   {string(b) + "{}", "expected the end of the file after the plan"},
+		"not json":        {"plan", "1:1: expected a value"},
 		"bad schedule":    {strings.Replace(string(b), `"day_or": true`, `"day_or": true, "rrule": "x"`, 1), "exactly one of cron, interval, rrule"},
 		"unknown in task": {strings.Replace(string(b), `"networkMode": "awsvpc",`, `"networkMode": "awsvpc", "pidMode": "host",`, 1), "unknown field"},
 	}

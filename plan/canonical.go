@@ -117,30 +117,49 @@ func (p *Plan) VerifyDigest() error {
 
 // Parse reads a plan strictly: unknown fields, trailing data and any
 // schema_version other than SchemaVersion are errors. It does not check the
-// digest; call VerifyDigest for that.
+// digest; call VerifyDigest for that. An error that has a place in the
+// text is a *ReadError with its line and column.
 func Parse(b []byte) (*Plan, error) {
-	var head struct {
-		SchemaVersion *int `json:"schema_version"`
-	}
-	if err := json.Unmarshal(b, &head); err != nil {
-		return nil, fmt.Errorf("reading plan: %w", err)
-	}
-	if head.SchemaVersion == nil {
-		return nil, fmt.Errorf("reading plan: no schema_version (is this a flowplan plan?)")
-	}
-	if *head.SchemaVersion != SchemaVersion {
-		return nil, fmt.Errorf("reading plan: schema_version %d, this flowplan reads %d only", *head.SchemaVersion, SchemaVersion)
-	}
 	d := json.NewDecoder(bytes.NewReader(b))
 	d.DisallowUnknownFields()
 	var p Plan
-	if err := d.Decode(&p); err != nil {
-		return nil, fmt.Errorf("reading plan: %w", err)
+	err := d.Decode(&p)
+	if err == nil {
+		if _, tokErr := d.Token(); tokErr != io.EOF {
+			err = errors.New("data after the plan object")
+		}
 	}
-	if _, err := d.Token(); err != io.EOF {
-		return nil, fmt.Errorf("reading plan: data after the plan object")
+	if err != nil {
+		// A plan of another schema version may fail for its new fields:
+		// say which version it is rather than which field.
+		if v, ok := peekSchemaVersion(b); ok && v != SchemaVersion {
+			return nil, wrongSchemaVersion(v)
+		}
+		return nil, explainReadError(b, err)
+	}
+	switch {
+	case p.SchemaVersion == 0 && !bytes.Contains(b, []byte(`"schema_version"`)):
+		return nil, &ReadError{Msg: "no schema_version: this is not a plan written by flowspec-extract"}
+	case p.SchemaVersion != SchemaVersion:
+		return nil, wrongSchemaVersion(p.SchemaVersion)
 	}
 	return &p, nil
+}
+
+func wrongSchemaVersion(v int) error {
+	return &ReadError{Msg: fmt.Sprintf("schema_version %d, but this flowplan reads schema_version %d only", v, SchemaVersion)}
+}
+
+// peekSchemaVersion reads the top-level schema_version of a JSON object,
+// if it is one and has it as a whole number.
+func peekSchemaVersion(b []byte) (int, bool) {
+	var head struct {
+		SchemaVersion *int `json:"schema_version"`
+	}
+	if json.Unmarshal(b, &head) != nil || head.SchemaVersion == nil {
+		return 0, false
+	}
+	return *head.SchemaVersion, true
 }
 
 // canonicalJSON encodes v (HTML escaping off), then re-encodes the result
