@@ -6,6 +6,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"io/fs"
 	"net"
 	"net/http"
 	"os"
@@ -123,10 +124,10 @@ func (f *applyFlags) check() error {
 }
 
 func runApply(ctx context.Context, e env, args []string) int {
-	fs := newFlagSet(e, "apply", applyUsage)
+	fs := newFlagSet(e, "apply")
 	var f applyFlags
 	f.register(fs, true)
-	pos, code, ok := parseFlags(fs, args, exitUsage)
+	pos, code, ok := parseFlags(e, fs, applyUsage, args)
 	if !ok {
 		return code
 	}
@@ -305,21 +306,32 @@ func prefectFromEnv(e env, extra ...prefect.Option) (*prefect.Client, error) {
 }
 
 // readPlan reads and parses a plan file ("-" is stdin). The digest is not
-// checked here: apply refuses a mismatch, show and diff warn.
+// checked here: apply refuses a mismatch, show and diff warn. Errors name
+// the file, and the line and column when the content is at fault.
 func readPlan(path string) (*plan.Plan, error) {
 	var b []byte
 	var err error
+	name := path
 	if path == "-" {
+		name = "(stdin)"
 		b, err = io.ReadAll(os.Stdin)
 	} else {
 		b, err = os.ReadFile(path)
 	}
 	if err != nil {
-		return nil, fmt.Errorf("reading plan: %w", err)
+		var pe *fs.PathError
+		if errors.As(err, &pe) {
+			err = pe.Err
+		}
+		return nil, fmt.Errorf("cannot read plan %s: %w", name, err)
 	}
 	p, err := plan.Parse(b)
 	if err != nil {
-		return nil, fmt.Errorf("reading plan %s: %w", path, err)
+		var re *plan.ReadError
+		if errors.As(err, &re) && re.Line > 0 {
+			return nil, fmt.Errorf("%s:%w", name, err)
+		}
+		return nil, fmt.Errorf("%s: %w", name, err)
 	}
 	return p, nil
 }

@@ -18,7 +18,8 @@ import (
 // version is flowplan's version, recorded in the plans deployer makes.
 const version = buildversion.Version
 
-// Exit codes shared by the subcommands (diff has its own, see diffUsage).
+// Exit codes shared by the subcommands (diff --exit-code also uses 2 for
+// plans that differ, see diffUsage).
 const (
 	exitOK     = 0 // success
 	exitFailed = 1 // the work failed (a resource, a check, an unreadable plan)
@@ -44,6 +45,7 @@ Commands:
 
 Flags:
   --check-version       same as the check-version command
+  --version             print deployer's version and exit
   -h, --help            this help
 
 Environment: PREFECT_API_URL, PREFECT_API_KEY (sent as a Bearer token, never
@@ -103,6 +105,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, lookup fu
 	case "-h", "-help", "--help":
 		fmt.Fprint(stdout, mainUsage)
 		return exitOK
+	case "--version", "-version", "version":
+		fmt.Fprintln(stdout, buildversion.Describe("deployer"))
+		return exitOK
 	case "--check-version", "-check-version":
 		return runCheckVersion(ctx, e, args[1:])
 	case "help":
@@ -115,10 +120,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, lookup fu
 			e.errorf("help: unknown command %q", args[1])
 			return exitUsage
 		}
-		he := e
-		he.stderr = stdout
-		c.run(ctx, he, []string{"-h"})
-		return exitOK
+		return c.run(ctx, e, []string{"-h"})
 	}
 	c, ok := commands()[args[0]]
 	if !ok {
@@ -128,29 +130,39 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, lookup fu
 	return c.run(ctx, e, args[1:])
 }
 
-// newFlagSet returns a flag set whose -h prints usage and the flags.
-func newFlagSet(e env, name, usage string) *flag.FlagSet {
+// newFlagSet returns a flag set that reports its errors on stderr; -h is
+// handled by parseFlags.
+func newFlagSet(e env, name string) *flag.FlagSet {
 	fs := flag.NewFlagSet("deployer "+name, flag.ContinueOnError)
 	fs.SetOutput(e.stderr)
-	fs.Usage = func() {
-		fmt.Fprint(fs.Output(), usage)
-		fmt.Fprintln(fs.Output(), "\nFlags:")
-		fs.PrintDefaults()
-	}
+	fs.Usage = func() {} // parseFlags prints the help, or a hint after an error
 	return fs
+}
+
+// printHelp writes a command's usage text and its flags to w.
+func printHelp(w io.Writer, fs *flag.FlagSet, usage string) {
+	fmt.Fprint(w, usage)
+	fmt.Fprintln(w, "\nFlags:")
+	out := fs.Output()
+	fs.SetOutput(w)
+	fs.PrintDefaults()
+	fs.SetOutput(out)
 }
 
 // parseFlags parses args, allowing flags after the positional arguments
 // (deployer apply plan.json --dry-run), and reports whether to go on and
-// with which exit code to stop otherwise.
-func parseFlags(fs *flag.FlagSet, args []string, usageCode int) ([]string, int, bool) {
+// with which exit code to stop otherwise: -h prints the help to stdout
+// (exit 0), a bad flag is a usage error (exit 2).
+func parseFlags(e env, fs *flag.FlagSet, usage string, args []string) ([]string, int, bool) {
 	var positional []string
 	for {
 		if err := fs.Parse(args); err != nil {
 			if errors.Is(err, flag.ErrHelp) {
+				printHelp(e.stdout, fs, usage)
 				return nil, exitOK, false
 			}
-			return nil, usageCode, false
+			fmt.Fprintf(e.stderr, "run '%s -h' for its flags\n", fs.Name())
+			return nil, exitUsage, false
 		}
 		args = fs.Args()
 		if len(args) == 0 {

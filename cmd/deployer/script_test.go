@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"os/exec"
@@ -107,6 +108,7 @@ func TestScripts(t *testing.T) {
 			return nil
 		},
 		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
+			"exec-code":         execCode,
 			"prefect-writes":    countCmd(func(f *fakes) int { _, w := f.prefect.Counts(); return w }),
 			"ecs-registrations": countCmd(func(f *fakes) int { return f.aws.Calls(awsfake.ECSRegisterTaskDefinition) }),
 			"reset-fakes": func(ts *testscript.TestScript, neg bool, args []string) {
@@ -144,5 +146,27 @@ func countCmd(count func(*fakes) int) func(ts *testscript.TestScript, neg bool, 
 		if (got == want) == neg {
 			ts.Fatalf("count is %d, want %s%d", got, map[bool]string{true: "not ", false: ""}[neg], want)
 		}
+	}
+}
+
+// execCode runs a command and checks its exact exit code: exec-code N
+// PROGRAM ARGS... (exec only tells success from failure).
+func execCode(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) < 2 {
+		ts.Fatalf("usage: exec-code CODE PROGRAM [ARGS...]")
+	}
+	want, err := strconv.Atoi(args[0])
+	ts.Check(err)
+	err = ts.Exec(args[1], args[2:]...)
+	got := 0
+	if err != nil {
+		var ee *exec.ExitError
+		if !errors.As(err, &ee) {
+			ts.Fatalf("running %s: %v", args[1], err)
+		}
+		got = ee.ExitCode()
+	}
+	if got != want {
+		ts.Fatalf("%s exited %d, want %d", args[1], got, want)
 	}
 }

@@ -3,10 +3,10 @@ package main
 import (
 	"context"
 	"fmt"
-	"github.com/flowplan/flowplan/cmd/internal/output"
 
 	"github.com/flowplan/flowplan/checkversion"
 	"github.com/flowplan/flowplan/cmd/internal/inputs"
+	"github.com/flowplan/flowplan/cmd/internal/output"
 	"github.com/flowplan/flowplan/executor"
 	"github.com/flowplan/flowplan/extractor"
 	"github.com/flowplan/flowplan/extractor/report"
@@ -83,14 +83,14 @@ func extractPlan(ctx context.Context, e env, project string, in *inputs.Resolved
 }
 
 func runDeployEnvs(ctx context.Context, e env, args []string) int {
-	fs := newFlagSet(e, "deploy-envs", deployEnvsUsage)
+	fs := newFlagSet(e, "deploy-envs")
 	var f applyFlags
 	var in inputs.Flags
 	fs.BoolVar(&f.buildOnly, "build-only", false, "only run docker build")
 	f.register(fs, false)
 	f.registerForceBuild(fs)
 	in.Register(fs)
-	pos, code, ok := parseFlags(fs, args, exitUsage)
+	pos, code, ok := parseFlags(e, fs, deployEnvsUsage, args)
 	if !ok {
 		return code
 	}
@@ -120,7 +120,7 @@ func runDeployEnvs(ctx context.Context, e env, args []string) int {
 }
 
 func runDeployFlows(ctx context.Context, e env, args []string) int {
-	fs := newFlagSet(e, "deploy-flows", deployFlowsUsage)
+	fs := newFlagSet(e, "deploy-flows")
 	var f applyFlags
 	var in inputs.Flags
 	var validateOnly bool
@@ -129,7 +129,7 @@ func runDeployFlows(ctx context.Context, e env, args []string) int {
 	fs.StringVar(&savePlan, "save-plan", "", "write the plan that is applied to this file")
 	f.register(fs, false)
 	in.Register(fs)
-	pos, code, ok := parseFlags(fs, args, exitUsage)
+	pos, code, ok := parseFlags(e, fs, deployFlowsUsage, args)
 	if !ok {
 		return code
 	}
@@ -141,6 +141,11 @@ func runDeployFlows(ctx context.Context, e env, args []string) int {
 	resolved, err := in.Resolve(e.lookup)
 	if err == nil {
 		err = f.check()
+	}
+	if err == nil && savePlan != "" {
+		if err = output.Check(savePlan); err != nil {
+			err = fmt.Errorf("--save-plan: %w", err)
+		}
 	}
 	if err != nil {
 		e.errorf("deploy-flows: %v", err)
@@ -170,7 +175,7 @@ func runDeployFlows(ctx context.Context, e env, args []string) int {
 		}
 		if err != nil {
 			e.errorf("deploy-flows: saving the plan: %v", err)
-			return exitFailed
+			return writeExitCode(err)
 		}
 		fmt.Fprintf(e.stderr, "deployer: plan %s saved to %s\n", p.Digest, savePlan)
 	}
@@ -178,11 +183,11 @@ func runDeployFlows(ctx context.Context, e env, args []string) int {
 }
 
 func runCheckVersion(ctx context.Context, e env, args []string) int {
-	fs := newFlagSet(e, "check-version", checkVersionUsage)
+	fs := newFlagSet(e, "check-version")
 	var against, project string
 	fs.StringVar(&against, "against", checkversion.DefaultAgainst, "git ref (or pyproject.toml path) to compare with")
 	fs.StringVar(&project, "project", ".", "the sub-project root holding pyproject.toml")
-	pos, code, ok := parseFlags(fs, args, exitUsage)
+	pos, code, ok := parseFlags(e, fs, checkVersionUsage, args)
 	if !ok {
 		return code
 	}

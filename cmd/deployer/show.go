@@ -2,9 +2,11 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
-	"github.com/flowplan/flowplan/cmd/internal/output"
 	"strings"
+
+	"github.com/flowplan/flowplan/cmd/internal/output"
 
 	"github.com/flowplan/flowplan/plan"
 	"github.com/flowplan/flowplan/plan/diff"
@@ -30,9 +32,10 @@ values per field. Plans for different deployment types are compared with the
 type suffix removed, and the output says so. Markdown has one collapsible
 section per flow, ready for a pull request comment.
 
-Exit codes: without --exit-code, 0 compared and 1 error; with --exit-code
-(terraform's -detailed-exitcode), 0 the plans are equal, 2 they differ,
-1 error (bad usage included).
+Exit codes: 0 compared; 1 a plan cannot be read; 2 bad usage. With
+--exit-code (as terraform's -detailed-exitcode), 0 the plans are equal and
+2 they differ; bad usage then also exits 2, but prints nothing on stdout
+and its reason on stderr.
 `
 
 const exportUsage = `Usage: deployer export prefect-yaml PLAN [-o FILE]
@@ -57,10 +60,10 @@ func formatFlag(fs interface {
 }
 
 func runShow(_ context.Context, e env, args []string) int {
-	fs := newFlagSet(e, "show", showUsage)
+	fs := newFlagSet(e, "show")
 	var format string
 	formatFlag(fs, &format)
-	pos, code, ok := parseFlags(fs, args, exitUsage)
+	pos, code, ok := parseFlags(e, fs, showUsage, args)
 	if !ok {
 		return code
 	}
@@ -86,6 +89,16 @@ func runShow(_ context.Context, e env, args []string) int {
 	return exitOK
 }
 
+// writeExitCode is the exit code of a failed write of a command's result:
+// a folder that cannot take the file is a usage problem.
+func writeExitCode(err error) int {
+	var fe *output.FolderError
+	if errors.As(err, &fe) {
+		return exitUsage
+	}
+	return exitFailed
+}
+
 // warnDigest says on stderr when a plan was changed after it was written.
 func warnDigest(e env, path string, p *plan.Plan) {
 	if err := p.VerifyDigest(); err != nil {
@@ -95,23 +108,23 @@ func warnDigest(e env, path string, p *plan.Plan) {
 
 func runDiff(_ context.Context, e env, args []string) int {
 	const exitDifferent = 2
-	fs := newFlagSet(e, "diff", diffUsage)
+	fs := newFlagSet(e, "diff")
 	var format string
 	var exitCode bool
 	formatFlag(fs, &format)
 	fs.BoolVar(&exitCode, "exit-code", false, "exit 2 when the plans differ, 0 when they are equal")
-	pos, code, ok := parseFlags(fs, args, exitFailed)
+	pos, code, ok := parseFlags(e, fs, diffUsage, args)
 	if !ok {
 		return code
 	}
 	if len(pos) != 2 {
 		e.errorf("diff: want OLD and NEW plan arguments, got %d (see deployer help diff)", len(pos))
-		return exitFailed
+		return exitUsage
 	}
 	f, err := render.ParseFormat(format)
 	if err != nil {
 		e.errorf("diff: %v", err)
-		return exitFailed
+		return exitUsage
 	}
 	plans := make([]*plan.Plan, 2)
 	for i, path := range pos {
@@ -135,21 +148,25 @@ func runDiff(_ context.Context, e env, args []string) int {
 func runExport(_ context.Context, e env, args []string) int {
 	if len(args) == 0 || args[0] != "prefect-yaml" {
 		if len(args) > 0 && (args[0] == "-h" || args[0] == "--help" || args[0] == "-help") {
-			fmt.Fprint(e.stderr, exportUsage)
+			fmt.Fprint(e.stdout, exportUsage)
 			return exitOK
 		}
 		e.errorf("export: want 'export prefect-yaml PLAN' (see deployer help export)")
 		return exitUsage
 	}
-	fs := newFlagSet(e, "export prefect-yaml", exportUsage)
+	fs := newFlagSet(e, "export prefect-yaml")
 	var out string
 	fs.StringVar(&out, "o", "-", "write prefect.yaml to this file (- is stdout)")
-	pos, code, ok := parseFlags(fs, args[1:], exitUsage)
+	pos, code, ok := parseFlags(e, fs, exportUsage, args[1:])
 	if !ok {
 		return code
 	}
 	if len(pos) != 1 {
 		e.errorf("export prefect-yaml: want exactly one PLAN argument, got %d", len(pos))
+		return exitUsage
+	}
+	if err := output.Check(out); err != nil {
+		e.errorf("export prefect-yaml: -o: %v", err)
 		return exitUsage
 	}
 	p, err := readPlan(pos[0])
@@ -168,7 +185,7 @@ func runExport(_ context.Context, e env, args []string) int {
 	}
 	if err := output.Write(out, e.stdout, b); err != nil {
 		e.errorf("export prefect-yaml: %v", err)
-		return exitFailed
+		return writeExitCode(err)
 	}
 	return exitOK
 }

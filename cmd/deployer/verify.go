@@ -48,12 +48,12 @@ type verifyFlags struct {
 }
 
 func runVerify(ctx context.Context, e env, args []string) int {
-	fs := newFlagSet(e, "verify", verifyUsage)
+	fs := newFlagSet(e, "verify")
 	var f verifyFlags
 	fs.StringVar(&f.format, "format", verify.FormatText, "text, markdown (for a pull request comment) or json")
 	fs.BoolVar(&f.images, "images", false, "also check that every image tag the plan uses is in its registry or built by the apply")
 	fs.StringVar(&f.only, "only", "", "check for an apply with this --only: flows means the apply builds no image")
-	pos, code, ok := parseFlags(fs, args, exitUsage)
+	pos, code, ok := parseFlags(e, fs, verifyUsage, args)
 	if !ok {
 		return code
 	}

@@ -41,7 +41,8 @@ Modes:
   --specs-only     write the lifted specs (a JSON array, one entry per flow file)
 
 Exit codes: 0 success; 1 a flow file failed (every failure is listed);
-2 bad usage or a project that cannot be read.
+2 bad usage (including an -o folder that is missing or read-only) or a
+project that cannot be read.
 
 Flags:
 `
@@ -75,11 +76,10 @@ type options struct {
 func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv func(string) (string, bool)) int {
 	fs := flag.NewFlagSet("flowspec-extract", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	fs.Usage = func() {
-		fmt.Fprint(stderr, usage)
-		fs.PrintDefaults()
-	}
+	fs.Usage = func() {} // -h prints the help below; a bad flag only a hint
 	var o options
+	var showVersion bool
+	fs.BoolVar(&showVersion, "version", false, "print flowspec-extract's version and exit")
 	fs.StringVar(&o.project, "project", ".", "the sub-project root holding pyproject.toml")
 	fs.BoolVar(&o.validateOnly, "validate-only", false, "only validate the flow specs and print a report")
 	fs.BoolVar(&o.specsOnly, "specs-only", false, "write the lifted specs instead of the plan")
@@ -88,9 +88,17 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv fu
 	o.inputs.Register(fs)
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
+			fmt.Fprint(stdout, usage)
+			fs.SetOutput(stdout)
+			fs.PrintDefaults()
 			return exitOK
 		}
+		fmt.Fprintln(stderr, "run 'flowspec-extract -h' for the flags")
 		return exitUsage
+	}
+	if showVersion {
+		fmt.Fprintln(stdout, version.Describe("flowspec-extract"))
+		return exitOK
 	}
 	if fs.NArg() > 0 {
 		fmt.Fprintf(stderr, "flowspec-extract: unexpected argument %q (flags only; see -h)\n", fs.Arg(0))
@@ -104,6 +112,13 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv fu
 	if err != nil {
 		fmt.Fprintf(stderr, "flowspec-extract: %v\n", err)
 		return exitUsage
+	}
+	if !o.validateOnly {
+		// Say so before the work if the result cannot be written.
+		if err := output.Check(o.output); err != nil {
+			fmt.Fprintf(stderr, "flowspec-extract: -o: %v\n", err)
+			return exitUsage
+		}
 	}
 
 	res, err := extractor.Extract(ctx, extractor.Options{
@@ -139,8 +154,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv fu
 			return exitFailed
 		}
 		if err := output.Write(o.output, stdout, b); err != nil {
-			fmt.Fprintf(stderr, "flowspec-extract: %v\n", err)
-			return exitFailed
+			return writeFailed(stderr, err)
 		}
 		if res.Failed() {
 			return exitFailed
@@ -164,12 +178,22 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv fu
 		return exitFailed
 	}
 	if err := output.Write(o.output, stdout, b); err != nil {
-		fmt.Fprintf(stderr, "flowspec-extract: %v\n", err)
-		return exitFailed
+		return writeFailed(stderr, err)
 	}
 	fmt.Fprintf(stderr, "flowspec-extract: plan %s: %d flows, %d images, digest %s\n",
 		displayOutput(o.output), len(p.Flows), len(p.Images), p.Digest)
 	return exitOK
+}
+
+// writeFailed reports a failed write of the result: a folder that cannot
+// take the file is a usage problem (exit 2), anything else a failure.
+func writeFailed(stderr io.Writer, err error) int {
+	fmt.Fprintf(stderr, "flowspec-extract: %v\n", err)
+	var fe *output.FolderError
+	if errors.As(err, &fe) {
+		return exitUsage
+	}
+	return exitFailed
 }
 
 func displayOutput(path string) string {

@@ -55,7 +55,7 @@ func TestExitCodes(t *testing.T) {
 		wantOutput string // a file that must exist afterwards
 		noOutput   string // a file that must not exist afterwards
 	}{
-		{name: "help", args: []string{"-h"}, code: 0, stderr: "Exit codes: 0 success"},
+		{name: "help", args: []string{"-h"}, code: 0, stdout: "Exit codes: 0 success"},
 		{name: "unknown flag", args: []string{"--nope"}, code: 2, stderr: "flag provided but not defined"},
 		{name: "missing project", args: []string{"--project", filepath.Join(out, "none"), "--validate-only"}, code: 2, stderr: "flowspec-extract:"},
 		{name: "bad account id", args: []string{"--project", example, "--aws-account-id", "12"}, code: 2, stderr: `AWS account id "12" (from flag) must be 12 digits`},

@@ -55,8 +55,8 @@ func TestWrite(t *testing.T) {
 			require.NoError(t, err)
 			require.Equal(t, os.ModeNamedPipe, fi.Mode().Type())
 		}},
-		{name: "a directory is refused", path: func() string { return dir }, content: "x", wantErr: "is a directory"},
-		{name: "missing folder", path: func() string { return filepath.Join(dir, "nope", "p.json") }, content: "x", wantErr: "no such file"},
+		{name: "a directory is refused", path: func() string { return dir }, content: "x", wantErr: "is a folder, not a file name"},
+		{name: "missing folder", path: func() string { return filepath.Join(dir, "nope", "p.json") }, content: "x", wantErr: "folder " + filepath.Join(dir, "nope") + " does not exist"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
