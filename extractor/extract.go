@@ -29,6 +29,9 @@ type Options struct {
 	DeploymentType string                           // dev, staging or main (CommonSettings reads it)
 	Getenv         func(name string) (string, bool) // the environment flow files may read; nil means empty
 	Concurrency    int                              // files evaluated at once; 0 means 2*GOMAXPROCS
+	// FlowsFolder, when set, replaces [tool.prefect] flows_folder (the
+	// worker-era original's DF_CONFIG_FLOWS_PATH_OVERRIDE).
+	FlowsFolder string
 }
 
 // EnvRead is one environment variable a flow file read, with what it found.
@@ -60,6 +63,11 @@ func Extract(ctx context.Context, opts Options) (*Result, error) {
 	proj, err := project.Load(ctx, opts.ProjectDir)
 	if err != nil {
 		return nil, err
+	}
+	if opts.FlowsFolder != "" {
+		if err := proj.SetFlowsFolder(opts.FlowsFolder); err != nil {
+			return nil, err
+		}
 	}
 	paths, err := discover.FlowFiles(ctx, proj.Root, proj.FlowsFolder)
 	if err != nil {

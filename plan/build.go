@@ -38,9 +38,16 @@ type Options struct {
 	InfrastructureBlock string
 	Target              string // one of the Target* constants ("" = prefect2-agent)
 	// GitRepository is the repository URL the worker-era pull step clones
-	// (the original read DF_CONFIG_GH_REPO); required when the plan has
-	// worker-era flows.
+	// (the original read DF_CONFIG_GH_REPO, else the checkout's origin);
+	// required when the plan has worker-era flows, unless CheckOnly.
 	GitRepository string
+	// GitRepositoryHint says why no repository was found (e.g. "not inside
+	// a git checkout"), for the error when one is needed.
+	GitRepositoryHint string
+	// CheckOnly builds the plan only to validate the project (flowspec-extract
+	// --validate-only): inputs that only a deployment needs, the git
+	// repository, may be missing.
+	CheckOnly bool
 	// GitBranch is the branch the pull step clones ("" = <type>-v2).
 	GitBranch string
 	// Registry is where the images are pushed, as HOST[/PREFIX] (see
@@ -175,6 +182,9 @@ func build(p *project.Project, files []spec.FileResult, opts Options) (*Plan, er
 		pl.Images = append(pl.Images, b.workerImage(p.WorkerEnvs[name]))
 	}
 
+	if err := b.checkGitRepository(files); err != nil {
+		return nil, err
+	}
 	built := b.flows(files)
 	var errs []error
 	for i, f := range files {
@@ -330,6 +340,43 @@ func newBuilder(p *project.Project, opts Options) (*builder, error) {
 		b.registryHost = host
 	}
 	return b, nil
+}
+
+// ErrMissingInput is returned (wrapped) when an input the plan needs was
+// given by nothing: the error names the flag and variable that give it.
+var ErrMissingInput = errors.New("a needed input is missing")
+
+type missingInput struct{ msg string }
+
+func (e *missingInput) Error() string        { return e.msg }
+func (e *missingInput) Is(target error) bool { return target == ErrMissingInput }
+
+// checkGitRepository refuses, once for all of them, worker-era flows
+// without the git repository their pull steps clone: a missing input, not
+// a problem of the flows.
+func (b *builder) checkGitRepository(files []spec.FileResult) error {
+	if b.opts.GitRepository != "" || b.opts.CheckOnly {
+		return nil
+	}
+	var paths []string
+	for _, f := range files {
+		if f.Status == spec.StatusOK && f.Spec != nil && f.Spec.Worker != nil && !f.Spec.Worker.IsAgent {
+			paths = append(paths, f.Path)
+		}
+	}
+	if len(paths) == 0 {
+		return nil
+	}
+	why := ""
+	if b.opts.GitRepositoryHint != "" {
+		why = "; the checkout's origin remote was the fallback, but " + b.opts.GitRepositoryHint
+	}
+	shown := paths
+	if len(shown) > 3 {
+		shown = append(slices.Clone(shown[:3]), fmt.Sprintf("and %d more", len(paths)-3))
+	}
+	return &missingInput{fmt.Sprintf("building the plan: %s (%s) need the git repository their pull steps clone: pass --git-repository URL or set DF_CONFIG_GH_REPO%s",
+		plural(len(paths), "worker-era flow"), strings.Join(shown, ", "), why)}
 }
 
 // ---- agent era ----
@@ -616,8 +663,12 @@ func (b *builder) workerFlow(f spec.FileResult) (Flow, error) {
 	if msg, bad := b.broken[s.DockerEnv]; bad {
 		return Flow{}, fmt.Errorf("%s: docker_env %q is broken: %s", f.Path, s.DockerEnv, msg)
 	}
-	if b.opts.GitRepository == "" {
-		return Flow{}, fmt.Errorf("%s: a worker-era flow needs the git repository its pull step clones (the original read DF_CONFIG_GH_REPO)", f.Path)
+	if b.opts.GitRepository == "" && !b.opts.CheckOnly {
+		why := ""
+		if b.opts.GitRepositoryHint != "" {
+			why = " (no origin remote to fall back on: " + b.opts.GitRepositoryHint + ")"
+		}
+		return Flow{}, fmt.Errorf("%s: a worker-era flow needs the git repository its pull step clones: pass --git-repository URL or set DF_CONFIG_GH_REPO%s", f.Path, why)
 	}
 	flowName := b.proj.Slug + "." + s.Flow.Name
 	family := b.workerFamily(env)

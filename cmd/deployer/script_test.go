@@ -101,6 +101,12 @@ func TestScripts(t *testing.T) {
 			env.Setenv("FAKE_DOCKER_LOG", filepath.Join(env.WorkDir, "docker.log"))
 			env.Setenv(flowspecExtractEnv, extract)
 			env.Setenv("EXAMPLE_PROJECT", filepath.Join(repoRoot, "testdata", "example-project"))
+			env.Setenv("WORKER_PROJECT", filepath.Join(repoRoot, "testdata", "projects", "worker-era"))
+			env.Setenv("REPO_ROOT", repoRoot)
+			for _, kv := range gitEnv {
+				k, v, _ := strings.Cut(kv, "=")
+				env.Setenv(k, v)
+			}
 			for _, kv := range af.Env() {
 				k, v, _ := strings.Cut(kv, "=")
 				env.Setenv(k, v)
@@ -109,6 +115,7 @@ func TestScripts(t *testing.T) {
 		},
 		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
 			"exec-code":         execCode,
+			"cp-tree":           cpTree,
 			"prefect-writes":    countCmd(func(f *fakes) int { _, w := f.prefect.Counts(); return w }),
 			"ecs-registrations": countCmd(func(f *fakes) int { return f.aws.Calls(awsfake.ECSRegisterTaskDefinition) }),
 			"reset-fakes": func(ts *testscript.TestScript, neg bool, args []string) {
@@ -169,4 +176,17 @@ func execCode(ts *testscript.TestScript, neg bool, args []string) {
 	if got != want {
 		ts.Fatalf("%s exited %d, want %d", args[1], got, want)
 	}
+}
+
+// gitEnv makes git in scripts independent of the user's configuration.
+var gitEnv = []string{"GIT_CONFIG_GLOBAL=/dev/null", "GIT_CONFIG_NOSYSTEM=1",
+	"GIT_AUTHOR_NAME=t", "GIT_AUTHOR_EMAIL=t@example.com", "GIT_COMMITTER_NAME=t", "GIT_COMMITTER_EMAIL=t@example.com"}
+
+// cpTree copies a folder tree into the work dir: cp-tree SRC DST.
+func cpTree(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 2 {
+		ts.Fatalf("usage: cp-tree SRC DST")
+	}
+	src, dst := ts.MkAbs(args[0]), ts.MkAbs(args[1])
+	ts.Check(os.CopyFS(dst, os.DirFS(src)))
 }

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"strings"
 
 	"github.com/flowplan/flowplan/checkversion"
 	"github.com/flowplan/flowplan/cmd/internal/inputs"
@@ -62,9 +63,9 @@ be read; 2 bad usage.
 // extractPlan extracts the project in process and builds its plan. It
 // returns the extraction too, for reports; a nil plan with a nil error
 // means the extraction failed and was reported.
-func extractPlan(ctx context.Context, e env, project string, in *inputs.Resolved, allowFailures bool) (*extractor.Result, *plan.Plan, error) {
+func extractPlan(ctx context.Context, e env, project string, in *inputs.Resolved, allowFailures, checkOnly bool) (*extractor.Result, *plan.Plan, error) {
 	res, err := extractor.Extract(ctx, extractor.Options{
-		ProjectDir: project, DeploymentType: in.DeploymentType(), Getenv: e.lookup,
+		ProjectDir: project, DeploymentType: in.DeploymentType(), Getenv: e.lookup, FlowsFolder: in.FlowsFolder(),
 	})
 	if err != nil {
 		return nil, nil, err
@@ -75,7 +76,12 @@ func extractPlan(ctx context.Context, e env, project string, in *inputs.Resolved
 	if res.Failed() && !allowFailures {
 		return res, nil, nil
 	}
-	p, err := plan.Build(res.Project, res.Files, in.PlanOptions(res, version))
+	opts := in.PlanOptions(res, version)
+	if checkOnly {
+		opts.CheckOnly = true
+		return res, nil, plan.Check(res.Project, res.Files, opts)
+	}
+	p, err := plan.Build(res.Project, res.Files, opts)
 	if err != nil {
 		return res, nil, fmt.Errorf("building the plan: %w", err)
 	}
@@ -99,7 +105,7 @@ func runDeployEnvs(ctx context.Context, e env, args []string) int {
 		return exitUsage
 	}
 	f.only = executor.OnlyImages
-	resolved, err := in.Resolve(e.lookup)
+	resolved, err := in.Resolve(e.lookup, f.project)
 	if err == nil {
 		err = f.check()
 	}
@@ -107,7 +113,7 @@ func runDeployEnvs(ctx context.Context, e env, args []string) int {
 		e.errorf("deploy-envs: %v", err)
 		return exitUsage
 	}
-	_, p, err := extractPlan(ctx, e, f.project, resolved, true)
+	_, p, err := extractPlan(ctx, e, f.project, resolved, true, false)
 	if err != nil {
 		e.errorf("deploy-envs: %v", err)
 		return exitFailed
@@ -138,7 +144,7 @@ func runDeployFlows(ctx context.Context, e env, args []string) int {
 		return exitUsage
 	}
 	f.only = executor.OnlyFlows
-	resolved, err := in.Resolve(e.lookup)
+	resolved, err := in.Resolve(e.lookup, f.project)
 	if err == nil {
 		err = f.check()
 	}
@@ -151,17 +157,28 @@ func runDeployFlows(ctx context.Context, e env, args []string) int {
 		e.errorf("deploy-flows: %v", err)
 		return exitUsage
 	}
-	res, p, err := extractPlan(ctx, e, f.project, resolved, false)
-	if err != nil {
-		e.errorf("deploy-flows: %v", err)
-		return exitFailed
-	}
 	if validateOnly {
+		// As flowspec-extract --validate-only: the code is checked, and
+		// inputs only a deployment needs may be missing.
+		res, _, err := extractPlan(ctx, e, f.project, resolved, true, true)
+		if res == nil {
+			e.errorf("deploy-flows: %v", err)
+			return exitFailed
+		}
 		report.WriteValidation(e.stdout, res)
+		if err != nil {
+			fmt.Fprintf(e.stdout, "FAILED  planning\n        %s\n", strings.ReplaceAll(err.Error(), "\n", "\n        "))
+			return exitFailed
+		}
 		if res.Failed() {
 			return exitFailed
 		}
 		return exitOK
+	}
+	res, p, err := extractPlan(ctx, e, f.project, resolved, false, false)
+	if err != nil {
+		e.errorf("deploy-flows: %v", err)
+		return exitFailed
 	}
 	if p == nil {
 		report.WriteFailures(e.stderr, res)

@@ -108,7 +108,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv fu
 		fmt.Fprintln(stderr, "flowspec-extract: --validate-only and --specs-only exclude each other")
 		return exitUsage
 	}
-	in, err := o.inputs.Resolve(getenv)
+	in, err := o.inputs.Resolve(getenv, o.project)
 	if err != nil {
 		fmt.Fprintf(stderr, "flowspec-extract: %v\n", err)
 		return exitUsage
@@ -125,6 +125,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv fu
 		ProjectDir:     o.project,
 		DeploymentType: in.DeploymentType(),
 		Getenv:         getenv,
+		FlowsFolder:    in.FlowsFolder(),
 	})
 	if err != nil {
 		fmt.Fprintf(stderr, "flowspec-extract: %v\n", err)
@@ -139,7 +140,11 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv fu
 		report.WriteValidation(stdout, res)
 		// Planning checks what no single file shows: two flows that would
 		// write the same resources, or a target that cannot express a flow.
-		if err := plan.Check(res.Project, res.Files, in.PlanOptions(res, version.Version)); err != nil {
+		// Inputs only a deployment needs (the git repository) may be
+		// missing: validation checks the code.
+		opts := in.PlanOptions(res, version.Version)
+		opts.CheckOnly = true
+		if err := plan.Check(res.Project, res.Files, opts); err != nil {
 			fmt.Fprintf(stdout, "FAILED  planning\n        %s\n", strings.ReplaceAll(err.Error(), "\n", "\n        "))
 			return exitFailed
 		}
@@ -172,6 +177,10 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv fu
 	opts := in.PlanOptions(res, version.Version)
 	opts.SkipInvalid = o.skipInvalid
 	p, b, err := plan.BuildCanonical(res.Project, res.Files, opts)
+	if errors.Is(err, plan.ErrMissingInput) {
+		fmt.Fprintf(stderr, "flowspec-extract: %v\n", err)
+		return exitUsage
+	}
 	if err != nil {
 		fmt.Fprintf(stderr, "flowspec-extract: %v\n", err)
 		fmt.Fprintln(stderr, "flowspec-extract: no plan written (pass --skip-invalid to plan the other flows only)")

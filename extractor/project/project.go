@@ -188,6 +188,26 @@ func (p *Project) readFlowsFolder(doc *document) error {
 	return nil
 }
 
+// SetFlowsFolder replaces the flows folder read from pyproject.toml (the
+// worker-era original's DF_CONFIG_FLOWS_PATH_OVERRIDE): flow files are
+// found there, and it comes first among the source roots, as the original
+// put it on sys.path.
+func (p *Project) SetFlowsFolder(folder string) error {
+	clean, err := relativeInside(folder)
+	if err != nil {
+		return fmt.Errorf("flows folder %q: %w", folder, err)
+	}
+	p.FlowsFolder = clean
+	roots := []string{clean}
+	for _, r := range p.SourceRoots {
+		if r != clean {
+			roots = append(roots, r)
+		}
+	}
+	p.SourceRoots = roots
+	return nil
+}
+
 // relativeInside cleans a slash-separated path that must stay inside the
 // project root.
 func relativeInside(p string) (string, error) {

@@ -7,8 +7,13 @@ package inputs
 
 import (
 	"encoding/json"
+	"errors"
 	"flag"
 	"fmt"
+	"net/url"
+	"path"
+	"path/filepath"
+	"regexp"
 	"strings"
 
 	"github.com/flowplan/flowplan/extractor"
@@ -17,10 +22,19 @@ import (
 
 // Input is one resolved input and where its value came from.
 type Input struct {
-	Name   string
-	Value  string
-	Source string // "flag", "env:NAME", "default", or "apply" (left for apply time)
+	Name  string
+	Value string
+	// Source is "flag", "env:NAME", "default", "apply" (left for apply
+	// time), "git:remote.origin.url" (the checkout's origin) or
+	// "pyproject.toml" (the project's own setting).
+	Source string
 }
+
+// Provenance of the inputs that have no flag or variable set.
+const (
+	SourceGitOrigin = "git:remote.origin.url"
+	SourcePyproject = "pyproject.toml"
+)
 
 // Spec says how one input is resolved: its flag, then the environment
 // variables in order, then the default.
@@ -46,9 +60,10 @@ func Specs() []Spec {
 		{Flag: "storage-block", Envs: []string{"POCKET_PREFECT_GITHUB_BLOCK"}, Help: "GitHub storage block name (default data-flows-<deployment type>)"},
 		{Flag: "infrastructure-block", Envs: []string{"POCKET_PREFECT_INFRASTRUCTURE_BLOCK"}, Help: "infrastructure block for every deployment, as <type>/<name> (default ecs-task/<flow block>)"},
 		{Flag: "prefect-target", Envs: []string{"FLOWPLAN_PREFECT_TARGET"}, Default: plan.TargetPrefect2Agent, Help: "prefect2-agent, prefect2-worker or prefect3"},
-		{Flag: "git-repository", Envs: []string{"DF_CONFIG_GH_REPO"}, Help: "repository URL worker-era deployments clone (required for worker-era flows)"},
+		{Flag: "git-repository", Envs: []string{"DF_CONFIG_GH_REPO"}, Help: "repository URL worker-era deployments clone (default: the checkout's origin remote, read from its git config)"},
 		{Flag: "git-branch", Envs: []string{"FLOWPLAN_GIT_BRANCH"}, Help: "branch worker-era deployments clone (default <deployment type>-v2)"},
 		{Flag: "registry", Envs: []string{"FLOWPLAN_REGISTRY"}, Help: "registry the images are pushed to, as HOST[/PREFIX] (default <account>.dkr.ecr.<region>.amazonaws.com)"},
+		{Flag: "flows-folder", Envs: []string{"DF_CONFIG_FLOWS_PATH_OVERRIDE", "MOZILLA_FLOWS_PATH_OVERRIDE"}, Help: "folder of the *_flow.py files, relative to the project (default: [tool.prefect] flows_folder of pyproject.toml, else src)"},
 	}
 }
 
@@ -90,6 +105,18 @@ type Resolved struct {
 	securityGroups []string
 	// registry is the registry given as an input ("" = the default ECR).
 	registry string
+	// gitRepositoryHint says why no git repository was found, for the
+	// error of a plan whose worker-era flows need one.
+	gitRepositoryHint string
+}
+
+// FlowsFolder is the flows folder given by flag or environment ("" keeps
+// the project's own).
+func (r *Resolved) FlowsFolder() string {
+	if in := r.byName["flows-folder"]; in.Source != "default" {
+		return in.Value
+	}
+	return ""
 }
 
 // DeploymentType is the lowercased, checked deployment type.
@@ -98,9 +125,13 @@ func (r *Resolved) DeploymentType() string { return r.byName["deployment-type"].
 // Get returns the input of that flag name.
 func (r *Resolved) Get(name string) Input { return r.byName[name] }
 
-// Resolve resolves every input and checks the deployment type, the JSON
-// lists and the Prefect target.
-func (f *Flags) Resolve(getenv func(string) (string, bool)) (*Resolved, error) {
+// Resolve resolves every input and checks each value where it is given:
+// deployment type, git sha, region, account id, JSON lists of subnet and
+// security group ids, block names, Prefect target, git repository and
+// branch, flows folder. projectDir is the sub-project: when no git
+// repository is given, its checkout's origin remote is used, as the
+// original's `git ls-remote --get-url origin`.
+func (f *Flags) Resolve(getenv func(string) (string, bool), projectDir string) (*Resolved, error) {
 	r := &Resolved{byName: map[string]Input{}}
 	for _, s := range f.specs {
 		in := Input{Name: s.Flag}
@@ -150,6 +181,14 @@ func (f *Flags) Resolve(getenv func(string) (string, bool)) (*Resolved, error) {
 	if err := resolveRegistry(r); err != nil {
 		return nil, err
 	}
+	if in := r.byName["git-repository"]; in.Source == "default" {
+		origin, err := ReadGitOrigin(projectDir)
+		if err == nil {
+			r.set(Input{Name: "git-repository", Value: origin.URL, Source: SourceGitOrigin})
+		} else {
+			r.gitRepositoryHint = err.Error()
+		}
+	}
 	if err := checkValues(r); err != nil {
 		return nil, err
 	}
@@ -166,6 +205,16 @@ func (f *Flags) Resolve(getenv func(string) (string, bool)) (*Resolved, error) {
 		return nil, fmt.Errorf("prefect target %q (from %s) must be prefect2-agent, prefect2-worker or prefect3", t.Value, t.Source)
 	}
 	return r, nil
+}
+
+// set replaces an input's resolution.
+func (r *Resolved) set(in Input) {
+	r.byName[in.Name] = in
+	for i := range r.All {
+		if r.All[i].Name == in.Name {
+			r.All[i] = in
+		}
+	}
 }
 
 func jsonList(in Input) ([]string, error) {
@@ -194,11 +243,16 @@ func (r *Resolved) PlanOptions(res *extractor.Result, generator string) plan.Opt
 		InfrastructureBlock: r.byName["infrastructure-block"].Value,
 		Target:              r.byName["prefect-target"].Value,
 		GitRepository:       r.byName["git-repository"].Value,
+		GitRepositoryHint:   r.gitRepositoryHint,
 		GitBranch:           r.byName["git-branch"].Value,
 		Registry:            r.registry,
 		Generator:           generator,
 	}
 	for _, in := range r.All {
+		if in.Name == "flows-folder" && in.Source == "default" && res.Project != nil {
+			// The project's own folder, as the plan's project records it.
+			in.Value, in.Source = res.Project.FlowsFolder, SourcePyproject
+		}
 		opts.Inputs = append(opts.Inputs, plan.Input{Name: in.Name, Value: in.Value, Source: in.Source})
 	}
 	for _, e := range res.EnvReads {
@@ -239,18 +293,135 @@ func resolveRegistry(r *Resolved) error {
 }
 
 // checkValues refuses input values the plan could not use, so that they are
-// usage errors (exit 2) named by their flag or variable, not plan failures.
+// usage errors (exit 2) named by their flag or variable, not plan failures
+// or, worse, failures at apply time.
 func checkValues(r *Resolved) error {
+	var errs []error
+	bad := func(in Input, format string, args ...any) {
+		errs = append(errs, fmt.Errorf("--%s %q (from %s): %s", in.Name, in.Value, in.Source, fmt.Sprintf(format, args...)))
+	}
 	if in := r.byName["git-sha"]; strings.TrimSpace(in.Value) == "" {
-		return fmt.Errorf("git sha (from %s) is empty; give a commit sha, or leave it unset for \"dev\"", in.Source)
+		errs = append(errs, fmt.Errorf("git sha (from %s) is empty; give a commit sha, or leave it unset for \"dev\"", in.Source))
+	} else if !gitSHAPattern.MatchString(in.Value) {
+		bad(in, "a commit sha (or a word such as dev) of letters, digits, '.', '_' and '-': its first 7 characters end image tags and deployment versions")
+	}
+	if in := r.byName["aws-region"]; !regionPattern.MatchString(in.Value) {
+		bad(in, "not an AWS region name such as us-east-1 or eu-west-2")
 	}
 	if in := r.byName["aws-account-id"]; in.Value != "" && !isAccountID(in.Value) {
-		return fmt.Errorf("AWS account id %q (from %s) must be 12 digits", in.Value, in.Source)
+		errs = append(errs, fmt.Errorf("AWS account id %q (from %s) must be 12 digits", in.Value, in.Source))
+	}
+	if in := r.byName["storage-block"]; !blockNamePattern.MatchString(in.Value) {
+		bad(in, "Prefect refuses block names other than lowercase letters, digits and dashes")
 	}
 	if in := r.byName["infrastructure-block"]; in.Value != "" {
-		if _, err := plan.ParseBlockRef(in.Value); err != nil {
-			return fmt.Errorf("%w (from %s)", err, in.Source)
+		ref, err := plan.ParseBlockRef(in.Value)
+		switch {
+		case err != nil:
+			errs = append(errs, fmt.Errorf("%w (from %s)", err, in.Source))
+		case !blockNamePattern.MatchString(ref.BlockTypeSlug) || !blockNamePattern.MatchString(ref.Name):
+			bad(in, "Prefect refuses block type slugs and block names other than lowercase letters, digits and dashes")
 		}
+	}
+	for _, name := range []string{"subnets", "security-groups"} {
+		in := r.byName[name]
+		ids, err := jsonList(in)
+		if err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		prefix := map[string]string{"subnets": "subnet", "security-groups": "sg"}[name]
+		for _, id := range ids {
+			if !awsIDPattern(prefix).MatchString(id) {
+				bad(in, "%q is not a %s id (%s- and 8 or 17 hexadecimal digits)", id, strings.TrimSuffix(name, "s"), prefix)
+			}
+		}
+	}
+	if in := r.byName["git-repository"]; in.Value != "" && in.Source != SourceGitOrigin {
+		if err := checkRepositoryURL(in.Value); err != nil {
+			bad(in, "%v", err)
+		}
+	}
+	if in := r.byName["git-branch"]; !isBranchName(in.Value) {
+		bad(in, "not a git branch name")
+	}
+	if in := r.byName["flows-folder"]; in.Source != "default" {
+		if err := checkRelativeFolder(in.Value); err != nil {
+			bad(in, "%v", err)
+		}
+	}
+	return errors.Join(errs...)
+}
+
+var (
+	gitSHAPattern    = regexp.MustCompile(`^[0-9A-Za-z_][0-9A-Za-z_.-]{0,127}$`)
+	regionPattern    = regexp.MustCompile(`^[a-z]{2}(-[a-z]+)+-[0-9]{1,2}$`)
+	blockNamePattern = regexp.MustCompile(`^[a-z0-9-]+$`)
+	subnetPattern    = regexp.MustCompile(`^subnet-([0-9a-f]{8}|[0-9a-f]{17})$`)
+	sgPattern        = regexp.MustCompile(`^sg-([0-9a-f]{8}|[0-9a-f]{17})$`)
+	scpLikePattern   = regexp.MustCompile(`^[A-Za-z0-9._-]+@[A-Za-z0-9.-]+:[^\s]+$`)
+)
+
+func awsIDPattern(prefix string) *regexp.Regexp {
+	if prefix == "sg" {
+		return sgPattern
+	}
+	return subnetPattern
+}
+
+// checkRepositoryURL accepts what Prefect's git_clone step can clone: an
+// http(s), ssh or git URL, or scp-like user@host:path, without a password
+// (the URL is written into the plan and the deployments).
+func checkRepositoryURL(s string) error {
+	if scpLikePattern.MatchString(s) {
+		return nil
+	}
+	u, err := url.Parse(s)
+	if err != nil || u.Host == "" || strings.ContainsAny(s, " \t\n") {
+		return errors.New("not a repository URL (https://host/owner/repo.git or git@host:owner/repo.git)")
+	}
+	switch u.Scheme {
+	case "https", "http", "ssh", "git":
+	default:
+		return fmt.Errorf("scheme %q: want https, http, ssh or git", u.Scheme)
+	}
+	if _, hasPassword := u.User.Password(); hasPassword || (u.User != nil && (u.Scheme == "https" || u.Scheme == "http")) {
+		return errors.New("holds credentials, which would be written into the plan and every deployment: give the URL without them and a credentials block to the pull step")
+	}
+	return nil
+}
+
+// isBranchName follows git check-ref-format's rules for a branch.
+func isBranchName(s string) bool {
+	if s == "" || s == "@" || strings.HasPrefix(s, "-") || strings.HasPrefix(s, "/") || strings.HasSuffix(s, "/") ||
+		strings.HasSuffix(s, ".") || strings.HasSuffix(s, ".lock") || strings.Contains(s, "..") || strings.Contains(s, "@{") || strings.Contains(s, "//") {
+		return false
+	}
+	for _, c := range s {
+		if c < 0x20 || c == 0x7f || strings.ContainsRune(" ~^:?*[\\", c) {
+			return false
+		}
+	}
+	for _, part := range strings.Split(s, "/") {
+		if strings.HasPrefix(part, ".") {
+			return false
+		}
+	}
+	return true
+}
+
+// checkRelativeFolder accepts a folder relative to the project that stays
+// inside it.
+func checkRelativeFolder(s string) error {
+	switch {
+	case s == "":
+		return errors.New("empty (use . for the project root)")
+	case path.IsAbs(s) || filepath.IsAbs(s):
+		return errors.New("must be relative to the project root")
+	}
+	clean := path.Clean(filepath.ToSlash(s))
+	if clean == ".." || strings.HasPrefix(clean, "../") {
+		return errors.New("must stay inside the project root")
 	}
 	return nil
 }

@@ -54,6 +54,36 @@ func TestResolve(t *testing.T) {
 		},
 		{name: "bad type", env: map[string]string{"POCKET_PREFECT_DEPLOYMENT_TYPE": "prod"}, wantErr: `deployment type "prod" (from env:POCKET_PREFECT_DEPLOYMENT_TYPE) must be dev, staging or main`},
 		{name: "bad subnets", args: []string{"-subnets", "subnet-1"}, wantErr: "subnets (from flag) must be a JSON list of strings"},
+		{name: "malformed subnet id", env: map[string]string{"POCKET_AWS_SUBNETS": `["subnet-0123abcd", "subnet-1"]`},
+			wantErr: `--subnets "[\"subnet-0123abcd\", \"subnet-1\"]" (from env:POCKET_AWS_SUBNETS): "subnet-1" is not a subnet id (subnet- and 8 or 17 hexadecimal digits)`},
+		{name: "security group id in subnets", args: []string{"-subnets", `["sg-0123abcd"]`}, wantErr: `"sg-0123abcd" is not a subnet id`},
+		{name: "malformed security group", args: []string{"-security-groups", `["sg-XYZ"]`}, wantErr: `"sg-XYZ" is not a security-group id (sg- and 8 or 17 hexadecimal digits)`},
+		{name: "region with a space", args: []string{"-aws-region", "us east"}, wantErr: `--aws-region "us east" (from flag): not an AWS region name such as us-east-1`},
+		{name: "region from the environment", env: map[string]string{"DEFAULT_AWS_REGION": "useast1"}, wantErr: `--aws-region "useast1" (from env:DEFAULT_AWS_REGION)`},
+		{name: "git sha with a space", args: []string{"-git-sha", "zz top"}, wantErr: `--git-sha "zz top" (from flag): a commit sha (or a word such as dev)`},
+		{name: "storage block Prefect refuses", args: []string{"-storage-block", "Data_Flows"}, wantErr: `--storage-block "Data_Flows" (from flag): Prefect refuses block names other than lowercase letters, digits and dashes`},
+		{name: "infrastructure block name Prefect refuses", args: []string{"-infrastructure-block", "ecs-task/My Block"}, wantErr: `infrastructure block "ecs-task/My Block" must be <block type slug>/<block name>`},
+		{name: "infrastructure block with capitals", args: []string{"-infrastructure-block", "ecs-task/MyBlock"}, wantErr: `--infrastructure-block "ecs-task/MyBlock" (from flag): Prefect refuses`},
+		{name: "repository with a token", args: []string{"-git-repository", "https://x:ghp_secret@github.com/o/r.git"}, wantErr: "holds credentials"},
+		{name: "repository that is no URL", env: map[string]string{"DF_CONFIG_GH_REPO": "Pocket/data-flows"}, wantErr: `--git-repository "Pocket/data-flows" (from env:DF_CONFIG_GH_REPO): not a repository URL`},
+		{name: "branch git refuses", args: []string{"-git-branch", "main..v2"}, wantErr: `--git-branch "main..v2" (from flag): not a git branch name`},
+		{name: "flows folder outside the project", env: map[string]string{"MOZILLA_FLOWS_PATH_OVERRIDE": "../elsewhere"}, wantErr: `--flows-folder "../elsewhere" (from env:MOZILLA_FLOWS_PATH_OVERRIDE): must stay inside the project root`},
+		{name: "several problems at once", args: []string{"-aws-region", "x", "-git-sha", "a b"}, wantErr: "--git-sha \"a b\" (from flag): a commit sha (or a word such as dev) of letters, digits, '.', '_' and '-': its first 7 characters end image tags and deployment versions\n--aws-region \"x\""},
+		{
+			name: "ids, names, URLs and folders that are fine",
+			args: []string{"-subnets", `["subnet-0123abcd", "subnet-0123456789abcdef0"]`, "-security-groups", `["sg-89abcdef"]`, "-aws-region", "us-gov-west-1",
+				"-git-sha", "3f9a1c27d4b5", "-storage-block", "data-flows-main", "-git-repository", "git@github.com:Pocket/data-flows.git", "-git-branch", "release/v2"},
+			env: map[string]string{"DF_CONFIG_FLOWS_PATH_OVERRIDE": "flows", "MOZILLA_FLOWS_PATH_OVERRIDE": "ignored"},
+			want: map[string]Input{
+				"flows-folder":   {"flows-folder", "flows", "env:DF_CONFIG_FLOWS_PATH_OVERRIDE"},
+				"git-repository": {"git-repository", "git@github.com:Pocket/data-flows.git", "flag"},
+			},
+		},
+		{
+			name: "the old flows folder variable",
+			env:  map[string]string{"MOZILLA_FLOWS_PATH_OVERRIDE": "./flows/"},
+			want: map[string]Input{"flows-folder": {"flows-folder", "./flows/", "env:MOZILLA_FLOWS_PATH_OVERRIDE"}},
+		},
 		{name: "bad target", args: []string{"-prefect-target", "prefect4"}, wantErr: `prefect target "prefect4" (from flag)`},
 		{name: "empty git sha", args: []string{"-git-sha="}, wantErr: "git sha (from flag) is empty"},
 		{name: "short account id", env: map[string]string{"AWS_ACCOUNT_ID": "12"}, wantErr: `AWS account id "12" (from env:AWS_ACCOUNT_ID) must be 12 digits`},
@@ -75,7 +105,7 @@ func TestResolve(t *testing.T) {
 			var f Flags
 			f.Register(fs)
 			require.NoError(t, fs.Parse(tt.args))
-			r, err := f.Resolve(func(k string) (string, bool) { v, ok := tt.env[k]; return v, ok })
+			r, err := f.Resolve(func(k string) (string, bool) { v, ok := tt.env[k]; return v, ok }, t.TempDir())
 			if tt.wantErr != "" {
 				require.ErrorContains(t, err, tt.wantErr)
 				return
