@@ -81,31 +81,69 @@ func (a *applier) reconcileBlock(ctx context.Context, b *plan.Block, arn string,
 		doc, err := a.opts.Prefect.CreateBlockDocument(ctx, prefect.BlockDocumentCreate{
 			Name: b.Name, Data: data, BlockSchemaID: bt.schemaID, BlockTypeID: bt.typeID,
 		})
-		if err != nil {
+		if err == nil {
+			return doc.ID, Created, nil, nil
+		}
+		if !prefect.IsConflict(err) {
 			return "", Failed, nil, fmt.Errorf("creating block %s/%s: %w", b.BlockTypeSlug, b.Name, err)
 		}
-		return doc.ID, Created, nil, nil
+		// 409: the block exists after all. Either this create's answer was
+		// lost and its retry refused, or another apply made it meanwhile:
+		// read it, and update it below if it differs.
+		live, err = a.readBlock(ctx, b)
+		if err != nil {
+			return "", Failed, nil, fmt.Errorf("creating block %s/%s: it already exists (HTTP 409), and reading it back failed: %w", b.BlockTypeSlug, b.Name, err)
+		}
+		if live == nil {
+			return "", Failed, nil, fmt.Errorf("creating block %s/%s: the server answered 409 (already exists) but has no such block", b.BlockTypeSlug, b.Name)
+		}
+		id, action, changes, err := a.updateBlock(ctx, b, bt, data, live)
+		if action == Unchanged {
+			action = Created // its content is what this apply would have created
+		}
+		return id, action, changes, err
 	}
+	changes, err := blockChanges(b, data, live)
+	if err != nil {
+		return "", Failed, nil, err
+	}
+	if len(changes) == 0 {
+		return live.ID, Unchanged, nil, nil
+	}
+	if dry {
+		return live.ID, Updated, changes, nil
+	}
+	return a.updateBlock(ctx, b, bt, data, live)
+}
+
+// blockChanges lists the managed data fields whose live value differs.
+func blockChanges(b *plan.Block, data map[string]any, live *prefect.BlockDocument) ([]string, error) {
 	var changes []string
 	for k, v := range data {
 		want, err := json.Marshal(v)
 		if err != nil {
-			return "", Failed, nil, fmt.Errorf("encoding block %s: %w", b.Name, err)
+			return nil, fmt.Errorf("encoding block %s: %w", b.Name, err)
 		}
 		have, err := json.Marshal(live.Data[k])
 		if err != nil {
-			return "", Failed, nil, fmt.Errorf("decoding block %s: %w", b.Name, err)
+			return nil, fmt.Errorf("decoding block %s: %w", b.Name, err)
 		}
 		if !sameJSON(want, have) {
 			changes = append(changes, k)
 		}
 	}
 	sort.Strings(changes)
+	return changes, nil
+}
+
+// updateBlock writes the managed data fields that differ from live.
+func (a *applier) updateBlock(ctx context.Context, b *plan.Block, bt blockTypeInfo, data map[string]any, live *prefect.BlockDocument) (string, Action, []string, error) {
+	changes, err := blockChanges(b, data, live)
+	if err != nil {
+		return "", Failed, nil, err
+	}
 	if len(changes) == 0 {
 		return live.ID, Unchanged, nil, nil
-	}
-	if dry {
-		return live.ID, Updated, changes, nil
 	}
 	err = a.opts.Prefect.UpdateBlockDocument(ctx, live.ID, prefect.BlockDocumentUpdate{BlockSchemaID: bt.schemaID, Data: data})
 	if err != nil {

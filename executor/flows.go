@@ -243,6 +243,7 @@ func (a *applier) flowBlocked(f plan.Flow) error {
 func (a *applier) reconcileFlowResources(ctx context.Context, f plan.Flow, lf *liveFlow, dry bool) []Result {
 	r := &flowRun{flow: f}
 	var arn string
+	registered := false
 	if f.TaskDefinition != nil {
 		out, err := lf.tdOutcome(ctx, a, f.TaskDefinition, dry)
 		r.add(a.taskDefinitionResult(f.TaskDefinition, f.Name, resultOrder{step: stepTaskDefinition}, out, err))
@@ -250,7 +251,7 @@ func (a *applier) reconcileFlowResources(ctx context.Context, f plan.Flow, lf *l
 			r.failRest(stepBlock, fmt.Errorf("not applied: task definition %s failed", f.TaskDefinition.Family))
 			return r.results
 		}
-		arn = out.arn
+		arn, registered = out.arn, out.registered
 	}
 
 	ownBlockID := ""
@@ -260,6 +261,9 @@ func (a *applier) reconcileFlowResources(ctx context.Context, f plan.Flow, lf *l
 		err := lf.blkErr
 		if err == nil {
 			ownBlockID, res.Action, res.Changes, err = a.reconcileBlock(ctx, f.Block, arn, lf.block, dry)
+		}
+		if err == nil && !dry && f.TaskDefinition != nil && (registered || res.Action == Created || res.Action == Updated) {
+			err = a.settleBlock(ctx, f, arn, &res)
 		}
 		if err != nil {
 			res.Action, res.Error = Failed, err.Error()
@@ -308,6 +312,40 @@ func (lf *liveFlow) tdOutcome(ctx context.Context, a *applier, td *plan.TaskDefi
 	return a.reconcileTaskDefinition(ctx, td, lf.td, lf.tdARN, dry)
 }
 
+// settleBlock makes an apply that wrote something end with the block on
+// the family's newest revision of the plan's content. Two applies of one
+// plan at once each register a revision and each save the block; whichever
+// writes the block last then re-reads the family and moves the block to a
+// newer equal revision when there is one, until none is newer. As every
+// apply that writes checks after its last write, the last check sees the
+// newest revision, and the block ends on it.
+func (a *applier) settleBlock(ctx context.Context, f plan.Flow, arn string, res *Result) error {
+	for range 5 {
+		newer, err := a.newerEqualRevision(ctx, f.TaskDefinition, arn)
+		if err != nil || newer == "" {
+			return err
+		}
+		live, err := a.readBlock(ctx, f.Block)
+		if err != nil {
+			return err
+		}
+		if live == nil {
+			return fmt.Errorf("block %s disappeared while it was being applied", blockName(f.Block))
+		}
+		_, action, changes, err := a.reconcileBlock(ctx, f.Block, newer, live, false)
+		if err != nil {
+			return err
+		}
+		arn = newer
+		if action == Updated && res.Action != Created {
+			res.Action = Updated
+			res.Changes = changes
+		}
+		res.Detail = "on " + newer + ", the newest revision of the same content (another apply registered it meanwhile)"
+	}
+	return nil
+}
+
 // reconcileFlow creates the flow only when the read found none. It
 // returns the flow id (unknownID when a dry run would create it).
 func (a *applier) reconcileFlow(ctx context.Context, name string, live *prefect.Flow, readErr error, dry bool) (string, error) {
@@ -321,6 +359,13 @@ func (a *applier) reconcileFlow(ctx context.Context, name string, live *prefect.
 		return unknownID, nil
 	}
 	fl, err := a.opts.Prefect.CreateFlow(ctx, name)
+	if prefect.IsConflict(err) {
+		// Made meanwhile (another apply, or this create's lost answer):
+		// a flow is only a name, so the existing one is the one.
+		if existing, rerr := a.opts.Prefect.ReadFlowByName(ctx, name); rerr == nil && existing != nil {
+			return existing.ID, nil
+		}
+	}
 	if err != nil {
 		return "", fmt.Errorf("creating flow %s: %w", name, err)
 	}

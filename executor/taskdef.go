@@ -5,7 +5,9 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"strconv"
 
+	"github.com/aws/aws-sdk-go-v2/service/ecs"
 	ecstypes "github.com/aws/aws-sdk-go-v2/service/ecs/types"
 
 	"github.com/flowplan/flowplan/executor/aws"
@@ -19,6 +21,8 @@ type taskDefOutcome struct {
 	arn    string
 	action Action
 	diffs  []string
+	// registered: this apply registered the revision arn names.
+	registered bool
 }
 
 // reconcileTaskDefinition compares the plan's task definition with the
@@ -29,16 +33,9 @@ type taskDefOutcome struct {
 // live and liveARN are the latest revision as read before (nil and "" when
 // the family has none); dry compares without registering.
 func (a *applier) reconcileTaskDefinition(ctx context.Context, td *plan.TaskDefinition, live *ecstypes.TaskDefinition, liveARN string, dry bool) (taskDefOutcome, error) {
-	raw, err := json.Marshal(td)
+	in, err := registerInput(td)
 	if err != nil {
-		return taskDefOutcome{}, fmt.Errorf("encoding task definition %s: %w", td.Family, err)
-	}
-	if bytes.Contains(raw, []byte(plan.PlaceholderAWSAccountID)) {
-		return taskDefOutcome{}, fmt.Errorf("task definition %s still holds the AWS account id placeholder", td.Family)
-	}
-	in, err := aws.DecodeRegisterInput(raw)
-	if err != nil {
-		return taskDefOutcome{}, fmt.Errorf("task definition %s: %w", td.Family, err)
+		return taskDefOutcome{}, err
 	}
 	out := taskDefOutcome{arn: liveARN, action: Unchanged}
 	if live == nil {
@@ -60,8 +57,60 @@ func (a *applier) reconcileTaskDefinition(ctx context.Context, td *plan.TaskDefi
 	if err != nil {
 		return taskDefOutcome{}, fmt.Errorf("registering task definition %s: %w", td.Family, err)
 	}
-	out.arn = arn
+	out.arn, out.registered = arn, true
 	return out, nil
+}
+
+// registerInput is the RegisterTaskDefinition input of the plan's task
+// definition.
+func registerInput(td *plan.TaskDefinition) (*ecs.RegisterTaskDefinitionInput, error) {
+	raw, err := json.Marshal(td)
+	if err != nil {
+		return nil, fmt.Errorf("encoding task definition %s: %w", td.Family, err)
+	}
+	if bytes.Contains(raw, []byte(plan.PlaceholderAWSAccountID)) {
+		return nil, fmt.Errorf("task definition %s still holds the AWS account id placeholder", td.Family)
+	}
+	in, err := aws.DecodeRegisterInput(raw)
+	if err != nil {
+		return nil, fmt.Errorf("task definition %s: %w", td.Family, err)
+	}
+	return in, nil
+}
+
+// newerEqualRevision returns the ARN of the family's latest revision when
+// it is newer than arn and has the plan's content: another apply of the
+// same plan registered it meanwhile, and the block should point at it so
+// that both applies end on one revision. It returns "" otherwise (a
+// latest revision with other content belongs to another plan: the last
+// apply of a plan wins, see the README on serialising applies).
+func (a *applier) newerEqualRevision(ctx context.Context, td *plan.TaskDefinition, arn string) (string, error) {
+	in, err := registerInput(td)
+	if err != nil {
+		return "", err
+	}
+	latest, latestARN, err := a.readTaskDefinition(ctx, td.Family)
+	if err != nil || latest == nil || latestARN == arn {
+		return "", err
+	}
+	if revisionOf(latestARN) <= revisionOf(arn) || len(aws.Diff(in, latest)) > 0 {
+		return "", nil
+	}
+	return latestARN, nil
+}
+
+// revisionOf is the revision number of a task definition ARN (0 when it
+// has none).
+func revisionOf(arn string) int {
+	_, rev, err := aws.ParseTaskDefinitionARN(arn)
+	if err != nil {
+		return 0
+	}
+	n, err := strconv.Atoi(rev)
+	if err != nil {
+		return 0
+	}
+	return n
 }
 
 func (a *applier) taskDefinitionResult(td *plan.TaskDefinition, flow string, order resultOrder, out taskDefOutcome, err error) Result {

@@ -139,3 +139,11 @@ func describeBody(r *response) string {
 	}
 	return "a body that is not Prefect's JSON"
 }
+
+// IsConflict reports whether err is the API's 409 Conflict, which Prefect
+// answers when a create meets an object that already exists (a block
+// document of that name), or breaks a reference.
+func IsConflict(err error) bool {
+	var apiErr *APIError
+	return errors.As(err, &apiErr) && apiErr.Status == http.StatusConflict
+}

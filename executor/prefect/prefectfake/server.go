@@ -37,6 +37,11 @@ type Fault struct {
 	RetryAfter string
 	// Body is the response body; a Prefect-like {"detail": ...} when empty.
 	Body string
+	// DropAfterHandling lets the real handler serve the request (its
+	// changes are made) and then closes the connection without sending
+	// the answer, as a network that fails after the server committed: the
+	// client sees a dropped connection and cannot know the write happened.
+	DropAfterHandling bool
 }
 
 // Request is one entry of the request log.
@@ -253,11 +258,17 @@ func (s *Server) handler() http.Handler {
 		}
 		s.mu.Unlock()
 
-		defer func() {
+		logged := false
+		logRequest := func() {
+			if logged {
+				return
+			}
+			logged = true
 			s.mu.Lock()
 			s.log = append(s.log, Request{Method: r.Method, Path: path, Query: r.URL.RawQuery, Body: body, Status: rec.status})
 			s.mu.Unlock()
-		}()
+		}
+		defer logRequest()
 		if latency > 0 {
 			select {
 			case <-time.After(latency):
@@ -268,6 +279,19 @@ func (s *Server) handler() http.Handler {
 		if s.apiKey != "" && r.Header.Get("Authorization") != "Bearer "+s.apiKey {
 			writeDetail(rec, http.StatusUnauthorized, "Invalid authentication credentials")
 			return
+		}
+		if fault != nil && fault.DropAfterHandling {
+			served := httptest.NewRecorder()
+			mux.ServeHTTP(served, r)
+			rec.status = served.Code
+			logRequest() // before the client can see the connection close
+			if hj, ok := w.(http.Hijacker); ok {
+				if conn, _, err := hj.Hijack(); err == nil {
+					_ = conn.Close()
+					return
+				}
+			}
+			panic(http.ErrAbortHandler) // closes the connection without an answer
 		}
 		if fault != nil {
 			if fault.RetryAfter != "" {

@@ -1,0 +1,132 @@
+package executor
+
+import (
+	"context"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/flowplan/flowplan/executor/aws/awsfake"
+	"github.com/flowplan/flowplan/executor/prefect/prefectfake"
+	"github.com/flowplan/flowplan/plan"
+)
+
+// TestCreatesWhoseAnswerWasLost drops the connection after the server
+// made each kind of object: the client retries, and where Prefect answers
+// the retry with 409 (block documents) the executor reads the object back
+// and the flow succeeds.
+func TestCreatesWhoseAnswerWasLost(t *testing.T) {
+	for _, path := range []string{"/block_documents/", "/flows/", "/deployments/"} {
+		t.Run(path, func(t *testing.T) {
+			f := newFixture(t)
+			f.prefect.Fail("POST", path, prefectfake.Fault{DropAfterHandling: true})
+			p := agentPlan(t, 1, 2)
+			s := f.apply(t, p, onlyFlows)
+			require.False(t, s.Failed(), "%+v", s.Resources)
+			assert.Equal(t, 5, s.Count(Created), "%+v", s.Resources)
+
+			var posts, conflicts int
+			for _, r := range f.prefect.Requests() {
+				if r.Method == "POST" && r.Path == path {
+					posts++
+					if r.Status == 409 {
+						conflicts++
+					}
+				}
+			}
+			assert.Greater(t, posts, 1, "the dropped create was retried")
+			if path == "/block_documents/" {
+				assert.Equal(t, 1, conflicts, "the retry met the block the lost create made")
+			}
+			assert.Equal(t, 2, f.prefect.DeploymentCount())
+
+			f.reset(t)
+			again := f.apply(t, p, onlyFlows)
+			assert.False(t, again.Changed(), "a rerun finds everything in place: %v", changed(again))
+			assert.Empty(t, f.writes())
+		})
+	}
+}
+
+// TestConflictOnCreateReadsComparesAndUpdates: the block was missing when
+// read, and another apply made it, with an older task definition, before
+// this apply's create: the create gets 409, and the block is read back and
+// updated.
+func TestConflictOnCreateReadsComparesAndUpdates(t *testing.T) {
+	f := newFixture(t)
+	p := agentPlan(t, 1, 1)
+	block := p.Flows[0].Block
+	a := newApplier(p, f.options(onlyFlows))
+	_, err := f.prefect.AddBlockDocument(block.BlockTypeSlug, block.Name, map[string]any{
+		"task_definition_arn": "arn:aws:ecs:us-east-1:123456789012:task-definition/" + block.TaskDefinitionFamily + ":1",
+		"cluster":             "prefect-v2-agent-main", "launch_type": "FARGATE", "allow_task_definition_registration": false,
+	})
+	require.NoError(t, err)
+	arn2 := "arn:aws:ecs:us-east-1:123456789012:task-definition/" + block.TaskDefinitionFamily + ":2"
+	id, action, changes, err := a.reconcileBlock(context.Background(), block, arn2, nil, false)
+	require.NoError(t, err)
+	assert.NotEmpty(t, id)
+	assert.Equal(t, Updated, action)
+	assert.Equal(t, []string{"task_definition_arn"}, changes)
+	doc, ok := f.prefect.BlockDocument(block.BlockTypeSlug, block.Name)
+	require.True(t, ok)
+	assert.Equal(t, arn2, doc["data"].(map[string]any)["task_definition_arn"])
+
+	// A 409 for a block that is not there is a failure that says so.
+	f.prefect.Fail("POST", "/block_documents/", prefectfake.Fault{Status: 409, Body: `{"detail": "Data integrity conflict"}`})
+	other := *block
+	other.Name = "nowhere"
+	_, action, _, err = a.reconcileBlock(context.Background(), &other, arn2, nil, false)
+	assert.Equal(t, Failed, action)
+	assert.ErrorContains(t, err, "the server answered 409 (already exists) but has no such block")
+}
+
+// TestTwoAppliesAtOnceEndConsistent runs two applies of one plan at the
+// same time against the same Prefect and ECS, slowed so that they
+// overlap: each registers a revision of every task definition, each saves
+// every block. Both succeed, every block ends on its family's newest
+// revision, each deployment exists once, and a third apply changes
+// nothing.
+func TestTwoAppliesAtOnceEndConsistent(t *testing.T) {
+	f := newFixtureWith(t, fixtureConfig{
+		prefect: []prefectfake.Option{prefectfake.WithLatency(15 * time.Millisecond)},
+		aws:     awsfake.Options{Latency: 10 * time.Millisecond},
+	})
+	p := agentPlan(t, 6, 2)
+	var wg sync.WaitGroup
+	summaries := make([]*Summary, 2)
+	for i := range summaries {
+		wg.Go(func() {
+			s, err := Apply(context.Background(), p, f.options(onlyFlows))
+			assert.NoError(t, err)
+			summaries[i] = s
+		})
+	}
+	wg.Wait()
+	for i, s := range summaries {
+		require.NotNil(t, s)
+		assert.False(t, s.Failed(), "apply %d: %+v", i, s.Resources)
+	}
+	assert.Greater(t, f.registrations(), len(p.Flows), "both applies registered revisions: the race this test is about happened")
+	assertBlocksOnNewestRevision(t, f, p)
+	assert.Equal(t, 12, f.prefect.DeploymentCount())
+
+	f.reset(t)
+	third := f.apply(t, p, onlyFlows)
+	assert.False(t, third.Changed(), "%v", changed(third))
+	assert.Zero(t, f.registrations())
+}
+
+func assertBlocksOnNewestRevision(t *testing.T, f *fixture, p *plan.Plan) {
+	t.Helper()
+	for _, fl := range p.Flows {
+		_, latestARN, err := f.awsClient.LatestTaskDefinition(context.Background(), fl.TaskDefinitionFamily)
+		require.NoError(t, err)
+		doc, ok := f.prefect.BlockDocument(fl.Block.BlockTypeSlug, fl.Block.Name)
+		require.True(t, ok, fl.Block.Name)
+		assert.Equal(t, latestARN, doc["data"].(map[string]any)["task_definition_arn"], "block %s", fl.Block.Name)
+	}
+}
