@@ -69,6 +69,13 @@ func Apply(ctx context.Context, p *plan.Plan, opts Options) (*Summary, error) {
 		}
 	}
 	a := newApplier(p, opts)
+	if a.doImages() {
+		// One check of every image's files, before any work: from the
+		// wrong folder every image would fail the same way.
+		if err := checkAllBuildFiles(opts.ProjectDir, p.Images); err != nil {
+			return nil, err
+		}
+	}
 	start := a.now()
 	a.emit(Event{Type: EventApplyStart, Message: a.startMessage()})
 

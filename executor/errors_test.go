@@ -2,6 +2,8 @@ package executor
 
 import (
 	"context"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -102,6 +104,9 @@ func TestApplyRefusesBeforeAnyWork(t *testing.T) {
 
 func TestMissingClientsAndBadOptions(t *testing.T) {
 	p := agentPlan(t, 1, 1)
+	project := t.TempDir()
+	require.NoError(t, os.MkdirAll(filepath.Join(project, ".docker", "main"), 0o755))
+	require.NoError(t, os.WriteFile(filepath.Join(project, ".docker", "main", "Dockerfile"), nil, 0o644))
 	tests := []struct {
 		name string
 		opts Options
@@ -109,7 +114,7 @@ func TestMissingClientsAndBadOptions(t *testing.T) {
 	}{
 		{"no clients", Options{}, "apply: missing clients: Docker, ECR, ECS, Prefect"},
 		{"images only needs docker and ECR", Options{Only: OnlyImages}, "apply: missing clients: Docker, ECR"},
-		{"dry run of images needs no docker", Options{Only: OnlyImages, DryRun: true}, ""},
+		{"dry run of images needs no docker", Options{Only: OnlyImages, DryRun: true, ProjectDir: project}, ""},
 		{"build only needs docker", Options{BuildOnly: true}, "apply: missing clients: Docker"},
 		{"unknown only", Options{Only: "blocks"}, `apply: only "blocks": must be "images" or "flows"`},
 		{"build only with flows", Options{BuildOnly: true, Only: OnlyFlows}, "apply: build-only builds images and cannot be combined with only flows"},

@@ -203,12 +203,23 @@ func tagPinsCommit(tag string) bool {
 // that running deployer from the wrong folder fails with a clear message
 // instead of building something else.
 func checkBuildFiles(projectDir string, im plan.Image) error {
-	if projectDir == "" {
-		projectDir = "."
+	if problems := buildFileProblems(projectDir, im); len(problems) > 0 {
+		abs, err := filepath.Abs(cmpOr(projectDir, "."))
+		if err != nil {
+			abs = projectDir
+		}
+		return fmt.Errorf("image %s: %s under %s: run deployer from the sub-project root or pass --project DIR",
+			im.LocalName, strings.Join(problems, "; "), abs)
 	}
-	abs, err := filepath.Abs(projectDir)
+	return nil
+}
+
+// buildFileProblems lists what is wrong with the image's Dockerfile and
+// build context under projectDir.
+func buildFileProblems(projectDir string, im plan.Image) []string {
+	abs, err := filepath.Abs(cmpOr(projectDir, "."))
 	if err != nil {
-		return fmt.Errorf("image %s: project folder %s: %w", im.LocalName, projectDir, err)
+		return []string{fmt.Sprintf("project folder %s: %v", projectDir, err)}
 	}
 	checks := []struct {
 		what, rel string
@@ -235,11 +246,34 @@ func checkBuildFiles(projectDir string, im plan.Image) error {
 			problems = append(problems, fmt.Sprintf("%s %s is a folder, not a file", c.what, rel))
 		}
 	}
-	if len(problems) > 0 {
-		return fmt.Errorf("image %s: %s under %s: run deployer from the sub-project root or pass --project DIR",
-			im.LocalName, strings.Join(problems, "; "), abs)
+	return problems
+}
+
+// checkAllBuildFiles checks the Dockerfile and build context of every
+// image under the project folder and reports every problem in one error.
+func checkAllBuildFiles(projectDir string, images []plan.Image) error {
+	var problems []string
+	for _, im := range images {
+		if p := buildFileProblems(projectDir, im); len(p) > 0 {
+			problems = append(problems, "image "+im.LocalName+": "+strings.Join(p, "; "))
+		}
 	}
-	return nil
+	if len(problems) == 0 {
+		return nil
+	}
+	abs, err := filepath.Abs(cmpOr(projectDir, "."))
+	if err != nil {
+		abs = projectDir
+	}
+	return fmt.Errorf("refusing to apply the plan: the images' files are not under %s (%s): run deployer from the sub-project root or pass --project DIR",
+		abs, strings.Join(problems, "; "))
+}
+
+func cmpOr(s, def string) string {
+	if s == "" {
+		return def
+	}
+	return s
 }
 
 // checkImageURI refuses an image whose URI still holds a placeholder.

@@ -1,6 +1,7 @@
 package executor
 
 import (
+	"context"
 	"os"
 	"path/filepath"
 	"strings"
@@ -10,6 +11,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/flowplan/flowplan/executor/aws/awsfake"
+	"github.com/flowplan/flowplan/executor/prefect/prefectfake"
 	"github.com/flowplan/flowplan/plan"
 )
 
@@ -62,7 +64,7 @@ func TestBuildFilesAreCheckedUnderTheProjectFolder(t *testing.T) {
 		// Dockerfiles) and returns the ProjectDir to pass.
 		setup   func(t *testing.T, dir string) string
 		dryRun  bool
-		wantErr []string // parts of the image's error; none: it is pushed
+		wantErr []string // parts of Apply's one error; none: the image is pushed
 	}{
 		{
 			name:  "in the project root",
@@ -73,7 +75,7 @@ func TestBuildFilesAreCheckedUnderTheProjectFolder(t *testing.T) {
 			setup: func(t *testing.T, dir string) string {
 				return t.TempDir()
 			},
-			wantErr: []string{"Dockerfile .docker/main/Dockerfile not found under ", "run deployer from the sub-project root or pass --project DIR"},
+			wantErr: []string{"refusing to apply the plan: the images' files are not under {dir} (image data-products-base-py-3.10: Dockerfile .docker/main/Dockerfile not found): run deployer from the sub-project root or pass --project DIR"},
 		},
 		{
 			name: "run from another folder, dry run",
@@ -81,7 +83,7 @@ func TestBuildFilesAreCheckedUnderTheProjectFolder(t *testing.T) {
 				return t.TempDir()
 			},
 			dryRun:  true,
-			wantErr: []string{"Dockerfile .docker/main/Dockerfile not found under ", "run deployer from the sub-project root or pass --project DIR"},
+			wantErr: []string{"the images' files are not under {dir} (image data-products-base-py-3.10: Dockerfile .docker/main/Dockerfile not found)"},
 		},
 		{
 			name: "Dockerfile is a folder",
@@ -91,32 +93,57 @@ func TestBuildFilesAreCheckedUnderTheProjectFolder(t *testing.T) {
 				require.NoError(t, os.Mkdir(path, 0o755))
 				return dir
 			},
-			wantErr: []string{"Dockerfile .docker/main/Dockerfile is a folder, not a file under {dir}"},
+			wantErr: []string{"(image data-products-base-py-3.10: Dockerfile .docker/main/Dockerfile is a folder, not a file)"},
 		},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			f := newFixture(t)
 			dir := tt.setup(t, f.projectDir)
-			s := f.apply(t, agentPlan(t, 1, 1), func(o *Options) {
-				o.Only = OnlyImages
+			s, err := Apply(context.Background(), agentPlan(t, 1, 1), f.options(func(o *Options) {
 				o.ProjectDir = dir
 				o.DryRun = tt.dryRun
-			})
-			im, ok := s.Find(KindImage, "data-products-base-py-3.10")
-			require.True(t, ok)
+			}))
 			if len(tt.wantErr) == 0 {
+				require.NoError(t, err)
+				im, ok := s.Find(KindImage, "data-products-base-py-3.10")
+				require.True(t, ok)
 				assert.Equal(t, Pushed, im.Action, im.Error)
 				return
 			}
-			assert.Equal(t, Failed, im.Action)
+			require.Error(t, err)
+			assert.Nil(t, s)
 			for _, part := range tt.wantErr {
-				assert.Contains(t, im.Error, strings.ReplaceAll(part, "{dir}", dir))
+				assert.Contains(t, err.Error(), strings.ReplaceAll(part, "{dir}", dir))
 			}
-			assert.Contains(t, im.Error, " under "+dir+":", "names the folder it looked in")
 			assert.Empty(t, f.dockerCalls(t), "nothing is built")
+			assert.Empty(t, f.prefect.Requests(), "no work starts")
+			assert.Zero(t, f.aws.Calls(awsfake.ECRDescribeImages)+f.aws.Calls(awsfake.ECRGetAuthorizationToken)+f.aws.Calls(awsfake.ECSListTaskDefinitions))
 		})
 	}
+}
+
+// TestEveryImageIsCheckedInOneError: from the wrong folder, one error
+// names every image's missing files; with --only flows the files are not
+// needed.
+func TestEveryImageIsCheckedInOneError(t *testing.T) {
+	f := newFixture(t, prefectfake.WithServerVersion("2.16.0"))
+	proj := agentProject()
+	proj.WorkerEnvs = workerProject().WorkerEnvs
+	o := agentOptions(testAccount)
+	o.Target = plan.TargetPrefect2Worker
+	o.GitRepository = "https://github.com/example/data-flows.git"
+	p := buildPlan(t, proj, append(agentFiles(1, 1), workerFiles()...), o)
+	require.Len(t, p.Images, 2)
+	elsewhere := t.TempDir()
+	_, err := Apply(context.Background(), p, f.options(func(o *Options) { o.ProjectDir = elsewhere }))
+	require.Error(t, err)
+	assert.Equal(t, 1, strings.Count(err.Error(), "run deployer from the sub-project root"), err.Error())
+	for _, im := range p.Images {
+		assert.Contains(t, err.Error(), "image "+im.LocalName+": Dockerfile "+im.Dockerfile+" not found")
+	}
+	_, err = Apply(context.Background(), p, f.options(func(o *Options) { o.ProjectDir = elsewhere; o.Only = OnlyFlows }))
+	require.NoError(t, err)
 }
 
 func TestCheckBuildFiles(t *testing.T) {

@@ -116,8 +116,8 @@ func TestApplyChecksTheProjectAndDigest(t *testing.T) {
 		stderr string
 	}{
 		{"project root", []string{"--project", project}, 0, "images would build", ""},
-		{"wrong folder", []string{"--project", elsewhere}, 1,
-			"image data-products-base-py-3.10: Dockerfile .docker/main/Dockerfile not found under " + elsewhere + ": run deployer from the sub-project root or pass --project DIR", ""},
+		{"wrong folder", []string{"--project", elsewhere}, 1, "",
+			"apply: refusing to apply the plan: the images' files are not under " + elsewhere + " (image data-products-base-py-3.10: Dockerfile .docker/main/Dockerfile not found): run deployer from the sub-project root or pass --project DIR"},
 		{"bare hex digest", []string{"--project", project, "--expect-digest", bare}, 0, "images would build", ""},
 		{"prefixed digest", []string{"--project", project, "--expect-digest", digest}, 0, "images would build", ""},
 		{"other bare digest", []string{"--project", project, "--expect-digest", other}, 1, "",
