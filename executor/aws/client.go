@@ -12,16 +12,21 @@ package aws
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"net/http"
 	"time"
 
 	sdkaws "github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/aws/retry"
+	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
 	"github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/aws-sdk-go-v2/service/ecr"
 	"github.com/aws/aws-sdk-go-v2/service/ecs"
 	ecstypes "github.com/aws/aws-sdk-go-v2/service/ecs/types"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
+
+	"github.com/flowplan/flowplan/executor/breaker"
 )
 
 // STS gives the account id of the caller.
@@ -63,7 +68,25 @@ type Options struct {
 	// CallTimeout bounds each call, retries included; 0 means no bound
 	// beyond the caller's context.
 	CallTimeout time.Duration
+	// Breaker, when set, sees every request: once it opens for an
+	// endpoint (AWS is down), calls to it fail at once and are not
+	// retried.
+	Breaker *breaker.Breaker
 }
+
+// responseHeaderTimeout bounds the wait for an answer's headers when a
+// breaker watches the endpoints: twice that is the breaker's window.
+const responseHeaderTimeout = breaker.DefaultWindow / 2
+
+// breakerClient sends the SDK's requests through a breaker's transport.
+type breakerClient struct{ rt http.RoundTripper }
+
+func (c breakerClient) Do(req *http.Request) (*http.Response, error) { return c.rt.RoundTrip(req) }
+
+// doer is an SDK HTTP client as a RoundTripper.
+type doer struct{ c sdkaws.HTTPClient }
+
+func (d doer) RoundTrip(req *http.Request) (*http.Response, error) { return d.c.Do(req) }
 
 // LoadConfig loads the SDK configuration through the default chain
 // (environment, shared config and credentials files, SSO, IMDS).
@@ -75,7 +98,7 @@ func LoadConfig(ctx context.Context, opts Options) (sdkaws.Config, error) {
 	if opts.Profile != "" {
 		loads = append(loads, config.WithSharedConfigProfile(opts.Profile))
 	}
-	if opts.MaxAttempts > 0 || opts.MaxBackoff > 0 {
+	if opts.MaxAttempts > 0 || opts.MaxBackoff > 0 || opts.Breaker != nil {
 		loads = append(loads, config.WithRetryer(func() sdkaws.Retryer {
 			return retry.NewStandard(func(o *retry.StandardOptions) {
 				if opts.MaxAttempts > 0 {
@@ -84,12 +107,35 @@ func LoadConfig(ctx context.Context, opts Options) (sdkaws.Config, error) {
 				if opts.MaxBackoff > 0 {
 					o.MaxBackoff = opts.MaxBackoff
 				}
+				if opts.Breaker != nil {
+					// First in the list: an open breaker is never retried.
+					o.Retryables = append([]retry.IsErrorRetryable{retry.IsErrorRetryableFunc(func(err error) sdkaws.Ternary {
+						if errors.Is(err, breaker.ErrOpen) {
+							return sdkaws.FalseTernary
+						}
+						return sdkaws.UnknownTernary
+					})}, o.Retryables...)
+				}
 			})
 		}))
 	}
+
 	cfg, err := config.LoadDefaultConfig(ctx, loads...)
 	if err != nil {
 		return sdkaws.Config{}, fmt.Errorf("loading AWS configuration: %w", err)
+	}
+	if opts.Breaker != nil {
+		// Wrapped after loading: the SDK sets a custom CA bundle
+		// (AWS_CA_BUNDLE) on its own client type only.
+		inner := cfg.HTTPClient
+		if bc, ok := inner.(*awshttp.BuildableClient); ok {
+			// An endpoint that takes connections but never answers counts
+			// as down too: AWS's control-plane calls answer in seconds.
+			inner = bc.WithTransportOptions(func(tr *http.Transport) { tr.ResponseHeaderTimeout = responseHeaderTimeout })
+		} else if inner == nil {
+			inner = awshttp.NewBuildableClient().WithTransportOptions(func(tr *http.Transport) { tr.ResponseHeaderTimeout = responseHeaderTimeout })
+		}
+		cfg.HTTPClient = breakerClient{rt: opts.Breaker.Transport(doer{inner})}
 	}
 	if cfg.Region == "" {
 		return sdkaws.Config{}, fmt.Errorf("loading AWS configuration: no region: set AWS_REGION or a profile region")

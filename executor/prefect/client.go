@@ -19,6 +19,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/flowplan/flowplan/executor/breaker"
 )
 
 // Defaults taken from Prefect 2.10.6 (src/prefect/client/base.py and
@@ -51,6 +53,7 @@ type Client struct {
 	sleep      func(ctx context.Context, d time.Duration) error
 	now        func() time.Time
 	random     func() float64
+	breaker    *breaker.Breaker
 
 	mu    sync.Mutex
 	stats Stats
@@ -92,6 +95,14 @@ func WithSleep(sleep func(ctx context.Context, d time.Duration) error) Option {
 	return func(c *Client) { c.sleep = sleep }
 }
 
+// WithBreaker sends every request through b and waits between retries
+// with b.Sleep, so that once b opens (the API is down) calls fail at once
+// and retry loops stop waiting. Later WithHTTPClient options replace the
+// transport b wraps.
+func WithBreaker(b *breaker.Breaker) Option {
+	return func(c *Client) { c.breaker = b; c.sleep = b.Sleep }
+}
+
 // WithClock replaces time.Now, used to read a Retry-After HTTP date.
 func WithClock(now func() time.Time) Option { return func(c *Client) { c.now = now } }
 
@@ -126,6 +137,11 @@ func New(baseURL string, opts ...Option) (*Client, error) {
 	}
 	for _, o := range opts {
 		o(c)
+	}
+	if c.breaker != nil {
+		h := *c.http
+		h.Transport = c.breaker.Transport(h.Transport)
+		c.http = &h
 	}
 	if c.maxRetries < 0 {
 		return nil, fmt.Errorf("prefect client: max retries %d is negative", c.maxRetries)
@@ -212,6 +228,9 @@ func (c *Client) send(ctx context.Context, method, path string, body any) (*resp
 		}
 		var wait time.Duration
 		switch {
+		case errors.Is(err, breaker.ErrOpen):
+			// The endpoint is known to be down: no retry can help.
+			return nil, fmt.Errorf("%s %s: %w", method, path, err)
 		case err != nil:
 			if attempt >= c.maxRetries {
 				return nil, fmt.Errorf("Prefect API at %s unreachable: %s %s failed after %d attempts: %w",
