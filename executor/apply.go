@@ -4,12 +4,14 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
 	"sync"
 	"time"
 
+	"github.com/flowplan/flowplan/executor/breaker"
 	"github.com/flowplan/flowplan/plan"
 )
 
@@ -69,6 +71,7 @@ func Apply(ctx context.Context, p *plan.Plan, opts Options) (*Summary, error) {
 		}
 	}
 	a := newApplier(p, opts)
+	a.stop = ctx
 	if a.doImages() {
 		// One check of every image's files, before any work: from the
 		// wrong folder every image would fail the same way.
@@ -91,6 +94,9 @@ func Apply(ctx context.Context, p *plan.Plan, opts Options) (*Summary, error) {
 	}
 
 	s := &Summary{Digest: p.Digest, DryRun: opts.DryRun, Resources: a.results, Elapsed: a.now().Sub(start)}
+	if ctx.Err() != nil {
+		s.Interrupted = context.Cause(ctx).Error()
+	}
 	s.sort()
 	a.emit(Event{Type: EventApplyEnd, Elapsed: s.Elapsed, Summary: s})
 	return s, nil
@@ -144,6 +150,8 @@ type applier struct {
 	plan *plan.Plan
 	opts Options
 	now  func() time.Time
+	// stop is the apply's context, to tell an interruption from a failure.
+	stop context.Context
 
 	mu      sync.Mutex
 	results []Result
@@ -184,7 +192,45 @@ func (a *applier) emit(e Event) {
 	a.opts.Observe(e)
 }
 
+// Messages of resources an interruption stopped.
+const (
+	msgNotStarted  = "not started: the apply was interrupted"
+	msgInterrupted = "interrupted before it finished (a write in flight may or may not have reached the server; rerun the apply: it converges)"
+	// msgDockerStopped ends the error of an image whose docker command
+	// the interruption stopped.
+	msgDockerStopped = "interrupted: docker was stopped"
+)
+
+// interrupted reports whether the apply's context was cancelled (Ctrl-C,
+// SIGTERM): work in flight fails with the context's error, which is then
+// reported as an interruption, not as whatever the call said.
+func (a *applier) interrupted() bool { return a.stop != nil && a.stop.Err() != nil }
+
+// explainInterruption replaces the error of a resource that failed
+// because the apply was interrupted (a cancelled request or docker
+// command) by what that means.
+//
+// It also shortens the error of a resource that failed because an
+// endpoint is down (an open breaker): the apply's caller reports the
+// outage once, in full.
+func (a *applier) explainInterruption(r Result) Result {
+	if r.Action != Failed {
+		return r
+	}
+	if a.interrupted() && isCancellation(r.Error) {
+		r.Error = msgInterrupted
+	}
+	if m := endpointDown.FindStringSubmatch(r.Error); m != nil && strings.Contains(r.Error, breaker.GivingUp) {
+		r.Error = "not applied: " + m[1] + " is down"
+	}
+	return r
+}
+
+// endpointDown finds the endpoint in a breaker's error.
+var endpointDown = regexp.MustCompile(`([A-Za-z][A-Za-z ]* at \S+) is down: `)
+
 func (a *applier) record(r Result) {
+	r = a.explainInterruption(r)
 	a.mu.Lock()
 	a.results = append(a.results, r)
 	a.mu.Unlock()
@@ -318,7 +364,21 @@ func wantMajor(target string) int {
 	return 2
 }
 
-// forEach runs fn for 0..n-1 with at most limit calls at once.
+// isCancellation reports an error message that comes from a cancelled
+// context (a request or docker command stopped by an interruption).
+func isCancellation(msg string) bool {
+	return strings.Contains(msg, context.Canceled.Error()) && !strings.Contains(msg, msgDockerStopped)
+}
+
+// stoppedByInterruption reports a resource an interruption kept from
+// being applied (rather than one that failed).
+func stoppedByInterruption(r Result) bool {
+	return r.Action == Failed && (r.Error == msgNotStarted || r.Error == msgInterrupted || strings.HasSuffix(r.Error, msgDockerStopped))
+}
+
+// forEach runs fn for 0..n-1 with at most limit calls at once. Once ctx
+// is done, the calls not started yet still run, to record that they did
+// not start, but must not start work (see the callers' ctx checks).
 func forEach(ctx context.Context, n, limit int, fn func(ctx context.Context, i int)) {
 	sem := make(chan struct{}, limit)
 	var wg sync.WaitGroup

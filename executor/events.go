@@ -102,7 +102,7 @@ func progressLine(e Event) string {
 		return fmt.Sprintf("flow %s: started", e.Flow)
 	case EventResource:
 		r := e.Resource
-		if r == nil || r.Action == Unchanged || r.Kind == KindImage {
+		if r == nil || r.Action == Unchanged || r.Kind == KindImage || r.Error == msgNotStarted {
 			return ""
 		}
 		s := fmt.Sprintf("  %s %s: %s", r.Kind, r.Name, r.Action)

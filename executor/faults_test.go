@@ -2,6 +2,9 @@ package executor
 
 import (
 	"context"
+	"errors"
+	"net"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -9,7 +12,9 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/flowplan/flowplan/executor/aws"
 	"github.com/flowplan/flowplan/executor/aws/awsfake"
+	"github.com/flowplan/flowplan/executor/breaker"
 	"github.com/flowplan/flowplan/executor/prefect/prefectfake"
 	"github.com/flowplan/flowplan/plan"
 )
@@ -129,4 +134,85 @@ func assertBlocksOnNewestRevision(t *testing.T, f *fixture, p *plan.Plan) {
 		require.True(t, ok, fl.Block.Name)
 		assert.Equal(t, latestARN, doc["data"].(map[string]any)["task_definition_arn"], "block %s", fl.Block.Name)
 	}
+}
+
+// TestAWSDownGivesUpTogether points the real AWS SDK at an address that
+// refuses connections: the breaker opens after a few failures, every
+// resource that needs ECS is reported as not applied because AWS is down,
+// and the apply ends in seconds, not after every call's retries.
+func TestAWSDownGivesUpTogether(t *testing.T) {
+	f := newFixture(t)
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	require.NoError(t, err)
+	down := "http://" + l.Addr().String()
+	require.NoError(t, l.Close())
+	t.Setenv("AWS_ENDPOINT_URL", down)
+	t.Setenv("AWS_REGION", "us-east-1")
+	t.Setenv("AWS_ACCESS_KEY_ID", "AKIDTEST")
+	t.Setenv("AWS_SECRET_ACCESS_KEY", "secret")
+	t.Setenv("AWS_CONFIG_FILE", "/dev/null")
+	t.Setenv("AWS_SHARED_CREDENTIALS_FILE", "/dev/null")
+	b := breaker.New("AWS")
+	client, err := aws.Load(context.Background(), aws.Options{Breaker: b})
+	require.NoError(t, err)
+
+	p := agentPlan(t, 12, 1)
+	start := time.Now()
+	s, err := Apply(context.Background(), p, f.options(onlyFlows, func(o *Options) { o.ECS, o.ECR, o.STS = client, client, client }))
+	require.NoError(t, err)
+	assert.Less(t, time.Since(start), 20*time.Second)
+	require.ErrorIs(t, b.Err(), breaker.ErrOpen)
+	assert.Contains(t, b.Err().Error(), "AWS at "+down+" is down: ")
+	for _, fl := range p.Flows {
+		r, ok := s.Find(KindTaskDefinition, fl.TaskDefinitionFamily)
+		require.True(t, ok)
+		assert.Equal(t, Failed, r.Action)
+		if !strings.Contains(r.Error, "connection refused") { // the calls before the breaker opened
+			assert.Equal(t, "not applied: AWS at "+down+" is down", r.Error)
+		}
+	}
+	assert.Empty(t, f.writes(), "nothing is written to Prefect without its task definitions")
+}
+
+// TestInterruptedApplySaysWhatWasDone cancels an apply (as Ctrl-C does)
+// once its first flow is done: nothing new starts, the summary has one
+// line per flow, no error says "context canceled", and a rerun finishes
+// the job.
+func TestInterruptedApplySaysWhatWasDone(t *testing.T) {
+	f := newFixtureWith(t, prefectfakeLatency(30*time.Millisecond))
+	p := agentPlan(t, 8, 1)
+	ctx, cancel := context.WithCancelCause(context.Background())
+	defer cancel(nil)
+	var once sync.Once
+	s, err := Apply(ctx, p, f.options(onlyFlows, func(o *Options) {
+		o.Concurrency = 1
+		o.Observe = func(e Event) {
+			if e.Type == EventFlowEnd {
+				once.Do(func() { cancel(errors.New("interrupted by SIGINT")) })
+			}
+		}
+	}))
+	require.NoError(t, err)
+	assert.Equal(t, "interrupted by SIGINT", s.Interrupted)
+	var out strings.Builder
+	require.NoError(t, s.WriteText(&out))
+	text := out.String()
+	assert.NotContains(t, text, "context canceled")
+	lines := strings.Split(strings.TrimSpace(text), "\n")
+	require.Len(t, lines, len(p.Flows)+1, text)
+	states := map[string]int{}
+	for _, line := range lines[:len(p.Flows)] {
+		fields := strings.Fields(line)
+		require.Equal(t, "flow", fields[0], line)
+		states[strings.TrimSuffix(fields[2], ":")]++
+	}
+	assert.GreaterOrEqual(t, states["done"], 1, text)
+	assert.GreaterOrEqual(t, states["not"], 1, "some flows never started: %s", text)
+	assert.Equal(t, len(p.Flows), states["done"]+states["not"]+states["interrupted"], text)
+	assert.Regexp(t, `^Apply of plan sha256:[0-9a-f]{64} interrupted by SIGINT: [0-9]+ created, 0 updated, 0 unchanged, 0 failed; [0-9]+ not applied\. Rerun it to finish: it converges\.$`, lines[len(lines)-1])
+
+	again := f.apply(t, p, onlyFlows)
+	assert.False(t, again.Failed())
+	assert.Equal(t, "", again.Interrupted)
+	assertBlocksOnNewestRevision(t, f, p)
 }

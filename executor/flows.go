@@ -43,6 +43,9 @@ func (a *applier) applyFlows(ctx context.Context) {
 		order := resultOrder{phase: 1, index: envs[k]}
 		var out taskDefOutcome
 		err := a.imageFailure(im.LocalName)
+		if err == nil && ctx.Err() != nil {
+			err = errors.New(msgNotStarted)
+		}
 		if err == nil {
 			var live *ecstypes.TaskDefinition
 			var liveARN string
@@ -75,7 +78,8 @@ func (a *applier) imageFailure(image string) error {
 	a.mu.Lock()
 	defer a.mu.Unlock()
 	if msg, ok := a.failedImages[image]; ok {
-		return fmt.Errorf("not applied: image %s failed: %s", image, msg)
+		_ = msg // the image's own result says why; the flow only names it
+		return fmt.Errorf("not applied: image %s failed", image)
 	}
 	return nil
 }
@@ -183,8 +187,19 @@ func (a *applier) readFlow(ctx context.Context, f plan.Flow) *liveFlow {
 func (a *applier) applyFlow(ctx context.Context, i int, writeSlots chan struct{}) {
 	f := a.plan.Flows[i]
 	start := a.now()
-	a.emit(Event{Type: EventFlowStart, Flow: f.Name})
 	var results []Result
+	if ctx.Err() != nil {
+		// Interrupted before this flow's turn: nothing of it starts.
+		r := &flowRun{flow: f}
+		r.failRest(stepTaskDefinition, errors.New(msgNotStarted))
+		for _, res := range r.results {
+			res.Flow = f.Name
+			res.order.phase, res.order.index = 2, i
+			a.record(res)
+		}
+		return
+	}
+	a.emit(Event{Type: EventFlowStart, Flow: f.Name})
 	if err := a.flowBlocked(f); err != nil {
 		r := &flowRun{flow: f}
 		r.failRest(stepTaskDefinition, err)
@@ -199,7 +214,7 @@ func (a *applier) applyFlow(ctx context.Context, i int, writeSlots chan struct{}
 				<-writeSlots
 			case <-ctx.Done():
 				r := &flowRun{flow: f}
-				r.failRest(stepTaskDefinition, fmt.Errorf("not applied: %w", ctx.Err()))
+				r.failRest(stepTaskDefinition, errors.New(msgNotStarted))
 				results = r.results
 			}
 		}
@@ -208,6 +223,7 @@ func (a *applier) applyFlow(ctx context.Context, i int, writeSlots chan struct{}
 	for _, res := range results {
 		res.Flow = f.Name
 		res.order.phase, res.order.index = 2, i
+		res = a.explainInterruption(res)
 		if res.Action == Failed {
 			errs = append(errs, fmt.Sprintf("%s %s: %s", res.Kind, res.Name, res.Error))
 		}

@@ -29,7 +29,10 @@ func (a *applier) applyImages(ctx context.Context) {
 		}
 		a.emit(Event{Type: EventImageStart, Image: im.LocalName, Message: fmt.Sprintf("image %s: %s", im.LocalName, verbing)})
 		res := Result{Kind: KindImage, Name: im.LocalName, order: resultOrder{phase: 0, index: i}}
-		action, err := a.image(ctx, im)
+		action, err := Failed, errors.New(msgNotStarted)
+		if ctx.Err() == nil {
+			action, err = a.image(ctx, im)
+		}
 		if err != nil {
 			res.Action, res.Error = Failed, err.Error()
 			a.mu.Lock()
@@ -80,7 +83,7 @@ func (a *applier) image(ctx context.Context, im plan.Image) (Action, error) {
 		Platform:   im.Platform,
 	})
 	if err != nil {
-		return Failed, fmt.Errorf("building image %s: %w", im.LocalName, err)
+		return Failed, a.dockerError("building image "+im.LocalName, err)
 	}
 	if a.opts.BuildOnly {
 		return Built, nil
@@ -89,12 +92,21 @@ func (a *applier) image(ctx context.Context, im plan.Image) (Action, error) {
 		return Failed, fmt.Errorf("image %s: %w", im.LocalName, err)
 	}
 	if err := a.opts.Docker.Tag(ctx, label, im.LocalName, im.URI); err != nil {
-		return Failed, fmt.Errorf("tagging image %s as %s: %w", im.LocalName, im.URI, err)
+		return Failed, a.dockerError("tagging image "+im.LocalName+" as "+im.URI, err)
 	}
 	if err := a.opts.Docker.Push(ctx, label, im.URI); err != nil {
-		return Failed, fmt.Errorf("pushing image %s: %w", im.URI, err)
+		return Failed, a.dockerError("pushing image "+im.URI, err)
 	}
 	return Pushed, nil
+}
+
+// dockerError is the error of a docker step; when the apply was
+// interrupted, only that, without docker's command line and output.
+func (a *applier) dockerError(step string, err error) error {
+	if a.interrupted() {
+		return fmt.Errorf("%s: %s", step, msgDockerStopped)
+	}
+	return fmt.Errorf("%s: %w", step, err)
 }
 
 // loginOnce logs docker in to a registry, once per apply: an ECR registry

@@ -70,6 +70,9 @@ type Summary struct {
 	DryRun    bool          `json:"dry_run"`
 	Resources []Result      `json:"resources"`
 	Elapsed   time.Duration `json:"-"`
+	// Interrupted says why the apply was stopped before it finished (e.g.
+	// "interrupted by SIGINT"); "" when it ran to the end.
+	Interrupted string `json:"interrupted,omitempty"`
 }
 
 // Failed reports whether any resource failed.
@@ -145,13 +148,17 @@ func (s *Summary) CountsLine() string {
 	if n := s.Count(Built); n > 0 {
 		parts = append(parts, fmt.Sprintf("%d images %s", n, verb(Built, s.DryRun)))
 	}
-	parts = append(parts, fmt.Sprintf("%d failed", s.Count(Failed)))
+	parts = append(parts, fmt.Sprintf("%d failed", s.Count(Failed)-s.notApplied()))
 	return strings.Join(parts, ", ")
 }
 
 // WriteText writes the summary as an aligned table, one resource a line,
-// followed by the counts.
+// followed by the counts. An interrupted apply is summed up in one line per
+// image and per flow instead: what was done, what was not.
 func (s *Summary) WriteText(w io.Writer) error {
+	if s.Interrupted != "" {
+		return s.writeInterrupted(w)
+	}
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	for _, r := range s.Resources {
 		what := verb(r.Action, s.DryRun)
@@ -177,4 +184,98 @@ func (s *Summary) WriteText(w io.Writer) error {
 		return fmt.Errorf("writing summary: %w", err)
 	}
 	return nil
+}
+
+// notApplied counts the resources an interruption stopped (they are
+// reported apart from the ones that failed).
+func (s *Summary) notApplied() int {
+	if s.Interrupted == "" {
+		return 0
+	}
+	n := 0
+	for _, r := range s.Resources {
+		if stoppedByInterruption(r) || isCascade(r) {
+			n++
+		}
+	}
+	return n
+}
+
+// isCascade reports a resource not applied because one it needs was not:
+// in an interrupted apply, it was stopped too.
+func isCascade(r Result) bool {
+	return r.Action == Failed && strings.HasPrefix(r.Error, "not applied: ")
+}
+
+// writeInterrupted writes one line per image, docker env task definition
+// and flow, then the counts and what to do.
+func (s *Summary) writeInterrupted(w io.Writer) error {
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	var flowOrder []string
+	byFlow := map[string][]Result{}
+	for _, r := range s.Resources {
+		if r.Flow == "" {
+			what := verb(r.Action, s.DryRun)
+			if r.Error != "" {
+				what += ": " + r.Error
+			}
+			fmt.Fprintf(tw, "%s\t%s\t%s\n", r.Kind, r.Name, what)
+			continue
+		}
+		if _, seen := byFlow[r.Flow]; !seen {
+			flowOrder = append(flowOrder, r.Flow)
+		}
+		byFlow[r.Flow] = append(byFlow[r.Flow], r)
+	}
+	for _, name := range flowOrder {
+		fmt.Fprintf(tw, "flow\t%s\t%s\n", name, flowState(byFlow[name], s.DryRun))
+	}
+	if err := tw.Flush(); err != nil {
+		return fmt.Errorf("writing summary: %w", err)
+	}
+	notApplied := s.notApplied()
+	prefix := "Apply"
+	if s.DryRun {
+		prefix = "Dry run"
+	}
+	_, err := fmt.Fprintf(w, "%s of plan %s %s: %s; %d not applied. Rerun it to finish: it converges.\n",
+		prefix, s.Digest, s.Interrupted, s.CountsLine(), notApplied)
+	if err != nil {
+		return fmt.Errorf("writing summary: %w", err)
+	}
+	return nil
+}
+
+// flowState sums up a flow's results in a few words: "not started",
+// "done: ...", "interrupted: ... done; N not applied", or "failed: ...".
+func flowState(results []Result, dryRun bool) string {
+	var done, stopped []Result
+	var failures []string
+	notStarted := true
+	for _, r := range results {
+		switch {
+		case r.Action == Failed && r.Error == msgNotStarted:
+			stopped = append(stopped, r)
+		case stoppedByInterruption(r), isCascade(r):
+			stopped = append(stopped, r)
+			notStarted = false
+		case r.Action == Failed:
+			failures = append(failures, fmt.Sprintf("%s %s: %s", strings.ReplaceAll(string(r.Kind), "_", " "), r.Name, r.Error))
+			notStarted = false
+		default:
+			done = append(done, r)
+			notStarted = false
+		}
+	}
+	switch {
+	case notStarted:
+		return "not started"
+	case len(failures) > 0:
+		return "failed: " + strings.Join(failures, "; ")
+	case len(stopped) == 0:
+		return "done: " + describe(done, dryRun)
+	case len(done) == 0:
+		return fmt.Sprintf("interrupted: %d not applied", len(stopped))
+	}
+	return fmt.Sprintf("interrupted: %s; %d not applied", describe(done, dryRun), len(stopped))
 }

@@ -15,6 +15,7 @@ import (
 
 	"github.com/flowplan/flowplan/executor"
 	"github.com/flowplan/flowplan/executor/aws"
+	"github.com/flowplan/flowplan/executor/breaker"
 	"github.com/flowplan/flowplan/executor/docker"
 	"github.com/flowplan/flowplan/executor/prefect"
 	"github.com/flowplan/flowplan/executor/registry"
@@ -188,6 +189,17 @@ func applyPlan(ctx context.Context, e env, p *plan.Plan, f applyFlags) int {
 	if needImages && !f.dryRun {
 		opts.Docker = executor.NewDocker(docker.FromEnv(e.getenv, f.project, e.stderr))
 	}
+	// One breaker per service for the whole apply: when Prefect or AWS is
+	// down, every call gives up together, in about breaker.DefaultWindow,
+	// instead of each resource retrying for minutes.
+	prefectDown, awsDown := breaker.New("the Prefect API"), breaker.New("AWS")
+	defer func() {
+		for _, b := range []*breaker.Breaker{prefectDown, awsDown} {
+			if err := b.Err(); err != nil {
+				e.errorf("apply: gave up: %v", err)
+			}
+		}
+	}()
 	if needImages && !f.buildOnly {
 		creds, err := registryCredentials(e)
 		if err != nil {
@@ -198,7 +210,7 @@ func applyPlan(ctx context.Context, e env, p *plan.Plan, f applyFlags) int {
 		opts.Registry = registry.New(creds, registry.WithCredentialsHint("set "+registryUserEnv+" and "+registryPasswordEnv))
 	}
 	if needFlows {
-		pc, err := prefectFromEnv(e)
+		pc, err := prefectFromEnv(e, prefect.WithBreaker(prefectDown))
 		if err == nil {
 			err = checkPrefectReachable(ctx, e)
 		}
@@ -209,7 +221,7 @@ func applyPlan(ctx context.Context, e env, p *plan.Plan, f applyFlags) int {
 		opts.Prefect = pc
 	}
 	if needAWS {
-		ac, err := aws.Load(ctx, aws.Options{CallTimeout: 2 * time.Minute})
+		ac, err := aws.Load(ctx, aws.Options{CallTimeout: 2 * time.Minute, Breaker: awsDown})
 		if err != nil {
 			e.errorf("apply: %v", err)
 			return exitFailed

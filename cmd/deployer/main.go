@@ -11,8 +11,8 @@ import (
 	buildversion "github.com/flowplan/flowplan/cmd/internal/version"
 	"io"
 	"os"
-	"os/signal"
-	"syscall"
+
+	"github.com/flowplan/flowplan/cmd/internal/interrupt"
 )
 
 // version is flowplan's version, recorded in the plans deployer makes.
@@ -52,15 +52,27 @@ Environment: PREFECT_API_URL, PREFECT_API_KEY (sent as a Bearer token, never
 printed), the AWS SDK's default chain (AWS_REGION, AWS_PROFILE,
 AWS_ENDPOINT_URL, ...), DOCKER (the docker program, default docker).
 
-Exit codes: 0 success; 1 failure (see each command); 2 bad usage.
+Exit codes: 0 success; 1 failure (see each command); 2 bad usage;
+130 interrupted (SIGINT, Ctrl-C), 143 terminated (SIGTERM).
 Run 'deployer help <command>' for a command's flags and exit codes.
 `
 
 func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	code := run(ctx, os.Args[1:], os.Stdout, os.Stderr, os.LookupEnv)
-	stop()
-	os.Exit(code)
+	os.Exit(runProcess(os.Args[1:], os.Stdout, os.Stderr, os.LookupEnv))
+}
+
+// runProcess runs deployer as a process: SIGINT (Ctrl-C) and SIGTERM stop
+// the work (nothing new starts, requests and docker in flight are
+// cancelled, each flow is summed up in one line) and the exit code is then
+// 130 or 143.
+func runProcess(args []string, stdout, stderr io.Writer, lookup func(string) (string, bool)) int {
+	ctx, stop := interrupt.Context(context.Background(), stderr, "deployer")
+	defer stop()
+	code := run(ctx, args, stdout, stderr, lookup)
+	if c, ok := interrupt.ExitCode(ctx); ok {
+		return c
+	}
+	return code
 }
 
 // env is the process environment as the commands see it.

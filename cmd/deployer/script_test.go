@@ -10,9 +10,11 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/rogpeppe/go-internal/testscript"
 
+	"github.com/flowplan/flowplan/executor/aws"
 	"github.com/flowplan/flowplan/executor/aws/awsfake"
 	"github.com/flowplan/flowplan/executor/docker/fakedocker"
 	"github.com/flowplan/flowplan/executor/prefect/prefectfake"
@@ -25,7 +27,7 @@ const flowspecExtractEnv = "FLOWPLAN_TEST_FLOWSPEC_EXTRACT"
 func TestMain(m *testing.M) {
 	testscript.Main(m, map[string]func(){
 		"deployer": func() {
-			os.Exit(run(context.Background(), os.Args[1:], os.Stdout, os.Stderr, os.LookupEnv))
+			os.Exit(runProcess(os.Args[1:], os.Stdout, os.Stderr, os.LookupEnv))
 		},
 		"flowspec-extract": runFlowspecExtract,
 	})
@@ -53,10 +55,16 @@ func runFlowspecExtract() {
 
 func buildFlowspecExtract(t *testing.T) string {
 	t.Helper()
-	bin := filepath.Join(t.TempDir(), "flowspec-extract")
-	out, err := exec.Command("go", "build", "-o", bin, "../flowspec-extract").CombinedOutput()
+	return buildCommand(t, "../flowspec-extract", "flowspec-extract")
+}
+
+// buildCommand builds the main package in dir as a binary named name.
+func buildCommand(t *testing.T, dir, name string) string {
+	t.Helper()
+	bin := filepath.Join(t.TempDir(), name)
+	out, err := exec.Command("go", "build", "-o", bin, dir).CombinedOutput()
 	if err != nil {
-		t.Fatalf("building flowspec-extract: %v\n%s", err, out)
+		t.Fatalf("building %s: %v\n%s", name, err, out)
 	}
 	return bin
 }
@@ -71,6 +79,8 @@ const fakesKey = "fakes"
 
 func TestScripts(t *testing.T) {
 	extract := buildFlowspecExtract(t)
+	// The real deployer binary, for the scripts that signal it.
+	deployerBin := buildCommand(t, ".", "deployer")
 	docker, err := fakedocker.Path()
 	if err != nil {
 		t.Fatal(err)
@@ -86,6 +96,7 @@ func TestScripts(t *testing.T) {
 				prefectfake.WithAPIKey("pnu_script-secret-key"),
 				prefectfake.WithBlockDocument("github", "data-flows-main", map[string]any{"repository": "https://github.com/example/data-flows", "reference": "main-v2"}),
 				prefectfake.WithBlockDocument("github", "data-flows-dev", map[string]any{"repository": "https://github.com/example/data-flows", "reference": "dev-v2"}),
+				prefectfake.WithBlockDocument("github", "data-flows-staging", map[string]any{"repository": "https://github.com/example/data-flows", "reference": "staging-v2"}),
 			}
 			pf, err := prefectfake.New(opts...)
 			if err != nil {
@@ -100,6 +111,7 @@ func TestScripts(t *testing.T) {
 			env.Setenv("DOCKER", docker)
 			env.Setenv("FAKE_DOCKER_LOG", filepath.Join(env.WorkDir, "docker.log"))
 			env.Setenv(flowspecExtractEnv, extract)
+			env.Setenv("DEPLOYER_BIN", deployerBin)
 			env.Setenv("EXAMPLE_PROJECT", filepath.Join(repoRoot, "testdata", "example-project"))
 			env.Setenv("WORKER_PROJECT", filepath.Join(repoRoot, "testdata", "projects", "worker-era"))
 			env.Setenv("REPO_ROOT", repoRoot)
@@ -128,6 +140,43 @@ func TestScripts(t *testing.T) {
 					ts.Fatalf("usage: ecr-image REPOSITORY TAG")
 				}
 				ts.Value(fakesKey).(*fakes).aws.PutImage(args[0], args[1])
+			},
+			"prefect-latency": func(ts *testscript.TestScript, neg bool, args []string) {
+				if len(args) != 1 {
+					ts.Fatalf("usage: prefect-latency DURATION")
+				}
+				d, err := time.ParseDuration(args[0])
+				ts.Check(err)
+				ts.Value(fakesKey).(*fakes).prefect.SetLatency(d)
+			},
+			"prefect-down-after": func(ts *testscript.TestScript, neg bool, args []string) {
+				if len(args) != 1 {
+					ts.Fatalf("usage: prefect-down-after N")
+				}
+				n, err := strconv.Atoi(args[0])
+				ts.Check(err)
+				ts.Value(fakesKey).(*fakes).prefect.GoDownAfter(n)
+			},
+			"prefect-drop": func(ts *testscript.TestScript, neg bool, args []string) {
+				if len(args) != 2 {
+					ts.Fatalf("usage: prefect-drop METHOD PATH")
+				}
+				ts.Value(fakesKey).(*fakes).prefect.Fail(args[0], args[1], prefectfake.Fault{DropAfterHandling: true})
+			},
+			"block-on-newest-revision": func(ts *testscript.TestScript, neg bool, args []string) {
+				if len(args) != 1 {
+					ts.Fatalf("usage: block-on-newest-revision NAME (an ecs-task block named as its task definition family)")
+				}
+				f := ts.Value(fakesKey).(*fakes)
+				doc, ok := f.prefect.BlockDocument("ecs-task", args[0])
+				if !ok {
+					ts.Fatalf("no block ecs-task/%s", args[0])
+				}
+				_, latest, err := aws.New(f.aws.Config(), 0).LatestTaskDefinition(context.Background(), args[0])
+				ts.Check(err)
+				if got := doc["data"].(map[string]any)["task_definition_arn"]; got != latest {
+					ts.Fatalf("block %s is on %v, the newest revision is %s", args[0], got, latest)
+				}
 			},
 			"prefect-fail": func(ts *testscript.TestScript, neg bool, args []string) {
 				if len(args) != 3 {

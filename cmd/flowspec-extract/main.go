@@ -10,11 +10,11 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"os/signal"
 	"runtime/debug"
 	"strings"
 
 	"github.com/flowplan/flowplan/cmd/internal/inputs"
+	"github.com/flowplan/flowplan/cmd/internal/interrupt"
 	"github.com/flowplan/flowplan/cmd/internal/output"
 	"github.com/flowplan/flowplan/cmd/internal/version"
 	"github.com/flowplan/flowplan/extractor"
@@ -58,8 +58,11 @@ func main() {
 	if _, set := os.LookupEnv("GOGC"); !set {
 		debug.SetGCPercent(gcPercent)
 	}
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	ctx, stop := interrupt.Context(context.Background(), os.Stderr, "flowspec-extract")
 	code := run(ctx, os.Args[1:], os.Stdout, os.Stderr, os.LookupEnv)
+	if c, ok := interrupt.ExitCode(ctx); ok {
+		code = c
+	}
 	stop()
 	os.Exit(code)
 }

@@ -132,14 +132,18 @@ type Server struct {
 
 	mu      sync.Mutex
 	latency time.Duration
-	faults  map[string][]Fault
-	log     []Request
+	// seen counts the requests received; those beyond downAfter are
+	// dropped (-1: none).
+	seen      int
+	downAfter int
+	faults    map[string][]Fault
+	log       []Request
 	state
 }
 
 // New starts a fake server; Close stops it.
 func New(opts ...Option) (*Server, error) {
-	s := &Server{version: Prefect2, now: time.Now, faults: map[string][]Fault{}}
+	s := &Server{version: Prefect2, now: time.Now, faults: map[string][]Fault{}, downAfter: -1}
 	for _, o := range opts {
 		o(s)
 	}
@@ -198,6 +202,19 @@ func (s *Server) Fail(method, path string, faults ...Fault) {
 	s.faults[key] = append(s.faults[key], faults...)
 }
 
+// GoDownAfter makes the server drop the connection of every request after
+// the next n, without handling them, as a server that went down mid-apply
+// (n = 0: from now on); a negative n brings it back up.
+func (s *Server) GoDownAfter(n int) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if n < 0 {
+		s.downAfter = -1
+		return
+	}
+	s.downAfter = s.seen + n
+}
+
 // Requests returns a copy of the request log.
 func (s *Server) Requests() []Request {
 	s.mu.Lock()
@@ -250,14 +267,25 @@ func (s *Server) handler() http.Handler {
 		rec := &recorder{ResponseWriter: w, status: http.StatusOK}
 
 		s.mu.Lock()
+		s.seen++
+		down := s.downAfter >= 0 && s.seen > s.downAfter
 		latency := s.latency
 		var fault *Fault
-		if q := s.faults[r.Method+" "+path]; len(q) > 0 {
+		if q := s.faults[r.Method+" "+path]; len(q) > 0 && !down {
 			fault = &q[0]
 			s.faults[r.Method+" "+path] = q[1:]
 		}
 		s.mu.Unlock()
 
+		if down {
+			if hj, ok := w.(http.Hijacker); ok {
+				if conn, _, err := hj.Hijack(); err == nil {
+					_ = conn.Close()
+					return
+				}
+			}
+			panic(http.ErrAbortHandler)
+		}
 		logged := false
 		logRequest := func() {
 			if logged {
