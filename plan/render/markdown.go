@@ -13,8 +13,10 @@ type MarkdownView struct{}
 // Show writes s as Markdown.
 func (MarkdownView) Show(w io.Writer, s *Summary) error {
 	out := &Printer{W: w}
-	out.Printf("## Plan: %s %s (%s, %s)\n\n", MDText(s.Project), MDText(s.Version), MDText(s.DeploymentType), MDText(s.Target))
+	out.Printf("## Plan: %s %s (%s)\n\n", MDText(s.Project), MDText(s.Version), MDText(s.DeploymentType))
+	out.Printf("Deploys to %s.\n\n", MDText(s.RunsOn))
 	out.Printf("| | |\n|---|---|\n")
+	out.Printf("| Target | %s |\n", MDCode(s.Target))
 	out.Printf("| Git sha | %s |\n", MDCode(orDash(s.GitSHA)))
 	out.Printf("| Region | %s |\n", MDCode(s.Region))
 	if s.AccountKnown {

@@ -46,7 +46,9 @@ func TestShowFacts(t *testing.T) {
 		notWant []string
 	}{
 		{plan: "seed-main", format: FormatText, want: []string{
-			"Plan for data-products 0.1.0: main deployment, target prefect2-agent",
+			"Plan for data-products 0.1.0: main deployment to a Prefect 2 agent (1 flow on ECS task blocks, work queue prefect-v2-queue-main)",
+			"target                 prefect2-agent",
+			"infrastructure     ecs-task/data-products-example-flow-1-main (the flow's own ECS task block, the default)",
 			"git sha            3f9a1c2",
 			"account            123456789012",
 			"every day at 00:00 (cron 0 0 * * *, UTC by default)",
@@ -62,7 +64,9 @@ func TestShowFacts(t *testing.T) {
 		{plan: "seed-unknown-account", format: FormatText, want: []string{"account            (known at apply: AWS account id)"}},
 		{plan: "seed-unknown-account", format: FormatMarkdown, want: []string{"| Account | (known at apply: AWS account id) |"}},
 		{plan: "seed-main", format: FormatMarkdown, want: []string{
-			"## Plan: data-products 0.1.0 (main, prefect2-agent)",
+			"## Plan: data-products 0.1.0 (main)",
+			"Deploys to a Prefect 2 agent (1 flow on ECS task blocks, work queue prefect-v2-queue-main).",
+			"| Target | `prefect2-agent` |",
 			"#### `data-products.example.flow-1`",
 			"| `base-main` | every day at 00:00 (cron 0 0 \\* \\* \\*, UTC by default) |",
 		}, notWant: []string{"arn:aws:secretsmanager"}},

@@ -27,6 +27,11 @@ type Summary struct {
 	Version        string `json:"version"`
 	DeploymentType string `json:"deployment_type"`
 	Target         string `json:"target"`
+	// RunsOn says where the plan's flows really run: a Prefect 2 agent
+	// (agent-era flows, ECS task blocks), workers (worker-era flows, work
+	// pools), or both, e.g. "a Prefect 2 agent (1 flow, ECS task blocks,
+	// work queue prefect-v2-queue-main)".
+	RunsOn string `json:"runs_on"`
 	// GitSHA is the short sha the plan tags images and versions with ("" when
 	// the plan does not record the git-sha input).
 	GitSHA string `json:"git_sha"`
@@ -149,6 +154,54 @@ const (
 	ScheduleNone      = "none"
 )
 
+// RunsOn says where the plan's flows run, from the flows themselves: the
+// target names the server's version, the flows decide between its agent
+// (infrastructure blocks and work queues) and its workers (work pools).
+func RunsOn(p *plan.Plan) string {
+	major := "Prefect 2"
+	if p.Target == plan.TargetPrefect3 {
+		major = "Prefect 3"
+	}
+	var agent, worker int
+	queues, pools := map[string]bool{}, map[string]bool{}
+	for _, f := range p.Flows {
+		if f.API == "worker" {
+			worker++
+		} else {
+			agent++
+		}
+		for _, d := range f.Deployments {
+			if d.Request.WorkPoolName != nil {
+				pools[*d.Request.WorkPoolName] = true
+			} else if d.Request.WorkQueueName != "" {
+				queues[d.Request.WorkQueueName] = true
+			}
+		}
+	}
+	list := func(m map[string]bool) string {
+		keys := make([]string, 0, len(m))
+		for k := range m {
+			keys = append(keys, k)
+		}
+		sort.Strings(keys)
+		return strings.Join(keys, ", ")
+	}
+	agentPart := fmt.Sprintf("%s on ECS task blocks, work queue %s", Count(agent, "flow"), list(queues))
+	workerPart := fmt.Sprintf("%s in work pool %s", Count(worker, "flow"), list(pools))
+	if len(pools) > 1 {
+		workerPart = fmt.Sprintf("%s in work pools %s", Count(worker, "flow"), list(pools))
+	}
+	switch {
+	case agent > 0 && worker > 0:
+		return fmt.Sprintf("%s, mixed: an agent (%s) and workers (%s)", major, agentPart, workerPart)
+	case agent > 0:
+		return fmt.Sprintf("a %s agent (%s)", major, agentPart)
+	case worker > 0:
+		return fmt.Sprintf("%s workers (%s)", major, workerPart)
+	}
+	return major + " (no flows)"
+}
+
 // Summarize reduces a plan to its Summary. It fails only on request fields
 // that are not the JSON the plan format promises.
 func Summarize(p *plan.Plan) (*Summary, error) {
@@ -172,6 +225,7 @@ func Summarize(p *plan.Plan) (*Summary, error) {
 	if !s.AccountKnown {
 		s.Account = UnknownAccountText
 	}
+	s.RunsOn = RunsOn(p)
 	for _, in := range p.Inputs {
 		if in.Name == "git-sha" {
 			s.GitSHA = in.Value

@@ -28,11 +28,12 @@ func (v TextView) Show(w io.Writer, s *Summary) error {
 			out.Printf("%s\n", text)
 		}
 	}
-	head(fmt.Sprintf("Plan for %s %s: %s deployment, target %s", s.Project, s.Version, s.DeploymentType, s.Target))
+	head(fmt.Sprintf("Plan for %s %s: %s deployment to %s", s.Project, s.Version, s.DeploymentType, s.RunsOn))
 	kv := func(indent int, label, value string) {
 		pad := strings.Repeat(" ", indent)
 		out.Printf("%s%-*s %s\n", pad, labelWidth-indent, label, value)
 	}
+	kv(2, "target", s.Target)
 	kv(2, "git sha", orDash(s.GitSHA))
 	kv(2, "region", s.Region)
 	kv(2, "account", s.Account)
@@ -123,7 +124,11 @@ func (v TextView) Show(w io.Writer, s *Summary) error {
 			}
 			kv(6, "work queue", d.WorkQueue)
 			if d.InfrastructureBlock != "" {
-				kv(6, "infrastructure", d.InfrastructureBlock)
+				infra := d.InfrastructureBlock
+				if f.Block != "" && infra == "ecs-task/"+f.Block {
+					infra += " (the flow's own ECS task block, the default)"
+				}
+				kv(6, "infrastructure", infra)
 			}
 			if d.StorageBlock != "" {
 				kv(6, "storage", d.StorageBlock)
