@@ -29,13 +29,17 @@ const diffUsage = `Usage: deployer diff OLD NEW [--format text|markdown|json] [-
 Compares two plans by resource identity (image, task definition family,
 block, flow, deployment): + added, - removed, ~ changed with old -> new
 values per field. Plans for different deployment types are compared with the
-type suffix removed, and the output says so. Markdown has one collapsible
-section per flow, ready for a pull request comment.
+type suffix removed, and the output says so. Provenance (a flow file's
+sha256, path and FLOW_SPEC line, the pyproject.toml hash, an input's source)
+is listed apart and is no change to deploy. A skipped file's reason is
+summed up. Markdown has one collapsible section per flow, ready for a pull
+request comment, whose diff blocks GitHub colours (a changed value is its
+old line removed and its new line added).
 
 Exit codes: 0 compared; 1 a plan cannot be read; 2 bad usage. With
---exit-code (as terraform's -detailed-exitcode), 0 the plans are equal and
-2 they differ; bad usage then also exits 2, but prints nothing on stdout
-and its reason on stderr.
+--exit-code (as terraform's -detailed-exitcode), 0 nothing to deploy
+differs (provenance may) and 2 something does; bad usage then also exits 2,
+but prints nothing on stdout and its reason on stderr.
 `
 
 const exportUsage = `Usage: deployer export prefect-yaml PLAN [-o FILE]

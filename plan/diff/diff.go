@@ -8,6 +8,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/flowplan/flowplan/plan"
 	"github.com/flowplan/flowplan/plan/render"
@@ -77,6 +78,11 @@ type Change struct {
 	// Note explains the change for people: a schedule in words, or what an
 	// added or removed resource is.
 	Note string `json:"note,omitempty"`
+	// Provenance marks a change of where the plan came from rather than of
+	// what it deploys: a flow file's sha256, path or FLOW_SPEC line, the
+	// pyproject.toml hash, the generator version, an input's source.
+	// Such changes are listed apart and not counted as resource changes.
+	Provenance bool `json:"provenance,omitempty"`
 }
 
 // PlanInfo identifies one side of the comparison.
@@ -98,9 +104,31 @@ type Result struct {
 	Changes []Change `json:"changes"`
 }
 
-// Empty reports whether the plans are equal in content: the CLI's
-// --exit-code gives 0 when it is, 2 when it is not.
-func (r *Result) Empty() bool { return len(r.Changes) == 0 }
+// Empty reports whether the plans deploy the same: no change other than
+// provenance. The CLI's --exit-code gives 0 when it is, 2 when it is not.
+func (r *Result) Empty() bool {
+	for _, c := range r.Changes {
+		if !c.Provenance {
+			return false
+		}
+	}
+	return true
+}
+
+// Identical reports whether the plans have the same content, provenance
+// included.
+func (r *Result) Identical() bool { return len(r.Changes) == 0 }
+
+// ProvenanceChanges returns the provenance-only changes, in order.
+func (r *Result) ProvenanceChanges() []Change {
+	var out []Change
+	for _, c := range r.Changes {
+		if c.Provenance {
+			out = append(out, c)
+		}
+	}
+	return out
+}
 
 // Counts are a Result's numbers, terraform-style: resources added,
 // removed and changed (a resource with any field change), and the field
@@ -119,6 +147,9 @@ func countChanges(changes []Change) Counts {
 	var c Counts
 	seen := map[string]bool{}
 	for _, ch := range changes {
+		if ch.Provenance {
+			continue
+		}
 		if ch.Path == "" {
 			switch ch.Kind {
 			case Added:
@@ -225,8 +256,55 @@ func (d *differ) compare(rt ResourceType, flow string, o, n *resource) {
 			c.New = marshal(nv)
 		}
 		c.TypeOnly = k == Changed && d.oldType != d.newType && equalJSON(substituteType(ov, d.oldType, d.newType), nv)
+		c.Provenance = isProvenance(rt, path)
+		if rt == ResourceSkipped && path == "reason" {
+			c.Note = "reason: " + summarizeReason(stringOf(ov)) + " -> " + summarizeReason(stringOf(nv))
+		}
 		d.changes = append(d.changes, c)
 	})
+}
+
+// isProvenance tells the fields that say where a plan came from (a file's
+// hash, path and FLOW_SPEC line, the pyproject.toml hash, the generator,
+// an input's source) from those that say what it deploys.
+func isProvenance(rt ResourceType, path string) bool {
+	switch rt {
+	case ResourceFlow:
+		return path == "sha256" || path == "flow_spec_line" || path == "path"
+	case ResourcePlan:
+		return path == "project.pyproject_sha256" || path == "generator.version" ||
+			(strings.HasPrefix(path, "inputs[") && strings.HasSuffix(path, "].source"))
+	}
+	return false
+}
+
+// maxReason bounds a skipped file's reason as the views show it.
+const maxReason = 160
+
+// summarizeReason shortens a skipped file's reason (every error of the
+// file, joined by "; ", can run to kilobytes) to its first error and how
+// many more there are.
+func summarizeReason(reason string) string {
+	parts := strings.Split(reason, "; ")
+	first := parts[0]
+	if len(first) > maxReason {
+		cut := maxReason
+		for cut > 0 && !utf8.RuneStart(first[cut]) {
+			cut--
+		}
+		first = first[:cut] + "…"
+	}
+	if len(parts) > 1 {
+		first += fmt.Sprintf(" (and %d more)", len(parts)-1)
+	}
+	return first
+}
+
+func stringOf(v any) string {
+	if s, ok := v.(string); ok {
+		return s
+	}
+	return string(marshal(v))
 }
 
 // key is a resource's identity: its name without the plan's type suffix.
@@ -427,7 +505,7 @@ func (d *differ) skipped(old, new *plan.Plan) {
 		if s == nil {
 			return nil
 		}
-		return &resource{name: s.Path, value: s, note: s.Reason}
+		return &resource{name: s.Path, value: s, note: summarizeReason(s.Reason)}
 	}
 	for _, k := range union(nk, ok) {
 		d.compare(ResourceSkipped, "", side(om[k]), side(nm[k]))

@@ -4,8 +4,12 @@ import (
 	"bytes"
 	"encoding/json"
 	"flag"
+	"fmt"
+	"os"
 	"path/filepath"
+	"strings"
 	"testing"
+	"unicode/utf8"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -266,8 +270,77 @@ func TestEveryChangeKindInEveryResourceType(t *testing.T) {
 	// the schedule change says what it means
 	c := find(t, r, ResourceDeployment, agentFlow+"/base-main", "request.schedule.cron")
 	assert.Equal(t, "schedule: every day at 00:00 (cron 0 0 * * *, UTC by default) -> on weekdays, at 06:00 (cron 0 6 * * 1-5, Europe/Berlin)", c.Note)
-	assert.Equal(t, Counts{Added: 5, Removed: 3, Changed: 10, FieldChanges: 29}, r.Counts())
+	// flow_spec_line is provenance: listed, not counted as a change of the flow
+	assert.True(t, find(t, r, ResourceFlow, agentFlow, "flow_spec_line").Provenance)
+	assert.Equal(t, Counts{Added: 5, Removed: 3, Changed: 9, FieldChanges: 28}, r.Counts())
 	assert.False(t, r.Empty())
+}
+
+// TestProvenanceOnlyChangesDoNotCount: a flow file edited without changing
+// what it deploys (a comment moved FLOW_SPEC down; its sha256 changed) and
+// a regenerated pyproject.toml make no change to deploy.
+func TestProvenanceOnlyChangesDoNotCount(t *testing.T) {
+	old := plantest.Load(t, "seed-main")
+	new := plantest.Load(t, "seed-main")
+	new.Flows[0].SHA256 = strings.Repeat("ab", 32)
+	new.Flows[0].FlowSpecLine += 3
+	new.Project.PyprojectSHA256 = strings.Repeat("cd", 32)
+	for i := range new.Inputs {
+		if new.Inputs[i].Name == "git-sha" {
+			new.Inputs[i].Source = "flag"
+		}
+	}
+	r := Plans(old, new)
+	assert.True(t, r.Empty(), "nothing to deploy: %+v", r.Changes)
+	assert.False(t, r.Identical())
+	assert.Equal(t, Counts{}, r.Counts())
+	assert.Len(t, r.ProvenanceChanges(), 4)
+
+	var text, md strings.Builder
+	require.NoError(t, Write(&text, r, render.FormatText, render.Options{}))
+	assert.Contains(t, text.String(), "No changes to deploy: the plans differ only in provenance.")
+	assert.Contains(t, text.String(), "Provenance only (where the plan came from; nothing to deploy)\n"+
+		"  plan data-products: inputs[git-sha].source \"env:CIRCLE_SHA1\" -> \"flag\", project.pyproject_sha256 \"9f2c3b1a5d6e…\" -> \"cdcdcdcdcdcd…\"\n"+
+		"  flow data-products.example.flow-1: flow_spec_line 17 -> 20, sha256 \"0d1e2f3a4b5c…\" -> \"abababababab…\"\n")
+	assert.NotContains(t, text.String(), "Flow data-products.example.flow-1\n")
+	require.NoError(t, Write(&md, r, render.FormatMarkdown, render.Options{}))
+	assert.Contains(t, md.String(), "**No changes to deploy**")
+	assert.Contains(t, md.String(), "<summary><b>Provenance only")
+
+	// with a real change too, the provenance stays apart
+	new.Flows[0].Deployments[0].Request.Tags = append(new.Flows[0].Deployments[0].Request.Tags, "x")
+	r = Plans(old, new)
+	assert.False(t, r.Empty())
+	assert.Equal(t, Counts{Changed: 1, FieldChanges: 1}, r.Counts())
+}
+
+// TestSkippedReasonsAreSummarized: a skipped file's reason, every error of
+// the file joined, is summed up as its first error and a count.
+func TestSkippedReasonsAreSummarized(t *testing.T) {
+	old := plantest.Load(t, "seed-main")
+	new := plantest.Load(t, "seed-main")
+	long := func(n int, what string) string {
+		var errs []string
+		for i := range n {
+			errs = append(errs, fmt.Sprintf("src/x/broken_flow.py:%d:1: %s %s", i+1, what, strings.Repeat("détail ", 40)))
+		}
+		return "extraction failed: " + strings.Join(errs, "; ")
+	}
+	old.Skipped = []plan.Skipped{{Path: "src/x/broken_flow.py", Reason: long(12, "cannot know statically")}}
+	new.Skipped = []plan.Skipped{{Path: "src/x/broken_flow.py", Reason: long(3, "syntax error")}, {Path: "src/y/new_flow.py", Reason: long(20, "wrong")}}
+	require.Greater(t, len(old.Skipped[0].Reason), 3000)
+	r := Plans(old, new)
+	for _, f := range []render.Format{render.FormatText, render.FormatMarkdown} {
+		var out strings.Builder
+		require.NoError(t, Write(&out, r, f, render.Options{}))
+		text := out.String()
+		assert.Less(t, len(text), 2500, "%s:\n%s", f, text)
+		assert.Contains(t, text, "(and 11 more)")
+		assert.Contains(t, text, "(and 2 more)")
+		assert.Contains(t, text, "(and 19 more)")
+		assert.Contains(t, text, "src/x/broken_flow.py:1:1: syntax error détail")
+		assert.True(t, utf8.ValidString(text))
+	}
 }
 
 func TestDevVersusMainMatchesWithoutTheSuffix(t *testing.T) {
@@ -398,4 +471,28 @@ func TestPlaceholderAccountIsExplained(t *testing.T) {
 	c := find(t, r, ResourcePlan, "data-products", "aws.account_id")
 	assert.JSONEq(t, `"${aws_account_id}"`, string(c.New))
 	assert.Empty(t, Plans(plantest.Load(t, "seed-unknown-account"), plantest.Load(t, "seed-unknown-account")).Notes)
+}
+
+// TestMarkdownHasNoTildeLines: GitHub colours a ```diff block's lines by
+// their first character and knows no "~": every changed line starts with
+// "-", "+" or "!".
+func TestMarkdownHasNoTildeLines(t *testing.T) {
+	mds, err := filepath.Glob("testdata/*.md")
+	require.NoError(t, err)
+	require.NotEmpty(t, mds)
+	for _, md := range mds {
+		b, err := os.ReadFile(md)
+		require.NoError(t, err)
+		inDiff := false
+		for i, line := range strings.Split(string(b), "\n") {
+			switch {
+			case strings.HasPrefix(line, "```diff"):
+				inDiff = true
+			case strings.HasPrefix(line, "```"):
+				inDiff = false
+			case inDiff:
+				assert.False(t, strings.HasPrefix(line, "~"), "%s:%d: %s", md, i+1, line)
+			}
+		}
+	}
 }

@@ -24,11 +24,15 @@ func (MarkdownView) Show(w io.Writer, r *Result) error {
 	for _, n := range r.Notes {
 		out.Printf("> **Note:** %s\n\n", render.MDText(n))
 	}
-	if r.Empty() {
+	if r.Identical() {
 		out.Printf("**No changes**: the plans have the same content.\n")
 		return out.Err
 	}
-	out.Printf("**Plan: %s.**\n", render.MDText(headline(r)))
+	if r.Empty() {
+		out.Printf("**No changes to deploy**: the plans differ only in provenance.\n")
+	} else {
+		out.Printf("**Plan: %s.**\n", render.MDText(headline(r)))
+	}
 	for _, s := range sections(r) {
 		var lines []string
 		var c Counts
@@ -41,15 +45,21 @@ func (MarkdownView) Show(w io.Writer, r *Result) error {
 			default:
 				c.Changed++
 			}
-			lines = append(lines, rc.kind.Symbol()+" "+resourceLabel(rc, s.flow))
+			// GitHub colours a diff block's lines by their first
+			// character: + green, - red, ! (a changed resource) as a
+			// change; it has no ~, so a changed field is its old value
+			// removed and its new value added.
+			mark := rc.kind.Symbol()
+			if rc.kind == Changed {
+				mark = "!"
+			}
+			lines = append(lines, mark+" "+resourceLabel(rc, s.flow))
 			if rc.whole != nil && rc.whole.Note != "" {
 				lines = append(lines, "      "+rc.whole.Note)
 			}
 			for _, f := range rc.fields {
-				line := fieldLine(f)
-				// the mark stays in the first column so GitHub colours the line
-				lines = append(lines, line[:1]+"   "+line[1:])
-				if f.Note != "" {
+				lines = append(lines, markdownFieldLines(f)...)
+				if f.Note != "" && !(f.ResourceType == ResourceSkipped && f.Path == "reason") {
 					lines = append(lines, "          "+f.Note)
 				}
 			}
@@ -66,7 +76,32 @@ func (MarkdownView) Show(w io.Writer, r *Result) error {
 		out.Printf("\n<details><summary><b>%s</b>: %s</summary>\n\n%sdiff\n%s\n%s\n\n</details>\n",
 			title, html.EscapeString(countsText(c)), fence, body, fence)
 	}
+	if lines := provenanceLines(r); len(lines) > 0 {
+		out.Printf("\n<details><summary><b>%s</b>: %s</summary>\n\n", html.EscapeString(provenanceTitle), html.EscapeString(render.Count(len(lines), "resource")))
+		for _, l := range lines {
+			out.Printf("- %s\n", render.MDText(l))
+		}
+		out.Printf("\n</details>\n")
+	}
 	return out.Err
+}
+
+// markdownFieldLines are a field change's lines for a diff block: "+",
+// "-", or for a changed value both, the mark in the first column.
+func markdownFieldLines(c Change) []string {
+	if c.ResourceType == ResourceSkipped && c.Path == "reason" {
+		return []string{
+			"-    reason: " + summarizeReason(stringOf(decode(c.Old))),
+			"+    reason: " + summarizeReason(stringOf(decode(c.New))),
+		}
+	}
+	switch c.Kind {
+	case Added:
+		return []string{"+    " + c.Path + ": " + string(c.New)}
+	case Removed:
+		return []string{"-    " + c.Path + ": " + string(c.Old)}
+	}
+	return []string{"-    " + c.Path + ": " + string(c.Old), "+    " + c.Path + ": " + string(c.New)}
 }
 
 func countsText(c Counts) string {

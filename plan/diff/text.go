@@ -23,11 +23,15 @@ func (v TextView) Show(w io.Writer, r *Result) error {
 	for _, n := range r.Notes {
 		out.Printf("note: %s\n", n)
 	}
-	if r.Empty() {
+	if r.Identical() {
 		out.Printf("\nNo changes: the plans have the same content.\n")
 		return out.Err
 	}
-	out.Printf("\nPlan: %s.\n", headline(r))
+	if r.Empty() {
+		out.Printf("\nNo changes to deploy: the plans differ only in provenance.\n")
+	} else {
+		out.Printf("\nPlan: %s.\n", headline(r))
+	}
 	for _, s := range sections(r) {
 		out.Printf("\n%s\n", s.title)
 		for _, rc := range s.resources {
@@ -38,13 +42,19 @@ func (v TextView) Show(w io.Writer, r *Result) error {
 			}
 			for _, c := range rc.fields {
 				out.Printf("      %s\n", v.paint(c.Kind, fieldLine(c)))
-				if c.Note != "" {
+				if c.Note != "" && !(c.ResourceType == ResourceSkipped && c.Path == "reason") {
 					out.Printf("          %s\n", c.Note)
 				}
 			}
 			if rc.renamed > 0 {
 				out.Printf("      (%s only by %s -> %s)\n", valuesDiffer(rc.renamed), r.Old.DeploymentType, r.New.DeploymentType)
 			}
+		}
+	}
+	if lines := provenanceLines(r); len(lines) > 0 {
+		out.Printf("\n%s\n", provenanceTitle)
+		for _, l := range lines {
+			out.Printf("  %s\n", l)
 		}
 	}
 	return out.Err

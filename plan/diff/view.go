@@ -64,6 +64,9 @@ func sections(r *Result) []section {
 	var out []section
 	index := map[string]int{}
 	for _, c := range r.Changes {
+		if c.Provenance {
+			continue // listed apart, see provenanceLines
+		}
 		title, flow := sectionOf(c)
 		i, ok := index[title]
 		if !ok {
@@ -140,8 +143,12 @@ func describePlan(p PlanInfo) string {
 	return fmt.Sprintf("%s %s %s (%s)", p.Project, p.Version, p.DeploymentType, p.Target)
 }
 
-// fieldLine is "~ path: old -> new", "+ path: new" or "- path: old".
+// fieldLine is "~ path: old -> new", "+ path: new" or "- path: old". A
+// skipped file's reason is shown summarized.
 func fieldLine(c Change) string {
+	if c.ResourceType == ResourceSkipped && c.Path == "reason" && c.Note != "" {
+		return "~ " + c.Note
+	}
 	switch c.Kind {
 	case Added:
 		return "+ " + c.Path + ": " + string(c.New)
@@ -150,3 +157,41 @@ func fieldLine(c Change) string {
 	}
 	return "~ " + c.Path + ": " + string(c.Old) + " -> " + string(c.New)
 }
+
+// provenanceLines sums up the provenance-only changes, one line per
+// resource: "flow X: sha256 0d1e2f3a… -> 9a8b7c6d…, flow_spec_line 17 -> 19".
+func provenanceLines(r *Result) []string {
+	var out []string
+	var cur string
+	var parts []string
+	flush := func() {
+		if cur != "" {
+			out = append(out, cur+": "+strings.Join(parts, ", "))
+		}
+	}
+	for _, c := range r.ProvenanceChanges() {
+		label := strings.ReplaceAll(string(c.ResourceType), "_", " ") + " " + c.ID
+		if label != cur {
+			flush()
+			cur, parts = label, nil
+		}
+		parts = append(parts, c.Path+" "+shortValue(c.Old)+" -> "+shortValue(c.New))
+	}
+	flush()
+	return out
+}
+
+// shortValue shows a JSON value, a long hash cut to its first 12 digits.
+func shortValue(raw []byte) string {
+	if len(raw) == 0 {
+		return "(none)"
+	}
+	s := string(raw)
+	if len(s) > 20 && strings.Trim(s, `"0123456789abcdef`) == "" {
+		return s[:13] + `…"`
+	}
+	return s
+}
+
+// provenanceTitle introduces the provenance-only changes.
+const provenanceTitle = "Provenance only (where the plan came from; nothing to deploy)"
