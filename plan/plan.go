@@ -10,6 +10,7 @@ package plan
 import (
 	"bytes"
 	"encoding/json"
+	"unicode/utf8"
 
 	"github.com/flowplan/flowplan/extractor/spec"
 )
@@ -288,6 +289,16 @@ type Nullable[T any] struct {
 	Value *T   // nil: null
 }
 
+// hasControl reports a control character, which JSON strings must escape.
+func hasControl(b []byte) bool {
+	for _, c := range b {
+		if c < 0x20 {
+			return true
+		}
+	}
+	return false
+}
+
 // Some is a Nullable holding v.
 func Some[T any](v T) Nullable[T] { return Nullable[T]{Set: true, Value: &v} }
 
@@ -313,6 +324,13 @@ func (n *Nullable[T]) UnmarshalJSON(b []byte) error {
 		return nil
 	}
 	var v T
+	// A string without escapes, the common case, needs no decoder.
+	if sp, ok := any(&v).(*string); ok && len(b) >= 2 && b[0] == '"' && b[len(b)-1] == '"' &&
+		bytes.IndexByte(b[1:len(b)-1], '\\') < 0 && bytes.IndexByte(b[1:len(b)-1], '"') < 0 && utf8.Valid(b) && !hasControl(b) {
+		*sp = string(b[1 : len(b)-1])
+		n.Value = &v
+		return nil
+	}
 	if err := json.Unmarshal(b, &v); err != nil {
 		return err
 	}

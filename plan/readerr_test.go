@@ -2,6 +2,7 @@ package plan
 
 import (
 	"bytes"
+	"encoding/json"
 	"errors"
 	"os"
 	"regexp"
@@ -97,4 +98,96 @@ func TestParseRefusesOtherSchemaVersions(t *testing.T) {
 	_, err := Parse([]byte(`{"flows": []}`))
 	require.Error(t, err)
 	assert.True(t, strings.HasPrefix(err.Error(), "no schema_version"), err.Error())
+}
+
+func TestVerifyDigestOf(t *testing.T) {
+	golden, err := os.ReadFile("testdata/seed-main.golden.json")
+	require.NoError(t, err)
+	p, err := Parse(golden)
+	require.NoError(t, err)
+	content, ok := withoutDigestMember(golden, p.Digest)
+	require.True(t, ok, "a file flowplan wrote has its digest member where spliceDigest puts it")
+	assert.Equal(t, p.Digest, digestOf(content))
+	assert.NoError(t, VerifyDigestOf(golden, p))
+
+	// reformatted by hand (keys in another order, other indentation): the
+	// content is the same, the slow check says so
+	var m map[string]any
+	require.NoError(t, json.Unmarshal(golden, &m))
+	other, err := json.MarshalIndent(m, "", "\t")
+	require.NoError(t, err)
+	p2, err := Parse(other)
+	require.NoError(t, err)
+	assert.NoError(t, VerifyDigestOf(other, p2))
+
+	// edited: both checks refuse it
+	edited := bytes.Replace(golden, []byte("prefect-v2-queue-main"), []byte("prefect-v2-queue-xxxx"), 1)
+	p3, err := Parse(edited)
+	require.NoError(t, err)
+	assert.ErrorIs(t, VerifyDigestOf(edited, p3), ErrDigestMismatch)
+}
+
+func TestParseWithoutSpecs(t *testing.T) {
+	golden, err := os.ReadFile("testdata/mixed-main-prefect2-worker.golden.json")
+	require.NoError(t, err)
+	full, err := Parse(golden)
+	require.NoError(t, err)
+	lean, err := ParseWithoutSpecs(golden)
+	require.NoError(t, err)
+	require.Len(t, lean.Flows, len(full.Flows))
+	for i := range full.Flows {
+		assert.True(t, full.Flows[i].Spec.Agent != nil || full.Flows[i].Spec.Worker != nil)
+		assert.Nil(t, lean.Flows[i].Spec.Agent)
+		assert.Nil(t, lean.Flows[i].Spec.Worker)
+		full.Flows[i].Spec = lean.Flows[i].Spec
+	}
+	assert.Equal(t, full, lean, "everything but the specs is read")
+	assert.True(t, FileMatchesDigest(golden, lean.Digest))
+
+	// errors are Parse's, positioned
+	_, err = ParseWithoutSpecs(bytes.Replace(golden, []byte(`"flow_spec_line": 30`), []byte(`"flow_spec_line": "x"`), 1))
+	var re *ReadError
+	require.ErrorAs(t, err, &re)
+	assert.Contains(t, re.Msg, "expected a whole number")
+	_, err = ParseWithoutSpecs(bytes.Replace(golden, []byte(`"schema_version": 1`), []byte(`"schema_version": 7`), 1))
+	assert.ErrorContains(t, err, "schema_version 7")
+}
+
+func TestNullableStringReadsAsEncodingJSON(t *testing.T) {
+	for _, in := range []string{`"plain"`, `""`, `"é ü"`, `"esc\"aped"`, `"tab\tx"`, `"\u00e9"`, "\"\xff\"", `null`} {
+		var n Nullable[string]
+		require.NoError(t, json.Unmarshal([]byte(in), &n), in)
+		var want *string
+		require.NoError(t, json.Unmarshal([]byte(in), &want), in)
+		assert.True(t, n.Set)
+		assert.Equal(t, want, n.Value, in)
+	}
+}
+
+func TestScheduleReadsStrictly(t *testing.T) {
+	good := []string{`{"cron": "0 0 * * *", "day_or": true}`, `{"cron": "0 0 * * *", "day_or": false, "timezone": "UTC"}`,
+		`{"interval": 86400}`, `{"interval": 60.5, "anchor_date": "2024-01-01T00:00:00", "timezone": null}`, `{"rrule": "FREQ=DAILY"}`}
+	for _, in := range good {
+		var s Schedule
+		require.NoError(t, json.Unmarshal([]byte(in), &s), in)
+		out, err := json.Marshal(s)
+		require.NoError(t, err)
+		var again Schedule
+		require.NoError(t, json.Unmarshal(out, &again), string(out))
+		assert.Equal(t, s, again)
+	}
+	bad := map[string]string{
+		`{"cron": "0 0 * * *"}`:                       "without day_or",
+		`{"cron": "x", "day_or": true, "rrule": "y"}`: "exactly one of",
+		`{}`:                              "exactly one of",
+		`{"interval": 5, "day_or": true}`: "only interval, anchor_date and timezone",
+		`{"rrule": "x", "anchor_date": "2024-01-01"}`:       "only rrule and timezone",
+		`{"cron": "x", "day_or": true, "anchor_date": "d"}`: "only cron, day_or and timezone",
+		`{"cron": "x", "day_or": true, "surprise": 1}`:      "unknown field",
+		`{"cron": 5, "day_or": true}`:                       "schedule:",
+	}
+	for in, want := range bad {
+		var s Schedule
+		assert.ErrorContains(t, json.Unmarshal([]byte(in), &s), want, in)
+	}
 }

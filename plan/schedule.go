@@ -63,48 +63,51 @@ func (s Schedule) MarshalJSON() ([]byte, error) {
 	return nil, fmt.Errorf("schedule has none of cron, interval, rrule")
 }
 
-// UnmarshalJSON reads a schedule strictly: exactly one kind, only its fields.
+// UnmarshalJSON reads a schedule strictly: exactly one kind, only its
+// fields, in one decoding pass.
 func (s *Schedule) UnmarshalJSON(b []byte) error {
-	var keys map[string]json.RawMessage
-	if err := json.Unmarshal(b, &keys); err != nil {
+	var all struct {
+		Cron       *string  `json:"cron"`
+		DayOr      *bool    `json:"day_or"`
+		Interval   *float64 `json:"interval"`
+		AnchorDate *string  `json:"anchor_date"`
+		RRule      *string  `json:"rrule"`
+		Timezone   *string  `json:"timezone"`
+	}
+	d := json.NewDecoder(bytes.NewReader(b))
+	d.DisallowUnknownFields()
+	if err := d.Decode(&all); err != nil {
 		return fmt.Errorf("schedule: %w", err)
 	}
-	strict := func(v any) error {
-		d := json.NewDecoder(bytes.NewReader(b))
-		d.DisallowUnknownFields()
-		if err := d.Decode(v); err != nil {
-			return fmt.Errorf("schedule: %w", err)
-		}
-		return nil
-	}
 	*s = Schedule{}
-	_, isCron := keys["cron"]
-	_, isInterval := keys["interval"]
-	_, isRRule := keys["rrule"]
-	switch {
-	case isCron && !isInterval && !isRRule:
-		var c cronJSON
-		if err := strict(&c); err != nil {
-			return err
+	kinds := 0
+	for _, set := range []bool{all.Cron != nil, all.Interval != nil, all.RRule != nil} {
+		if set {
+			kinds++
 		}
-		if _, ok := keys["day_or"]; !ok {
+	}
+	if kinds != 1 {
+		return fmt.Errorf("schedule: want exactly one of cron, interval, rrule, got %s", string(b))
+	}
+	switch {
+	case all.Cron != nil:
+		if all.Interval != nil || all.AnchorDate != nil || all.RRule != nil {
+			return fmt.Errorf("schedule: a cron schedule has only cron, day_or and timezone, got %s", string(b))
+		}
+		if all.DayOr == nil {
 			return fmt.Errorf("schedule: cron schedule without day_or")
 		}
-		s.Cron, s.DayOr, s.Timezone = &c.Cron, &c.DayOr, c.Timezone
-	case isInterval && !isCron && !isRRule:
-		var c intervalJSON
-		if err := strict(&c); err != nil {
-			return err
+		s.Cron, s.DayOr, s.Timezone = all.Cron, all.DayOr, all.Timezone
+	case all.Interval != nil:
+		if all.DayOr != nil || all.RRule != nil {
+			return fmt.Errorf("schedule: an interval schedule has only interval, anchor_date and timezone, got %s", string(b))
 		}
-		s.Interval, s.AnchorDate, s.Timezone = &c.Interval, c.AnchorDate, c.Timezone
-	case isRRule && !isCron && !isInterval:
-		var c rruleJSON
-		if err := strict(&c); err != nil {
-			return err
-		}
-		s.RRule, s.Timezone = &c.RRule, c.Timezone
+		s.Interval, s.AnchorDate, s.Timezone = all.Interval, all.AnchorDate, all.Timezone
 	default:
-		return fmt.Errorf("schedule: want exactly one of cron, interval, rrule, got %s", string(b))
+		if all.DayOr != nil || all.AnchorDate != nil {
+			return fmt.Errorf("schedule: an rrule schedule has only rrule and timezone, got %s", string(b))
+		}
+		s.RRule, s.Timezone = all.RRule, all.Timezone
 	}
 	return nil
 }
