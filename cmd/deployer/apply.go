@@ -321,6 +321,19 @@ func prefectFromEnv(e env, extra ...prefect.Option) (*prefect.Client, error) {
 // checked here: apply refuses a mismatch, show and diff warn. Errors name
 // the file, and the line and column when the content is at fault.
 func readPlan(path string) (*plan.Plan, error) {
+	p, _, err := readPlanBytes(path)
+	return p, err
+}
+
+// readPlanBytes is readPlan that also returns the file's bytes, for
+// plan.VerifyDigestOf.
+func readPlanBytes(path string) (*plan.Plan, []byte, error) {
+	return readPlanWith(path, plan.Parse)
+}
+
+// readPlanWith reads a plan file with a parse function of the plan
+// package.
+func readPlanWith(path string, parse func([]byte) (*plan.Plan, error)) (*plan.Plan, []byte, error) {
 	var b []byte
 	var err error
 	name := path
@@ -335,15 +348,15 @@ func readPlan(path string) (*plan.Plan, error) {
 		if errors.As(err, &pe) {
 			err = pe.Err
 		}
-		return nil, fmt.Errorf("cannot read plan %s: %w", name, err)
+		return nil, nil, fmt.Errorf("cannot read plan %s: %w", name, err)
 	}
-	p, err := plan.Parse(b)
+	p, err := parse(b)
 	if err != nil {
 		var re *plan.ReadError
 		if errors.As(err, &re) && re.Line > 0 {
-			return nil, fmt.Errorf("%s:%w", name, err)
+			return nil, nil, fmt.Errorf("%s:%w", name, err)
 		}
-		return nil, fmt.Errorf("%s: %w", name, err)
+		return nil, nil, fmt.Errorf("%s: %w", name, err)
 	}
-	return p, nil
+	return p, b, nil
 }

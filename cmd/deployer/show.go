@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"sync"
 
 	"github.com/flowplan/flowplan/cmd/internal/output"
 
@@ -80,12 +81,12 @@ func runShow(_ context.Context, e env, args []string) int {
 		e.errorf("show: %v", err)
 		return exitUsage
 	}
-	p, err := readPlan(pos[0])
+	p, raw, err := readPlanBytes(pos[0])
 	if err != nil {
 		e.errorf("show: %v", err)
 		return exitFailed
 	}
-	warnDigest(e, pos[0], p)
+	warnDigest(e, pos[0], plan.VerifyDigestOf(raw, p))
 	if err := render.Show(e.stdout, p, f, render.Options{}); err != nil {
 		e.errorf("show: %v", err)
 		return exitFailed
@@ -103,9 +104,10 @@ func writeExitCode(err error) int {
 	return exitFailed
 }
 
-// warnDigest says on stderr when a plan was changed after it was written.
-func warnDigest(e env, path string, p *plan.Plan) {
-	if err := p.VerifyDigest(); err != nil {
+// warnDigest says on stderr when a plan was changed after it was written
+// (err is its digest check).
+func warnDigest(e env, path string, err error) {
+	if err != nil {
 		fmt.Fprintf(e.stderr, "deployer: warning: %s: %v (apply would refuse this plan)\n", path, err)
 	}
 }
@@ -130,13 +132,34 @@ func runDiff(_ context.Context, e env, args []string) int {
 		e.errorf("diff: %v", err)
 		return exitUsage
 	}
+	// The two plans are read, parsed and checked at once: on a large plan
+	// that is most of a diff's time.
 	plans := make([]*plan.Plan, 2)
+	errs, digestErrs := make([]error, 2), make([]error, 2)
+	var wg sync.WaitGroup
 	for i, path := range pos {
-		if plans[i], err = readPlan(path); err != nil {
-			e.errorf("diff: %v", err)
+		wg.Go(func() {
+			// A diff compares what is derived from the flows' specs, not
+			// the specs: they are skipped, unless the file is not as
+			// flowplan wrote it and its digest needs the whole plan.
+			var raw []byte
+			if plans[i], raw, errs[i] = readPlanWith(path, plan.ParseWithoutSpecs); errs[i] != nil {
+				return
+			}
+			if !plan.FileMatchesDigest(raw, plans[i].Digest) {
+				if plans[i], errs[i] = plan.Parse(raw); errs[i] == nil {
+					digestErrs[i] = plans[i].VerifyDigest()
+				}
+			}
+		})
+	}
+	wg.Wait()
+	for i, path := range pos {
+		if errs[i] != nil {
+			e.errorf("diff: %v", errs[i])
 			return exitFailed
 		}
-		warnDigest(e, path, plans[i])
+		warnDigest(e, path, digestErrs[i])
 	}
 	r := diff.Plans(plans[0], plans[1])
 	if err := diff.Write(e.stdout, r, f, render.Options{}); err != nil {

@@ -4,10 +4,14 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"reflect"
+	"runtime"
 	"slices"
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"unicode/utf8"
 
 	"github.com/flowplan/flowplan/plan"
@@ -177,7 +181,13 @@ func countChanges(changes []Change) Counts {
 // differ only by the type are marked TypeOnly. The plans' digests are not
 // compared (they follow from the content).
 func Plans(old, new *plan.Plan) *Result {
-	d := &differ{oldType: old.DeploymentType, newType: new.DeploymentType}
+	return plans(old, new, false)
+}
+
+// plans is Plans; reference converts whole resources before walking them,
+// the plain way walkTyped must agree with (for tests).
+func plans(old, new *plan.Plan, reference bool) *Result {
+	d := &differ{oldType: old.DeploymentType, newType: new.DeploymentType, reference: reference}
 	r := &Result{Old: info(old), New: info(new), Notes: []string{}, Changes: []Change{}}
 	if d.oldType != d.newType {
 		r.Notes = append(r.Notes, fmt.Sprintf(
@@ -215,6 +225,7 @@ func info(p *plan.Plan) PlanInfo {
 
 type differ struct {
 	oldType, newType string
+	reference        bool // see plans
 	changes          []Change
 }
 
@@ -238,15 +249,11 @@ func (d *differ) compare(rt ResourceType, flow string, o, n *resource) {
 		d.changes = append(d.changes, Change{Kind: Removed, ResourceType: rt, ID: o.name, Flow: flow, Old: marshal(o.value), Note: o.note})
 		return
 	}
-	ob, nb := marshal(o.value), marshal(n.value)
-	if bytes.Equal(ob, nb) {
-		return
-	}
 	base := Change{ResourceType: rt, ID: n.name, Flow: flow}
 	if o.name != n.name {
 		base.OldID = o.name
 	}
-	walk(decode(ob), decode(nb), "", func(k Kind, path string, ov, nv any) {
+	emit := func(k Kind, path string, ov, nv any) {
 		c := base
 		c.Kind, c.Path = k, path
 		if k != Added {
@@ -261,7 +268,12 @@ func (d *differ) compare(rt ResourceType, flow string, o, n *resource) {
 			c.Note = "reason: " + summarizeReason(stringOf(ov)) + " -> " + summarizeReason(stringOf(nv))
 		}
 		d.changes = append(d.changes, c)
-	})
+	}
+	if d.reference {
+		walk(decode(marshal(o.value)), decode(marshal(n.value)), "", emit)
+		return
+	}
+	walkTyped(reflect.ValueOf(o.value), reflect.ValueOf(n.value), "", emit)
 }
 
 // isProvenance tells the fields that say where a plan came from (a file's
@@ -388,6 +400,35 @@ func (d *differ) flows(old, new *plan.Plan) {
 	nm, nk := index(new)
 	names := union(nk, ok)
 	sort.Strings(names)
+	// Flows are compared on every CPU, in chunks of consecutive names
+	// whose changes are then joined in order: a flow's changes depend on
+	// nothing else.
+	const chunk = 32
+	parts := make([][]Change, (len(names)+chunk-1)/chunk)
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range min(runtime.GOMAXPROCS(0), len(parts)) {
+		wg.Go(func() {
+			for {
+				i := int(next.Add(1)) - 1
+				if i >= len(parts) {
+					return
+				}
+				sub := &differ{oldType: d.oldType, newType: d.newType, reference: d.reference}
+				sub.flowRange(names[i*chunk:min(len(names), (i+1)*chunk)], om, nm)
+				parts[i] = sub.changes
+			}
+		})
+	}
+	wg.Wait()
+	for _, p := range parts {
+		d.changes = append(d.changes, p...)
+	}
+}
+
+// flowRange compares the flows of names, each with its task definition,
+// block and deployments.
+func (d *differ) flowRange(names []string, om, nm map[string]*plan.Flow) {
 	for _, name := range names {
 		o, n := om[name], nm[name]
 		d.compare(ResourceFlow, name, flowResource(o), flowResource(n))
@@ -547,10 +588,8 @@ func marshal(v any) json.RawMessage {
 
 // decode reads JSON keeping numbers as written.
 func decode(b []byte) any {
-	dec := json.NewDecoder(bytes.NewReader(b))
-	dec.UseNumber()
-	var v any
-	if err := dec.Decode(&v); err != nil {
+	v, err := decodeValid(b)
+	if err != nil {
 		return string(b)
 	}
 	return v
