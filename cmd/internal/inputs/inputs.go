@@ -59,7 +59,7 @@ func Specs() []Spec {
 		{Flag: "security-groups", Envs: []string{"POCKET_AWS_SECURITY_GROUPS"}, Default: "[]", Help: "JSON list of security group ids for the flow runs"},
 		{Flag: "storage-block", Envs: []string{"POCKET_PREFECT_GITHUB_BLOCK"}, Help: "GitHub storage block name (default data-flows-<deployment type>)"},
 		{Flag: "infrastructure-block", Envs: []string{"POCKET_PREFECT_INFRASTRUCTURE_BLOCK"}, Help: "infrastructure block for every deployment, as <type>/<name> (default ecs-task/<flow block>)"},
-		{Flag: "prefect-target", Envs: []string{"FLOWPLAN_PREFECT_TARGET"}, Default: plan.TargetPrefect2Agent, Help: "prefect2-agent, prefect2-worker or prefect3"},
+		{Flag: "prefect-target", Envs: []string{"FLOWPLAN_PREFECT_TARGET"}, Default: plan.TargetPrefect2Agent, Help: "prefect2-agent, prefect2-worker or prefect3 (default prefect2-worker when the project has worker-era flows, else prefect2-agent)"},
 		{Flag: "git-repository", Envs: []string{"DF_CONFIG_GH_REPO"}, Help: "repository URL worker-era deployments clone (default: the checkout's origin remote, read from its git config)"},
 		{Flag: "git-branch", Envs: []string{"FLOWPLAN_GIT_BRANCH"}, Help: "branch worker-era deployments clone (default <deployment type>-v2)"},
 		{Flag: "registry", Envs: []string{"FLOWPLAN_REGISTRY"}, Help: "registry the images are pushed to, as HOST[/PREFIX] (default <account>.dkr.ecr.<region>.amazonaws.com)"},
@@ -248,7 +248,16 @@ func (r *Resolved) PlanOptions(res *extractor.Result, generator string) plan.Opt
 		Registry:            r.registry,
 		Generator:           generator,
 	}
+	if in := r.byName["prefect-target"]; in.Source == "default" && hasWorkerFlows(res) {
+		// Worker-era flows are deployed to workers: the original's
+		// prefect.yaml sent enforce_parameter_schema, which only the
+		// worker target can (Prefect 2.14+ is checked at apply time).
+		opts.Target = plan.TargetPrefect2Worker
+	}
 	for _, in := range r.All {
+		if in.Name == "prefect-target" && in.Source == "default" {
+			in.Value = opts.Target
+		}
 		if in.Name == "flows-folder" && in.Source == "default" && res.Project != nil {
 			// The project's own folder, as the plan's project records it.
 			in.Value, in.Source = res.Project.FlowsFolder, SourcePyproject
@@ -290,6 +299,17 @@ func resolveRegistry(r *Resolved) error {
 		}
 	}
 	return nil
+}
+
+// hasWorkerFlows reports a worker-era flow the plan deploys (not one
+// marked is_agent=True).
+func hasWorkerFlows(res *extractor.Result) bool {
+	for _, f := range res.Files {
+		if f.Spec != nil && f.Spec.Worker != nil && !f.Spec.Worker.IsAgent {
+			return true
+		}
+	}
+	return false
 }
 
 // checkValues refuses input values the plan could not use, so that they are
