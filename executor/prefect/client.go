@@ -233,7 +233,7 @@ func (c *Client) send(ctx context.Context, method, path string, body any) (*resp
 			return nil, fmt.Errorf("%s %s: %w", method, path, err)
 		case err != nil:
 			if attempt >= c.maxRetries {
-				return nil, fmt.Errorf("Prefect API at %s unreachable: %s %s failed after %d attempts: %w",
+				return nil, fmt.Errorf("the Prefect API at %s is unreachable: %s %s failed after %d attempts: %w",
 					c.base, method, path, attempt+1, c.redactErr(err))
 			}
 			wait = c.backoff(attempt + 1)

@@ -355,7 +355,7 @@ func TestConnectionRefusedIsRetriedThenReported(t *testing.T) {
 	c, sl := newClient(t, "http://"+addr+"/api", prefect.WithAPIKey("pnu_secret_refused"), prefect.WithMaxRetries(3))
 	_, err = c.ReadFlowByName(context.Background(), "f")
 	require.Error(t, err)
-	assert.Contains(t, err.Error(), "Prefect API at http://"+addr+"/api unreachable")
+	assert.Contains(t, err.Error(), "the Prefect API at http://"+addr+"/api is unreachable")
 	assert.Contains(t, err.Error(), "after 4 attempts")
 	assert.Contains(t, err.Error(), "connection refused")
 	assert.NotContains(t, err.Error(), "pnu_secret_refused")

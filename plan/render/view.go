@@ -45,7 +45,7 @@ type View interface {
 func NewView(f Format, opts Options) (View, error) {
 	switch f {
 	case FormatText:
-		return TextView{Color: opts.Color}, nil
+		return TextView(opts), nil
 	case FormatMarkdown:
 		return MarkdownView{}, nil
 	case FormatJSON:
