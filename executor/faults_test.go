@@ -216,3 +216,23 @@ func TestInterruptedApplySaysWhatWasDone(t *testing.T) {
 	assert.Equal(t, "", again.Interrupted)
 	assertBlocksOnNewestRevision(t, f, p)
 }
+
+// TestAFailedImageIsNamedNotRepeated: the flows that need an image whose
+// docker build failed say which step failed and how docker ended, once
+// per resource, without docker's command line and output (the image's own
+// result has them).
+func TestAFailedImageIsNamedNotRepeated(t *testing.T) {
+	f := newFixtureWith(t, fixtureConfig{dockerEnv: []string{"FAKE_DOCKER_FAIL=build", "FAKE_DOCKER_EXIT=3"}})
+	s := f.apply(t, agentPlan(t, 2, 1))
+	im, ok := s.Find(KindImage, "data-products-base-py-3.10")
+	require.True(t, ok)
+	assert.Equal(t, Failed, im.Action)
+	assert.Contains(t, im.Error, "--build-arg", "the image's own line has the command")
+	assert.Contains(t, im.Error, "simulated failure", "and its output")
+	for _, r := range s.Resources {
+		if r.Kind == KindImage {
+			continue
+		}
+		assert.Equal(t, "not applied: image data-products-base-py-3.10 failed: building image data-products-base-py-3.10: docker exited with status 3 (the image's line has its output)", r.Error, "%s %s", r.Kind, r.Name)
+	}
+}

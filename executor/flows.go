@@ -78,8 +78,7 @@ func (a *applier) imageFailure(image string) error {
 	a.mu.Lock()
 	defer a.mu.Unlock()
 	if msg, ok := a.failedImages[image]; ok {
-		_ = msg // the image's own result says why; the flow only names it
-		return fmt.Errorf("not applied: image %s failed", image)
+		return fmt.Errorf("not applied: image %s failed: %s", image, msg)
 	}
 	return nil
 }

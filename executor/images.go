@@ -36,7 +36,7 @@ func (a *applier) applyImages(ctx context.Context) {
 		if err != nil {
 			res.Action, res.Error = Failed, err.Error()
 			a.mu.Lock()
-			a.failedImages[im.LocalName] = err.Error()
+			a.failedImages[im.LocalName] = briefly(err)
 			a.mu.Unlock()
 		} else {
 			res.Action = action
@@ -106,7 +106,37 @@ func (a *applier) dockerError(step string, err error) error {
 	if a.interrupted() {
 		return fmt.Errorf("%s: %s", step, msgDockerStopped)
 	}
-	return fmt.Errorf("%s: %w", step, err)
+	return &stepError{step: step, err: err}
+}
+
+// stepError is a docker step that failed: the image's own result shows
+// all of it (command line, exit status, last output), the resources that
+// needed the image only the step and how docker ended (see briefly).
+type stepError struct {
+	step string
+	err  error
+}
+
+func (e *stepError) Error() string { return e.step + ": " + e.err.Error() }
+func (e *stepError) Unwrap() error { return e.err }
+
+// briefly says why an image failed in one line, for the resources that
+// needed it: a docker step without its command line and output.
+func briefly(err error) string {
+	var se *stepError
+	if !errors.As(err, &se) {
+		line, _, _ := strings.Cut(err.Error(), "\n")
+		return line
+	}
+	var ce *docker.CommandError
+	switch {
+	case errors.As(se.err, &ce) && ce.ExitCode >= 0:
+		return fmt.Sprintf("%s: docker exited with status %d (the image's line has its output)", se.step, ce.ExitCode)
+	case errors.As(se.err, &ce):
+		return fmt.Sprintf("%s: docker did not finish: %v", se.step, ce.Err)
+	}
+	line, _, _ := strings.Cut(se.Error(), "\n")
+	return line
 }
 
 // loginOnce logs docker in to a registry, once per apply: an ECR registry
