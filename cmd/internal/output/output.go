@@ -48,9 +48,7 @@ func Check(path string) error {
 	case !fi.IsDir():
 		return &FolderError{Path: path, Folder: dir, Reason: "is not a folder"}
 	}
-	// access(2) sees read-only file systems and permissions as the kernel
-	// will apply them to this process (root included).
-	if err := syscall.Access(dir, 2 /* W_OK */); err != nil {
+	if err := canWrite(dir); err != nil {
 		return folderWriteError(path, dir, err)
 	}
 	return nil
