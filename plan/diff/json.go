@@ -14,10 +14,12 @@ import (
 //	 "empty": bool,
 //	 "changes": [{"kind": "added"|"removed"|"changed", "resource_type",
 //	              "id", "old_id"?, "flow"?, "path", "old"?, "new"?,
-//	              "type_only"?, "note"?}]}
+//	              "type_only"?, "note"?, "provenance"?}]}
 //
 // PlanInfo is {"project", "version", "deployment_type", "target",
-// "digest"}. Every change is listed, including those marked type_only.
+// "digest"}. Every change is listed, including those marked type_only and
+// provenance; counts and empty leave provenance out (empty: nothing to
+// deploy differs).
 type JSONView struct{}
 
 // Show writes r as JSON.
