@@ -67,7 +67,7 @@ func (p *annotParser) next() {
 			p.err = fmt.Errorf("string prefix in %q", p.tok)
 		}
 		if p.pos < len(p.src) && (p.src[p.pos] == '\'' || p.src[p.pos] == '"') {
-			p.err = fmt.Errorf("prefixed string literal %s...", p.tok)
+			p.err = fmt.Errorf("prefixed string literal %s…", p.tok)
 		}
 	case r >= '0' && r <= '9':
 		for p.pos < len(p.src) && (isAlnum(p.src[p.pos]) || p.src[p.pos] == '_' || p.src[p.pos] == '.') {

@@ -135,11 +135,13 @@ func typeSchema(a annot, top bool) (map[string]any, error) {
 		return dictSchema(a)
 	case tn == "Optional":
 		if len(a.args) != 1 {
+			//lint:ignore ST1005 the message starts with the Python type it is about
 			return nil, fmt.Errorf("Optional takes one argument, got %d", len(a.args))
 		}
 		return unionSchema([]annot{a.args[0], {isLit: true}}, top)
 	case tn == "Union":
 		if len(a.args) == 0 {
+			//lint:ignore ST1005 the message starts with the Python type it is about
 			return nil, fmt.Errorf("Union without arguments")
 		}
 		return unionSchema(a.args, top)
@@ -242,6 +244,7 @@ func unionSchema(members []annot, top bool) (map[string]any, error) {
 			inner := m.args
 			if tn == "Optional" {
 				if len(inner) != 1 {
+					//lint:ignore ST1005 the message starts with the Python type it is about
 					return fmt.Errorf("Optional takes one argument, got %d", len(inner))
 				}
 				inner = []annot{inner[0], {isLit: true}}
@@ -312,6 +315,7 @@ func annotKey(a annot) string {
 // first appearance.
 func literalSchema(args []annot, top bool) (map[string]any, error) {
 	if len(args) == 0 {
+		//lint:ignore ST1005 the message starts with the Python type it is about
 		return nil, fmt.Errorf("Literal without arguments")
 	}
 	type group struct {
@@ -332,6 +336,7 @@ func literalSchema(args []annot, top bool) (map[string]any, error) {
 			return nil
 		}
 		if !a.isLit {
+			//lint:ignore ST1005 the message starts with the Python type it is about
 			return fmt.Errorf("Literal argument is not a literal value")
 		}
 		var typ string
