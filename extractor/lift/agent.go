@@ -76,7 +76,9 @@ func (l *lifter) agentSpec(x *value.Instance) *spec.AgentSpec {
 	if _, given := args["is_agent"]; given {
 		isAgent, fine := l.boolean(m, args, "is_agent", true)
 		ok = ok && fine
-		s.IsAgent = &isAgent
+		if !isAgent {
+			s.IsAgent = &isAgent
+		}
 	}
 	deps, fine := l.list(m, args, "deployments")
 	ok = ok && fine

@@ -169,7 +169,7 @@ func TestLiftAgentIsAgent(t *testing.T) {
 	}{
 		{nil, nil},
 		{value.Bool(false), boolp(false)},
-		{str("yes"), boolp(true)},
+		{str("yes"), nil},
 		{i64(0), boolp(false)},
 	} {
 		args := []value.Arg{kw("flow", flowFn(), 21, 5), kw("docker_env", str("base"), 22, 5)}

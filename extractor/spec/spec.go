@@ -122,9 +122,9 @@ type AgentSpec struct {
 	Envars             []Envar           `json:"envars"`
 	EphemeralStorageGB int               `json:"ephemeral_storage_gb"`
 	Deployments        []AgentDeployment `json:"deployments"`
-	// IsAgent is FlowSpec.is_agent (added in December 2023, default True):
-	// nil when the field was not given. A spec with is_agent=False is
-	// deployed by the worker-era tooling, not by the agent-era one.
+	// IsAgent is FlowSpec.is_agent (added in December 2023, default True)
+	// when it is False, nil otherwise: such a spec is deployed by the
+	// worker-era tooling, not by the agent-era one.
 	IsAgent *bool `json:"is_agent,omitempty"`
 }
 

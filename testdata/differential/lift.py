@@ -262,7 +262,7 @@ def lift_agent(spec, project):
             "schedule": lift_schedule(d.schedule),
             "envars": [{"envar_name": k, "envar_value": v} for k, v in merged.items()],
         })
-    return {
+    out = {
         "api": "agent",
         "flow": lift_flow(spec.flow),
         "docker_env": spec.docker_env,
@@ -271,6 +271,9 @@ def lift_agent(spec, project):
         "ephemeral_storage_gb": spec.ephemeral_storage_gb,
         "deployments": deployments,
     }
+    if not spec.is_agent:  # the spec JSON names is_agent only when it hands the flow to the worker era
+        out["is_agent"] = False
+    return out
 
 
 def lift_worker(spec, project):

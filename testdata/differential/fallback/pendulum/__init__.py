@@ -29,3 +29,9 @@ def parse(text, **options):
         raise NotImplementedError("the fallback stub parses ISO 8601 text only")
     d = _dt.datetime.fromisoformat(text)
     return d if d.tzinfo is not None else d.replace(tzinfo=_zi.ZoneInfo("UTC"))
+
+
+def now(tz="UTC"):
+    """The fallback stub's now: the current time, in UTC unless tz is given."""
+    zone = _zi.ZoneInfo(tz) if isinstance(tz, str) else tz
+    return _dt.datetime.now(zone)

@@ -18,6 +18,20 @@ _TIMEZONES = frozenset(zoneinfo.available_timezones())
 
 
 class _Schedule(Model):
+    @classmethod
+    def __get_validators__(cls):
+        """As a field of a pydantic v1 model (the real common.deployment's):
+        an instance as it is, a dict built into one."""
+
+        def validate(v):
+            if isinstance(v, cls):
+                return v
+            if isinstance(v, dict):
+                return cls(**v)
+            raise TypeError("value is not a valid %s" % cls.__name__)
+
+        yield validate
+
     def __init__(self, **data):
         extra = [k for k in data if k not in type(self)._fields]
         with warnings.catch_warnings():
