@@ -465,6 +465,19 @@ func (m *module) coerceTo(at pysyntax.Node, ann pysyntax.Expr, v value.Value) (v
 	switch name {
 	case "Any":
 		return v, true
+	case "Literal":
+		// pydantic v1's literal validator: the permitted value v equals
+		// (looked up as a dict key would be, so of the same type here).
+		for _, a := range args {
+			lit := m.eval(a)
+			if _, unknown := lit.(value.Unknown); unknown {
+				return v, false
+			}
+			if typeName(lit) == typeName(v) && m.equal(at, lit, v) {
+				return lit, true
+			}
+		}
+		return v, false
 	case "str":
 		_, ok := v.(value.Str)
 		return v, ok

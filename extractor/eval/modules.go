@@ -541,6 +541,12 @@ func (s *session) knownModule(name string) *moduleObj {
 // typingAttr names the helpers data models use in their class bodies.
 func (s *session) typingAttr(module, a string) (value.Value, bool) {
 	switch module {
+	case "common":
+		if a == "get_script_path" {
+			return &builtin{name: a, fn: func(c *call) value.Value {
+				return c.m.unknown(c.at, "common.get_script_path() is the directory of the calling file on the machine that runs it: a plan holding it would hold this checkout's absolute path")
+			}}, true
+		}
 	case "typing":
 		switch a {
 		case "Optional", "List", "Dict", "Any", "Union", "Tuple", "Set", "Literal", "Mapping", "Sequence":
