@@ -16,10 +16,13 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/ecr"
 	"github.com/aws/aws-sdk-go-v2/service/iam"
 	"github.com/aws/aws-sdk-go-v2/service/secretsmanager"
+	"github.com/aws/aws-sdk-go-v2/service/ssm"
+	ssmtypes "github.com/aws/aws-sdk-go-v2/service/ssm/types"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"github.com/flowplan/flowplan/executor/prefect/prefectfake"
+	"github.com/flowplan/flowplan/plan"
 	"github.com/flowplan/flowplan/plan/plantest"
 )
 
@@ -38,6 +41,7 @@ const ecsTrust = `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Princi
 type verifyAccount struct {
 	iam *iam.Client
 	sm  *secretsmanager.Client
+	ssm *ssm.Client
 	ec2 *ec2.Client
 	ecr *ecr.Client
 }
@@ -48,7 +52,7 @@ func (w *world) account() verifyAccount {
 		Credentials:  credentials.NewStaticCredentialsProvider("AKIDINTEGRATION", "integration-secret", ""),
 		BaseEndpoint: sdkaws.String(w.e.moto.url),
 	}
-	return verifyAccount{iam: iam.NewFromConfig(cfg), sm: secretsmanager.NewFromConfig(cfg), ec2: ec2.NewFromConfig(cfg), ecr: ecr.NewFromConfig(cfg)}
+	return verifyAccount{iam: iam.NewFromConfig(cfg), sm: secretsmanager.NewFromConfig(cfg), ssm: ssm.NewFromConfig(cfg), ec2: ec2.NewFromConfig(cfg), ecr: ecr.NewFromConfig(cfg)}
 }
 
 // verifyFinding is one finding of deployer verify --format json.
@@ -156,31 +160,9 @@ func TestVerifyCompleteAccount(t *testing.T) {
 	w := newWorld(t, worldOptions{})
 	ctx := t.Context()
 	acct := w.account()
-	for _, role := range exampleRoles {
-		_, err := acct.iam.CreateRole(ctx, &iam.CreateRoleInput{RoleName: sdkaws.String(role), AssumeRolePolicyDocument: sdkaws.String(ecsTrust)})
-		require.NoError(t, err)
-	}
-	for _, s := range exampleSecrets {
-		_, err := acct.sm.CreateSecret(ctx, &secretsmanager.CreateSecretInput{Name: sdkaws.String(s), SecretString: sdkaws.String("x")})
-		require.NoError(t, err)
-	}
-	_, err := acct.ecr.CreateRepository(ctx, &ecr.CreateRepositoryInput{RepositoryName: sdkaws.String("data-flows-prefect-envs")})
-	require.NoError(t, err)
-	vpc := func(cidr string) string {
-		out, err := acct.ec2.CreateVpc(ctx, &ec2.CreateVpcInput{CidrBlock: sdkaws.String(cidr)})
-		require.NoError(t, err)
-		return sdkaws.ToString(out.Vpc.VpcId)
-	}
-	subnet := func(vpcID, cidr string) string {
-		out, err := acct.ec2.CreateSubnet(ctx, &ec2.CreateSubnetInput{VpcId: sdkaws.String(vpcID), CidrBlock: sdkaws.String(cidr)})
-		require.NoError(t, err)
-		return sdkaws.ToString(out.Subnet.SubnetId)
-	}
-	vpcA, vpcB := vpc("10.1.0.0/16"), vpc("10.2.0.0/16")
-	subnetA, subnetB := subnet(vpcA, "10.1.1.0/24"), subnet(vpcB, "10.2.1.0/24")
-	sg, err := acct.ec2.CreateSecurityGroup(ctx, &ec2.CreateSecurityGroupInput{GroupName: sdkaws.String("flows"), Description: sdkaws.String("flows"), VpcId: sdkaws.String(vpcA)})
-	require.NoError(t, err)
-	groupA := sdkaws.ToString(sg.GroupId)
+	vpcA, subnetA, groupA := acct.exampleAccount(t)
+	vpcB := acct.vpc(t, "10.2.0.0/16")
+	subnetB := acct.subnet(t, vpcB, "10.2.1.0/24")
 
 	project := w.exampleProject()
 	planPath := w.verifyPlan(project, "complete", []string{subnetA}, []string{groupA})
@@ -274,4 +256,104 @@ func sortedPair(a, b string) []string {
 	s := []string{a, b}
 	slices.Sort(s)
 	return s
+}
+
+// roles creates the roles with a trust policy that lets ECS tasks assume
+// them.
+func (a verifyAccount) roles(t *testing.T, names ...string) {
+	t.Helper()
+	for _, role := range names {
+		_, err := a.iam.CreateRole(t.Context(), &iam.CreateRoleInput{RoleName: sdkaws.String(role), AssumeRolePolicyDocument: sdkaws.String(ecsTrust)})
+		require.NoError(t, err)
+	}
+}
+
+func (a verifyAccount) vpc(t *testing.T, cidr string) string {
+	t.Helper()
+	out, err := a.ec2.CreateVpc(t.Context(), &ec2.CreateVpcInput{CidrBlock: sdkaws.String(cidr)})
+	require.NoError(t, err)
+	return sdkaws.ToString(out.Vpc.VpcId)
+}
+
+func (a verifyAccount) subnet(t *testing.T, vpcID, cidr string) string {
+	t.Helper()
+	out, err := a.ec2.CreateSubnet(t.Context(), &ec2.CreateSubnetInput{VpcId: sdkaws.String(vpcID), CidrBlock: sdkaws.String(cidr)})
+	require.NoError(t, err)
+	return sdkaws.ToString(out.Subnet.SubnetId)
+}
+
+// exampleAccount creates everything the example project's main plan needs
+// in moto: its roles, its secrets, its ECR repository and one VPC with a
+// subnet and a security group, whose ids it returns.
+func (a verifyAccount) exampleAccount(t *testing.T) (vpc, subnet, group string) {
+	t.Helper()
+	ctx := t.Context()
+	a.roles(t, exampleRoles...)
+	for _, s := range exampleSecrets {
+		_, err := a.sm.CreateSecret(ctx, &secretsmanager.CreateSecretInput{Name: sdkaws.String(s), SecretString: sdkaws.String("x")})
+		require.NoError(t, err)
+	}
+	_, err := a.ecr.CreateRepository(ctx, &ecr.CreateRepositoryInput{RepositoryName: sdkaws.String("data-flows-prefect-envs")})
+	require.NoError(t, err)
+	vpc = a.vpc(t, "10.1.0.0/16")
+	subnet = a.subnet(t, vpc, "10.1.1.0/24")
+	sg, err := a.ec2.CreateSecurityGroup(ctx, &ec2.CreateSecurityGroupInput{GroupName: sdkaws.String("flows"), Description: sdkaws.String("flows"), VpcId: sdkaws.String(vpc)})
+	require.NoError(t, err)
+	return vpc, subnet, sdkaws.ToString(sg.GroupId)
+}
+
+// putParameter creates (or overwrites) an SSM SecureString parameter.
+func (a verifyAccount) putParameter(t *testing.T, name string) {
+	t.Helper()
+	_, err := a.ssm.PutParameter(t.Context(), &ssm.PutParameterInput{Name: sdkaws.String(name), Value: sdkaws.String("x"), Type: ssmtypes.ParameterTypeSecureString, Overwrite: sdkaws.Bool(true)})
+	require.NoError(t, err)
+}
+
+func (a verifyAccount) deleteParameter(t *testing.T, name string) {
+	t.Helper()
+	_, err := a.ssm.DeleteParameter(t.Context(), &ssm.DeleteParameterInput{Name: sdkaws.String(name)})
+	require.NoError(t, err)
+}
+
+// TestVerifySSMParameters: the hello flow's secrets, rewritten as ECS
+// takes them from Parameter Store (a parameter ARN, and a bare name that
+// only SSM holds), are looked up in SSM: present, no finding; each one
+// missing, one finding naming the parameter and the flow.
+func TestVerifySSMParameters(t *testing.T) {
+	w := newWorld(t, worldOptions{})
+	acct := w.account()
+	_, subnet, group := acct.exampleAccount(t)
+	project := w.exampleProject()
+	planPath := w.verifyPlan(project, "complete", []string{subnet}, []string{group})
+
+	const (
+		hierarchical = "/data-flows/ssm/api-token" // by ARN
+		bare         = "data-flows-ssm-only-token" // by name, in SSM only
+	)
+	arn := "arn:aws:ssm:us-east-1:" + motoAccount + ":parameter" + hierarchical
+	ssmPlan := w.rewritePlan(planPath, "ssm", func(td *plan.TaskDefinition) {
+		td.ContainerDefinitions[0].Secrets = []plan.Secret{{Name: "API_TOKEN", ValueFrom: arn}, {Name: "ONLY_TOKEN", ValueFrom: bare}}
+	})
+	acct.putParameter(t, hierarchical)
+	acct.putParameter(t, bare)
+
+	resources, _, r := w.verify(project, ssmPlan)
+	require.Empty(t, resources, "%s", r)
+	assert.Positive(t, w.aws.count("ssm:DescribeParameters"), "the parameters were read from moto's SSM")
+
+	for _, tc := range []struct{ name, resource, valueFrom, env string }{
+		{hierarchical, "SSM parameter " + hierarchical, arn, "API_TOKEN"},
+		{bare, "secret " + bare, bare, "ONLY_TOKEN"},
+	} {
+		t.Log("missing: " + tc.name)
+		acct.deleteParameter(t, tc.name)
+		resources, findings, r := w.verify(project, ssmPlan)
+		require.Equal(t, []string{tc.resource}, resources, "%s", r)
+		f := findings[0]
+		assert.Equal(t, "secrets", f.Check)
+		assert.Equal(t, []string{"src/examples/hello_flow.py"}, f.NeededBy)
+		assert.Contains(t, f.Problem, tc.valueFrom+" (environment variable "+tc.env+") does not exist in us-east-1")
+		assert.Contains(t, f.Fix, tc.name)
+		acct.putParameter(t, tc.name)
+	}
 }
