@@ -340,10 +340,11 @@ func TestVerifySSMParameters(t *testing.T) {
 	resources, _, r := w.verify(project, ssmPlan)
 	require.Empty(t, resources, "%s", r)
 	assert.Positive(t, w.aws.count("ssm:DescribeParameters"), "the parameters were read from moto's SSM")
+	assert.Equal(t, 2, w.aws.count("secretsmanager:DescribeSecret"), "Secrets Manager is asked for the campaign flow's two secrets only")
 
 	for _, tc := range []struct{ name, resource, valueFrom, env string }{
 		{hierarchical, "SSM parameter " + hierarchical, arn, "API_TOKEN"},
-		{bare, "secret " + bare, bare, "ONLY_TOKEN"},
+		{bare, "SSM parameter " + bare, bare, "ONLY_TOKEN"},
 	} {
 		t.Log("missing: " + tc.name)
 		acct.deleteParameter(t, tc.name)
@@ -356,4 +357,12 @@ func TestVerifySSMParameters(t *testing.T) {
 		assert.Contains(t, f.Fix, tc.name)
 		acct.putParameter(t, tc.name)
 	}
+
+	t.Log("a bare name that only Secrets Manager holds: ECS reads bare names from SSM alone")
+	acct.deleteParameter(t, bare)
+	_, err := acct.sm.CreateSecret(t.Context(), &secretsmanager.CreateSecretInput{Name: sdkaws.String(bare), SecretString: sdkaws.String("x")})
+	require.NoError(t, err)
+	resources, findings, r := w.verify(project, ssmPlan)
+	require.Equal(t, []string{"SSM parameter " + bare}, resources, "%s", r)
+	assert.Contains(t, findings[0].Fix, "full ARN")
 }

@@ -21,7 +21,7 @@ as apply (PREFECT_API_URL, PREFECT_API_KEY, the AWS SDK's default chain,
 AWS_ENDPOINT_URL included):
   iam      the task and execution roles exist and trust ecs-tasks.amazonaws.com
   secrets  every secret a container reads exists in the plan's region
-           (Secrets Manager name or ARN, or SSM Parameter Store)
+           (a Secrets Manager ARN; an SSM parameter ARN or name)
   ecr      the ECR repositories the images are pushed to exist
   images   (with --images) every image the containers run is in its
            registry or built by the apply

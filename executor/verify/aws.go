@@ -152,8 +152,10 @@ func stringOrList(raw json.RawMessage) []string {
 
 // checkSecrets checks that every secret a container reads exists in the
 // plan's region: a Secrets Manager ARN in Secrets Manager, an SSM
-// parameter ARN in Parameter Store, a bare name in either (as ECS reads
-// it).
+// parameter ARN in Parameter Store. ECS reads a valueFrom that is no ARN
+// as the name of a parameter in the task's region (a Secrets Manager
+// secret must be named by its full ARN), so a bare name is looked up in
+// Parameter Store only.
 func checkSecrets(ctx context.Context, a AWS, region string, u uses, f *findings) {
 	type secret struct {
 		name, valueFrom string
@@ -197,8 +199,8 @@ func checkSecrets(ctx context.Context, a AWS, region string, u uses, f *findings
 
 // secretRef is a container secret's valueFrom, taken apart.
 type secretRef struct {
-	service string // "secretsmanager", "ssm" or "" (a bare name: either)
-	id      string // the secret's name or ARN, or the parameter's name
+	service string // "secretsmanager", "ssm" or "" (a bare name: an SSM parameter's)
+	id      string // the secret's or the parameter's name
 	region  string // from an ARN
 }
 
@@ -231,32 +233,25 @@ func (s secretRef) describe() string {
 	switch s.service {
 	case "secretsmanager":
 		return "Secrets Manager secret " + s.id
-	case "ssm":
-		return "SSM parameter " + s.id
 	}
-	return "secret " + s.id
+	return "SSM parameter " + s.id
 }
 
 func (s secretRef) exists(ctx context.Context, a AWS) (bool, error) {
-	switch s.service {
-	case "secretsmanager":
+	if s.service == "secretsmanager" {
 		return a.SecretExists(ctx, s.id)
-	case "ssm":
-		return a.ParameterExists(ctx, s.id)
 	}
-	ok, err := a.ParameterExists(ctx, s.id)
-	if err != nil || ok {
-		return ok, err
-	}
-	return a.SecretExists(ctx, s.id)
+	return a.ParameterExists(ctx, s.id)
 }
 
 func (s secretRef) fix(region string) string {
 	switch s.service {
+	case "secretsmanager":
+		return fmt.Sprintf("create the secret %s in Secrets Manager in %s (aws secretsmanager create-secret --name %s), or fix the name in the FLOW_SPEC's secrets", s.id, region, s.id)
 	case "ssm":
 		return fmt.Sprintf("create the parameter %s in SSM Parameter Store in %s, or fix the name in the FLOW_SPEC's secrets", s.id, region)
 	}
-	return fmt.Sprintf("create the secret %s in Secrets Manager in %s (aws secretsmanager create-secret --name %s), or fix the name in the FLOW_SPEC's secrets", s.id, region, s.id)
+	return fmt.Sprintf("create the parameter %s in SSM Parameter Store in %s, or, for a Secrets Manager secret, reference it by its full ARN (ECS reads a bare name from Parameter Store only)", s.id, region)
 }
 
 // checkECR checks that the ECR repositories the images go to exist
