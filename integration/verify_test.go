@@ -366,3 +366,74 @@ func TestVerifySSMParameters(t *testing.T) {
 	require.Equal(t, []string{"SSM parameter " + bare}, resources, "%s", r)
 	assert.Contains(t, findings[0].Fix, "full ARN")
 }
+
+// TestVerifyWorkerEra verifies the worker-era sample project, planned for
+// Prefect 3 and the world's registry (the CNCF one, not ECR): an empty
+// account lacks only the roles; with them there is nothing to find; then
+// a work pool is taken away in Prefect. With --images the tags are looked
+// up in the registry itself: missing before the images are pushed (when
+// the apply does not build them), present after.
+func TestVerifyWorkerEra(t *testing.T) {
+	w := newWorld(t, worldOptions{worker: true})
+	project := w.workerProject(0)
+	planPath := w.extract(project, "plan", append([]string{"--git-sha", "4f2c1e9d0b7a"}, workerArgs...)...)
+	p := readPlan(t, planPath)
+	require.Len(t, p.Images, 2)
+
+	t.Log("an empty account: the roles are missing, nothing else")
+	resources, _, r := w.verify(project, planPath)
+	assert.Equal(t, []string{"IAM role " + exampleRoles[0], "IAM role " + exampleRoles[1]}, resources, "%s", r)
+
+	w.account().roles(t, exampleRoles...)
+	resources, _, r = w.verify(project, planPath)
+	require.Empty(t, resources, "%s", r)
+	text := w.run(project, "deployer", "verify", planPath)
+	require.Equal(t, 0, text.code, "%s", text)
+	assert.Regexp(t, `: no findings \(checked iam, secrets, ecr, network, fargate, prefect\)\.\n$`, text.stdout)
+	assert.Zero(t, w.aws.count("ecr:DescribeRepositories"), "the registry is not ECR")
+
+	t.Log("a work pool missing in Prefect")
+	w.prefect.RemoveWorkPool("ml-gpu-main")
+	resources, findings, r := w.verify(project, planPath)
+	require.Equal(t, []string{"Prefect work pool ml-gpu-main"}, resources, "%s", r)
+	require.Len(t, findings[0].NeededBy, 1)
+	assert.Contains(t, findings[0].NeededBy[0], "deployment weekly-retrain-main")
+	assert.Contains(t, findings[0].Fix, "prefect work-pool create ml-gpu-main")
+	w.prefect.AddWorkPool("ml-gpu-main", "ecs")
+	resources, _, r = w.verify(project, planPath)
+	require.Empty(t, resources, "%s", r)
+
+	t.Log("--images against the registry: built by the apply, so no finding")
+	resources, _, r = w.verify(project, planPath, "--images")
+	require.Empty(t, resources, "%s", r)
+
+	var images []string
+	for _, im := range p.Images {
+		images = append(images, "image "+im.URI)
+	}
+	slices.Sort(images)
+	t.Log("--images --only flows before the images are pushed: each tag missing")
+	resources, findings, r = w.verify(project, planPath, "--images", "--only", "flows")
+	require.Equal(t, images, resources, "%s", r)
+	for _, f := range findings {
+		assert.Equal(t, "images", f.Check)
+		assert.Contains(t, f.Problem, "does not hold tag")
+	}
+	assert.Empty(t, w.dockerCommands(""), "verify asks the registry's HTTP API, not docker")
+
+	t.Log("after apply --only images: every tag present")
+	a := w.run(project, "deployer", "apply", planPath, "--only", "images")
+	require.Equal(t, 0, a.code, "%s", a)
+	resources, _, r = w.verify(project, planPath, "--images", "--only", "flows")
+	require.Empty(t, resources, "%s", r)
+
+	t.Log("a plan of a new commit, its images not pushed: each tag missing")
+	next := w.extract(project, "next", append([]string{"--git-sha", "9b8a7c6d5e4f"}, workerArgs...)...)
+	var nextImages []string
+	for _, im := range readPlan(t, next).Images {
+		nextImages = append(nextImages, "image "+im.URI)
+	}
+	slices.Sort(nextImages)
+	resources, _, r = w.verify(project, next, "--images", "--only", "flows")
+	require.Equal(t, nextImages, resources, "%s", r)
+}
