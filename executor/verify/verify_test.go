@@ -39,16 +39,21 @@ func TestTrusts(t *testing.T) {
 
 func TestSecretRefOf(t *testing.T) {
 	for _, tc := range []struct {
-		in   string
-		want secretRef
+		in       string
+		want     secretRef
+		resource string
 	}{
-		{"arn:aws:secretsmanager:us-east-1:123456789012:secret:/my/secret", secretRef{"secretsmanager", "/my/secret", "us-east-1"}},
-		{"arn:aws:secretsmanager:eu-west-1:123456789012:secret:db:password::", secretRef{"secretsmanager", "db", "eu-west-1"}},
-		{"arn:aws:ssm:us-east-1:123456789012:parameter/plain", secretRef{"ssm", "plain", "us-east-1"}},
-		{"arn:aws:ssm:us-east-1:123456789012:parameter/a/b", secretRef{"ssm", "/a/b", "us-east-1"}},
-		{"bare-name", secretRef{"", "bare-name", ""}},
+		{"arn:aws:secretsmanager:us-east-1:123456789012:secret:/my/secret", secretRef{"secretsmanager", "/my/secret", "us-east-1"}, "Secrets Manager secret /my/secret"},
+		{"arn:aws:secretsmanager:eu-west-1:123456789012:secret:db:password::", secretRef{"secretsmanager", "db", "eu-west-1"}, "Secrets Manager secret db"},
+		{"arn:aws:ssm:us-east-1:123456789012:parameter/plain", secretRef{"ssm", "plain", "us-east-1"}, "SSM parameter plain"},
+		{"arn:aws:ssm:us-east-1:123456789012:parameter/a/b", secretRef{"ssm", "/a/b", "us-east-1"}, "SSM parameter /a/b"},
+		// ECS reads a valueFrom that is no ARN as a parameter's name.
+		{"bare-name", secretRef{"", "bare-name", ""}, "SSM parameter bare-name"},
+		{"/a/b", secretRef{"", "/a/b", ""}, "SSM parameter /a/b"},
 	} {
-		assert.Equal(t, tc.want, secretRefOf(tc.in), tc.in)
+		got := secretRefOf(tc.in)
+		assert.Equal(t, tc.want, got, tc.in)
+		assert.Equal(t, tc.resource, got.describe(), tc.in)
 	}
 }
 
