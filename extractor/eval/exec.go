@@ -839,6 +839,11 @@ func walkExpr(e pysyntax.Expr, fn func(pysyntax.Expr)) {
 		}
 	case *pysyntax.NamedExpr:
 		walkExpr(x.Value, fn)
+	case *pysyntax.LambdaExpr:
+		for _, p := range x.Params {
+			walkExpr(p.Default, fn)
+		}
+		walkExpr(x.Body, fn)
 	case *pysyntax.FString:
 		for _, p := range x.Parts {
 			if p.Field != nil {

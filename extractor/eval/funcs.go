@@ -78,11 +78,6 @@ func indexFull(ff *fullFile, stmts []pysyntax.Stmt) {
 		walkExpr(e, func(x pysyntax.Expr) {
 			if l, ok := x.(*pysyntax.LambdaExpr); ok {
 				ff.lambdas[pysyntax.SpanOf(l).Start] = l
-				walkExpr(l.Body, func(y pysyntax.Expr) {
-					if l2, ok := y.(*pysyntax.LambdaExpr); ok {
-						ff.lambdas[pysyntax.SpanOf(l2).Start] = l2
-					}
-				})
 			}
 		})
 	}
