@@ -274,3 +274,124 @@ func fnSuper(c *call) value.Value {
 	}
 	return &superObj{owner: impl.owner, self: c.m.self}
 }
+
+// modelDictCall is pydantic v1's model.dict(include=None, exclude=None,
+// by_alias=False, skip_defaults=None, exclude_unset=False,
+// exclude_defaults=False, exclude_none=False), for the field names given
+// as a set, list, tuple or dict (whose values are `...` or True); nested
+// include/exclude specifications are not modeled.
+func (m *module) modelDictCall(c *call, x *value.Instance, def *modelDef) value.Value {
+	if len(c.args) > 0 {
+		panic(c.raise("TypeError", "dict() takes 1 positional argument but %d were given", len(c.args)+1))
+	}
+	c.onlyKwargs("include", "exclude", "by_alias", "skip_defaults", "exclude_unset", "exclude_defaults", "exclude_none")
+	names := func(kw string) (map[string]bool, bool) {
+		v, ok := c.kw(kw)
+		if !ok || v == value.Value(value.None) {
+			return nil, true
+		}
+		out := map[string]bool{}
+		switch s := m.need(v).(type) {
+		case *value.Dict:
+			for i, k := range s.Keys {
+				if _, ell := s.Vals[i].(ellipsis); !ell && s.Vals[i] != value.Value(value.Bool(true)) {
+					return nil, false
+				}
+				if ks, isStr := k.(value.Str); isStr {
+					out[string(ks)] = true
+				}
+			}
+		default:
+			for _, e := range m.iterateUnordered(c.at, s) {
+				if ks, isStr := e.(value.Str); isStr {
+					out[string(ks)] = true
+				}
+			}
+		}
+		return out, true
+	}
+	include, ok1 := names("include")
+	exclude, ok2 := names("exclude")
+	if !ok1 || !ok2 {
+		return m.unknown(c.at, ".dict() with nested include/exclude is not supported")
+	}
+	flag := func(kw string) bool {
+		v, ok := c.kw(kw)
+		return ok && m.truth(c.at, v)
+	}
+	unset, defaults, none := flag("exclude_unset") || flag("skip_defaults"), flag("exclude_defaults"), flag("exclude_none")
+	out := &value.Dict{}
+	for i, k := range x.Fields.Keys {
+		name := string(k.(value.Str))
+		v := x.Fields.Vals[i]
+		switch {
+		case include != nil && !include[name], exclude[name]:
+			continue
+		case unset && !x.FieldsSet[name]:
+			continue
+		case none && v == value.Value(value.None):
+			continue
+		case defaults && m.isFieldDefault(c.at, def, name, v):
+			continue
+		}
+		out.Keys = append(out.Keys, k)
+		out.Vals = append(out.Vals, m.dictValue(v, 1))
+	}
+	return out
+}
+
+// isFieldDefault reports whether v equals field name's default, as
+// pydantic v1 compares it: a field with a default_factory has None there.
+func (m *module) isFieldDefault(at pysyntax.Node, def *modelDef, name string, v value.Value) bool {
+	for _, f := range def.fields {
+		if f.name != name {
+			continue
+		}
+		if f.def != nil {
+			return m.equal(at, f.def, v)
+		}
+		return v == value.Value(value.None)
+	}
+	return false
+}
+
+// modelCopy is pydantic v1's model.copy(update=None, deep=False): a new
+// instance with the same fields (not validated again), the update's applied.
+func (m *module) modelCopy(c *call, x *value.Instance) value.Value {
+	if len(c.args) > 0 {
+		panic(c.raise("TypeError", "copy() takes 1 positional argument but %d were given", len(c.args)+1))
+	}
+	c.onlyKwargs("include", "exclude", "update", "deep")
+	if _, ok := c.kw("include"); ok {
+		return m.unknown(c.at, ".copy(include=...) is not supported")
+	}
+	if _, ok := c.kw("exclude"); ok {
+		return m.unknown(c.at, ".copy(exclude=...) is not supported")
+	}
+	out := *x
+	out.Fields = &value.Dict{Keys: append([]value.Value(nil), x.Fields.Keys...), Vals: append([]value.Value(nil), x.Fields.Vals...)}
+	out.FieldsSet = map[string]bool{}
+	for k := range x.FieldsSet {
+		out.FieldsSet[k] = true
+	}
+	if x.Private != nil {
+		out.Private = &value.Dict{Keys: append([]value.Value(nil), x.Private.Keys...), Vals: append([]value.Value(nil), x.Private.Vals...)}
+	}
+	if deep, ok := c.kw("deep"); ok && m.truth(c.at, deep) {
+		out.Fields = m.s.copyValue(out.Fields, 0).(*value.Dict)
+		m.s.copies = nil
+	}
+	if upd, ok := c.kw("update"); ok && upd != value.Value(value.None) {
+		d, isDict := m.need(upd).(*value.Dict)
+		if !isDict {
+			panic(c.raise("TypeError", "'%s' object is not iterable as a mapping", typeName(upd)))
+		}
+		for i, k := range d.Keys {
+			m.dictSet(c.at, out.Fields, k, d.Vals[i])
+			if ks, isStr := k.(value.Str); isStr {
+				out.FieldsSet[string(ks)] = true
+			}
+		}
+	}
+	return &out
+}

@@ -397,7 +397,10 @@ func (m *module) constructModel(c *call, cls *value.Class, def *modelDef) value.
 		}
 		panic(c.raise("ValidationError", "%s", b.String()))
 	}
-	inst := &value.Instance{Class: cls, Pos: m.f.PosOf(c.at), Src: m.f.Text(c.at), Fields: fields}
+	inst := &value.Instance{Class: cls, Pos: m.f.PosOf(c.at), Src: m.f.Text(c.at), Fields: fields, FieldsSet: map[string]bool{}}
+	for name := range given {
+		inst.FieldsSet[name] = true
+	}
 	if !def.dataclass {
 		m.initPrivate(c, inst, def)
 	}
@@ -575,12 +578,10 @@ func (m *module) modelAttr(at pysyntax.Node, x *value.Instance, def *modelDef, n
 		return v
 	}
 	if !def.dataclass && name == "dict" {
-		return &builtin{name: x.Class.Name + ".dict", fn: func(c *call) value.Value {
-			if len(c.kwargs) > 0 || len(c.args) > 0 {
-				return c.m.unknown(c.at, ".dict() with arguments is not supported")
-			}
-			return c.m.modelDict(x, 0)
-		}}
+		return &builtin{name: x.Class.Name + ".dict", typeName: "method", fn: func(c *call) value.Value { return c.m.modelDictCall(c, x, def) }}
+	}
+	if !def.dataclass && name == "copy" {
+		return &builtin{name: x.Class.Name + ".copy", typeName: "method", fn: func(c *call) value.Value { return c.m.modelCopy(c, x) }}
 	}
 	panic(m.raise(at, "AttributeError", "'%s' object has no attribute '%s'", x.Class.Name, name))
 }

@@ -140,6 +140,9 @@ type Instance struct {
 	// the evaluator itself understands (local data models, settings); nil for
 	// classes validated later by lift.
 	Fields *Dict
+	// FieldsSet names the fields a project model was given when built
+	// (pydantic's __fields_set__), for .dict(exclude_unset=True).
+	FieldsSet map[string]bool
 	// Private holds a project pydantic model's private attributes
 	// (PrivateAttr), which never reach .dict(); nil for other instances.
 	Private *Dict
