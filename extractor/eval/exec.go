@@ -500,7 +500,7 @@ func (m *module) excMatches(h *pysyntax.ExceptClause, exc *pyExc) (match, known 
 }
 
 func (m *module) execRaise(st *pysyntax.RaiseStmt) {
-	typ := "Exception"
+	typ, msg := "Exception", "raised at import time"
 	if st.Exc != nil {
 		v := m.eval(st.Exc)
 		switch t := v.(type) {
@@ -508,11 +508,14 @@ func (m *module) execRaise(st *pysyntax.RaiseStmt) {
 			typ = t.name
 		case *exceptionObj:
 			typ = t.class.name
+			if t.msg != "" {
+				msg = t.msg
+			}
 		default:
 			typ = "Exception"
 		}
 	}
-	panic(m.raise(st, typ, "raised at import time"))
+	panic(m.raise(st, typ, "%s", msg))
 }
 
 func (m *module) execFor(st *pysyntax.ForStmt) ctrl {

@@ -77,6 +77,12 @@ func (m *module) classMethod(def *modelDef, st *pysyntax.DefStmt, brk func(pysyn
 		brk(st, "class %s defines %s, which the extractor does not run", def.cls.Name, st.Name)
 		return
 	}
+	if v, ok := m.validatorOf(def, st, brk); ok {
+		if v != nil {
+			def.validators = append(def.validators, v)
+		}
+		return
+	}
 	kind := plainMethod
 	for _, d := range st.Decorators {
 		switch x := d.(type) {

@@ -4,6 +4,7 @@ import (
 	"strings"
 
 	"github.com/flowplan/flowplan/extractor/diag"
+	"github.com/flowplan/flowplan/extractor/lift"
 	"github.com/flowplan/flowplan/extractor/pysyntax"
 	"github.com/flowplan/flowplan/extractor/value"
 )
@@ -23,6 +24,9 @@ type modelDef struct {
 	// methods are the functions the class body defines, by name: plain
 	// methods, properties, classmethods and staticmethods.
 	methods map[string]*method
+	// validators are the @validator and @root_validator functions its body
+	// defines, in order.
+	validators []*validatorDef
 	// privates are the private attributes (PrivateAttr) it declares, with
 	// their defaults (nil: no default).
 	privates  map[string]value.Value
@@ -361,6 +365,9 @@ func (m *module) constructModel(c *call, cls *value.Class, def *modelDef) value.
 		for _, k := range c.kwargs {
 			given[k.name] = k.v
 		}
+		if def.hasValidators() {
+			return m.constructValidated(c, cls, def, c.kwargs)
+		}
 	}
 	var missing []string
 	for _, f := range def.fields {
@@ -398,8 +405,10 @@ func (m *module) constructModel(c *call, cls *value.Class, def *modelDef) value.
 		panic(c.raise("ValidationError", "%s", b.String()))
 	}
 	inst := &value.Instance{Class: cls, Pos: m.f.PosOf(c.at), Src: m.f.Text(c.at), Fields: fields, FieldsSet: map[string]bool{}}
-	for name := range given {
-		inst.FieldsSet[name] = true
+	for _, f := range def.fields {
+		if _, ok := given[f.name]; ok {
+			inst.FieldsSet[f.name] = true
+		}
 	}
 	if !def.dataclass {
 		m.initPrivate(c, inst, def)
@@ -482,11 +491,9 @@ func (m *module) coerceTo(at pysyntax.Node, ann pysyntax.Expr, v value.Value) (v
 		}
 		return v, false
 	case "str":
-		_, ok := v.(value.Str)
-		return v, ok
+		return lift.Field{Kind: lift.KindStr}.Store(v, nil) // pydantic v1's str_validator
 	case "int":
-		_, ok := v.(value.Int)
-		return v, ok
+		return lift.Field{Kind: lift.KindInt}.Store(v, nil) // int_validator
 	case "float":
 		switch x := v.(type) {
 		case value.Float:
@@ -497,8 +504,7 @@ func (m *module) coerceTo(at pysyntax.Node, ann pysyntax.Expr, v value.Value) (v
 		}
 		return v, false
 	case "bool":
-		_, ok := v.(value.Bool)
-		return v, ok
+		return lift.Field{Kind: lift.KindBool}.Store(v, nil) // bool_validator
 	case "Optional":
 		if _, ok := v.(value.NoneType); ok {
 			return v, true

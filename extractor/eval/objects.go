@@ -157,7 +157,11 @@ type tzObj struct {
 
 func (*tzObj) TypeName() string { return "timezone" }
 
-// exceptionObj is an exception instance bound by `except E as e`.
-type exceptionObj struct{ class *excClass }
+// exceptionObj is an exception instance, made by calling an exception
+// class; msg is str(e) when its one argument is a str.
+type exceptionObj struct {
+	class *excClass
+	msg   string
+}
 
 func (e *exceptionObj) TypeName() string { return e.class.name }

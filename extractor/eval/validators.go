@@ -1,0 +1,258 @@
+package eval
+
+import (
+	"strings"
+
+	"github.com/flowplan/flowplan/extractor/pysyntax"
+	"github.com/flowplan/flowplan/extractor/value"
+)
+
+// pydantic v1 validators of project models, run as pydantic runs them when
+// a model is built: root validators with pre=True on the input, then each
+// field in order (its pre validators, the type's coercion, its validators),
+// each seeing the fields validated before it as `values`, then the other
+// root validators on all the values. A validator that raises ValueError,
+// TypeError or AssertionError makes the build a ValidationError.
+
+// validatorDef is one @validator or @root_validator.
+type validatorDef struct {
+	fn            *value.Function
+	root          bool
+	fields        []string // the fields it validates; "*" is every field
+	pre, always   bool
+	skipOnFailure bool
+	wants         map[string]bool // which of values, field, config it takes
+}
+
+func (d *modelDef) hasValidators() bool {
+	if len(d.validators) > 0 {
+		return true
+	}
+	for _, b := range d.bases {
+		if b.hasValidators() {
+			return true
+		}
+	}
+	return false
+}
+
+// allValidators lists the validators of d's bases, then d's own.
+func (d *modelDef) allValidators() []*validatorDef {
+	var out []*validatorDef
+	for _, b := range d.bases {
+		out = append(out, b.allValidators()...)
+	}
+	return append(out, d.validators...)
+}
+
+// validatorOf reads a def decorated by pydantic's validator or
+// root_validator; ok is false for any other def. A form it cannot run
+// (each_item, several decorators) breaks the model.
+func (m *module) validatorOf(def *modelDef, st *pysyntax.DefStmt, brk func(pysyntax.Node, string, ...any)) (*validatorDef, bool) {
+	var deco pysyntax.Expr
+	var name string
+	for _, d := range st.Decorators {
+		fn := d
+		if c, ok := d.(*pysyntax.CallExpr); ok {
+			fn = c.Fn
+		}
+		if b, ok := m.eval(fn).(*builtin); ok && (b.name == "validator" || b.name == "root_validator") {
+			deco, name = d, b.name
+		}
+	}
+	if deco == nil {
+		return nil, false
+	}
+	if len(st.Decorators) > 1 {
+		brk(st, "class %s has a validator with more decorators than pydantic's, which the extractor does not run", def.cls.Name)
+		return nil, true
+	}
+	v := &validatorDef{root: name == "root_validator", wants: map[string]bool{}}
+	if c, ok := deco.(*pysyntax.CallExpr); ok {
+		for _, a := range c.Args {
+			val := m.eval(a.Value)
+			switch {
+			case a.Star != 0:
+				brk(&a, "a validator's arguments given with * or ** are not supported")
+				return nil, true
+			case a.Name == "" && !v.root:
+				s, isStr := val.(value.Str)
+				if !isStr {
+					brk(&a, "a validator's field names must be strings")
+					return nil, true
+				}
+				v.fields = append(v.fields, string(s))
+			case a.Name == "pre" || a.Name == "always" || a.Name == "skip_on_failure" || a.Name == "check_fields" || a.Name == "allow_reuse":
+				b, isBool := val.(value.Bool)
+				if !isBool {
+					brk(&a, "validator(%s=...) must be True or False here", a.Name)
+					return nil, true
+				}
+				switch a.Name {
+				case "pre":
+					v.pre = bool(b)
+				case "always":
+					v.always = bool(b)
+				case "skip_on_failure":
+					v.skipOnFailure = bool(b)
+				}
+			case a.Name == "each_item":
+				if b, isBool := val.(value.Bool); !isBool || bool(b) {
+					brk(&a, "validator(each_item=True) is not supported")
+					return nil, true
+				}
+			default:
+				brk(&a, "this argument of %s is not supported", name)
+				return nil, true
+			}
+		}
+	}
+	for _, p := range st.Params[min(len(st.Params), 2):] {
+		v.wants[p.Name] = true
+	}
+	fn := &value.Function{Name: st.Name, Pos: m.f.PosOf(st), Async: st.Async}
+	fn.Impl = &funcImpl{def: st, mod: m, env: m.ns, params: m.params(st.Params), owner: def}
+	v.fn = fn
+	return v, true
+}
+
+// fieldError is one entry of a ValidationError.
+type fieldError struct{ loc, msg, typ string }
+
+// constructValidated builds a project model that has validators.
+func (m *module) constructValidated(c *call, cls *value.Class, def *modelDef, kwargs []kwArg) value.Value {
+	vals := def.allValidators()
+	input := &value.Dict{}
+	for _, k := range kwargs {
+		m.dictSet(c.at, input, value.Str(k.name), k.v)
+	}
+	var errs []fieldError
+	call := func(v *validatorDef, args []value.Value, values *value.Dict) (out value.Value, err *fieldError) {
+		sub := &call{m: m, at: c.at, name: v.fn.Name, args: append([]value.Value{cls}, args...), argNodes: []pysyntax.Node{c.at, c.at}}
+		if !v.root && v.wants["values"] {
+			sub.kwargs = append(sub.kwargs, kwArg{name: "values", v: values, node: c.at})
+		}
+		for _, k := range []string{"field", "config"} {
+			if !v.root && v.wants[k] {
+				sub.kwargs = append(sub.kwargs, kwArg{name: k, v: m.unknown(c.at, "a validator's %s argument is not modeled", k), node: c.at})
+			}
+		}
+		exc := m.protect(func() { out = m.callValue(sub, v.fn) })
+		if exc == nil {
+			return out, nil
+		}
+		switch exc.Type {
+		case "ValueError", "TypeError", "AssertionError":
+			typ := map[string]string{"ValueError": "value_error", "TypeError": "type_error", "AssertionError": "assertion_error"}[exc.Type]
+			return nil, &fieldError{msg: strings.TrimPrefix(exc.Diag.Msg, exc.Type+": "), typ: typ}
+		}
+		panic(exc)
+	}
+	for _, v := range vals {
+		if v.root && v.pre {
+			out, err := call(v, []value.Value{input}, nil)
+			if err != nil {
+				err.loc = "__root__"
+				errs = append(errs, *err)
+				break
+			}
+			d, ok := m.need(out).(*value.Dict)
+			if !ok {
+				panic(c.raise("TypeError", "a root validator must return a dict, not %s", typeName(out)))
+			}
+			input = d
+		}
+	}
+	values := &value.Dict{}
+	set := map[string]bool{}
+	applies := func(v *validatorDef, field string) bool {
+		for _, f := range v.fields {
+			if f == field || f == "*" {
+				return true
+			}
+		}
+		return false
+	}
+	if len(errs) == 0 {
+		for _, f := range def.fields {
+			var raw value.Value
+			i := m.dictFind(c.at, input, value.Str(f.name))
+			given := i >= 0
+			if given {
+				raw = input.Vals[i]
+			}
+			if given {
+				set[f.name] = true
+			}
+			if !given {
+				switch {
+				case f.factory == "list":
+					raw = &value.List{}
+				case f.factory == "dict":
+					raw = &value.Dict{}
+				case f.factory == "set":
+					raw = &value.Set{}
+				case f.def != nil:
+					raw = m.s.copyValue(f.def, 0)
+					m.s.copies = nil
+				default:
+					errs = append(errs, fieldError{loc: f.name, msg: "field required", typ: "value_error.missing"})
+					continue
+				}
+			}
+			v := raw
+			failed := false
+			for _, pass := range []bool{true, false} {
+				if !pass && (given || f.def != nil || f.factory != "") && !failed {
+					if given {
+						v = m.coerce(c, cls, f, v)
+					}
+				}
+				for _, vd := range vals {
+					if vd.root || vd.pre != pass || !applies(vd, f.name) || failed || (!given && !vd.always) {
+						continue
+					}
+					out, err := call(vd, []value.Value{v}, values)
+					if err != nil {
+						err.loc = f.name
+						errs = append(errs, *err)
+						failed = true
+						continue
+					}
+					v = out
+				}
+			}
+			if !failed {
+				values.Keys = append(values.Keys, value.Str(f.name))
+				values.Vals = append(values.Vals, v)
+			}
+		}
+	}
+	for _, v := range vals {
+		if !v.root || v.pre || (v.skipOnFailure && len(errs) > 0) {
+			continue
+		}
+		out, err := call(v, []value.Value{values}, nil)
+		if err != nil {
+			err.loc = "__root__"
+			errs = append(errs, *err)
+			continue
+		}
+		d, ok := m.need(out).(*value.Dict)
+		if !ok {
+			panic(c.raise("TypeError", "a root validator must return a dict, not %s", typeName(out)))
+		}
+		values = d
+	}
+	if len(errs) > 0 {
+		var b strings.Builder
+		b.WriteString(itoa(len(errs)) + " validation error" + plural(len(errs)) + " for " + cls.Name)
+		for _, e := range errs {
+			b.WriteString("\n" + e.loc + "\n  " + e.msg + " (type=" + e.typ + ")")
+		}
+		panic(c.raise("ValidationError", "%s", b.String()))
+	}
+	inst := &value.Instance{Class: cls, Pos: m.f.PosOf(c.at), Src: m.f.Text(c.at), Fields: values, FieldsSet: set}
+	m.initPrivate(c, inst, def)
+	return inst
+}
