@@ -528,7 +528,53 @@ func (g *gen) constants() {
 			}
 		}
 		g.names = append(g.names, binding{name: name, typ: t, nonEmpty: nonEmpty})
+		if g.chance(0.2) {
+			g.helperCall(name, t, nonEmpty)
+		}
 	}
+}
+
+// helperCall binds a new name to a value computed through a function the
+// file defines (keyword and default arguments, *args, loops with break and
+// else, closures, recursion, a lambda key), of the same type as name.
+func (g *gen) helperCall(name string, t pyType, nonEmpty bool) {
+	fn := g.fresh("helper")
+	out := g.fresh(strings.ToUpper("h"))
+	switch t {
+	case tInt:
+		switch g.intn(3) {
+		case 0:
+			g.emit("def %s(n, *more, step=1, **kw):\n    total = 0\n    for i, m in enumerate((n,) + more):\n        if i > 4:\n            break\n        total += m * step\n    else:\n        total += len(kw)\n    return total", fn)
+			g.emit("%s = %s(%s, %s, %s, step=%s, flag=True)", out, fn, name, g.intLit(), g.intLit(), g.smallPos())
+		case 1:
+			g.emit("def %s(n):\n    return 0 if n <= 0 else 1 + %s(n - 1)", fn, fn)
+			g.emit("%s = %s(%s %% 7)", out, fn, name)
+		default:
+			g.emit("def %s(k):\n    def add(v):\n        return v + k\n    return add", fn)
+			g.emit("%s = %s(%s)(%s)", out, fn, g.intLit(), name)
+		}
+	case tStr:
+		switch g.intn(2) {
+		case 0:
+			g.emit("def %s(s, sep=\"-\"):\n    parts = []\n    for ch in s:\n        if ch == \" \":\n            continue\n        parts.append(ch)\n    return sep.join(parts[:8])", fn)
+			g.emit("%s = %s(%s, sep=%s)", out, fn, name, g.pick("\"\"", "\"_\"", "\".\""))
+		default:
+			g.emit("def %s(s):\n    count = 0\n    def bump():\n        nonlocal count\n        count += 1\n        return count\n    bump()\n    return s + str(bump())", fn)
+			g.emit("%s = %s(%s)", out, fn, name)
+		}
+	case tListStr:
+		g.emit("def %s(xs):\n    return sorted(xs, key=lambda s: (len(s), s), reverse=%s)", fn, g.pick("True", "False"))
+		g.emit("%s = %s(%s)", out, fn, name)
+	case tListInt:
+		g.emit("def %s(xs, limit=None):\n    seen = []\n    i = 0\n    while i < len(xs):\n        if limit is not None and len(seen) >= limit:\n            break\n        if xs[i] not in seen:\n            seen.append(xs[i])\n        i += 1\n    return seen", fn)
+		g.emit("%s = %s(%s, limit=%s)", out, fn, name, g.pick("None", "2", "5"))
+	case tDict:
+		g.emit("def %s(d, **extra):\n    out = dict(d)\n    out.update(extra)\n    return {k: out[k] for k in sorted(out, key=str)}", fn)
+		g.emit("%s = %s(%s, added=%s)", out, fn, name, g.intLit())
+	default:
+		return
+	}
+	g.names = append(g.names, binding{name: out, typ: t, nonEmpty: nonEmpty && t != tListInt})
 }
 
 // ---- the flow file ----
@@ -734,10 +780,22 @@ func (g *gen) chooseImports(worker bool) {
 func (g *gen) localModel() (expr, modName, modSrc string) {
 	cls := "Job" + strings.ToUpper(g.id[1:])
 	var b strings.Builder
-	b.WriteString("from typing import Optional\n\nfrom pydantic import BaseModel, Field\n\n\n")
+	b.WriteString("from typing import Optional\n\nfrom pydantic import BaseModel, Field, PrivateAttr, validator\n\n\n")
 	fmt.Fprintf(&b, "class %sBase(BaseModel):\n    name: str\n    retries: int = %d\n    tags: list = []\n\n\n", cls, g.intn(5))
 	fmt.Fprintf(&b, "class %s(%sBase):\n    batch: Optional[int]\n    mode: str = Field(%s, description=\"how\")\n    enabled: bool = %s\n",
 		cls, cls, g.strLit(), g.pick("True", "False"))
+	// Methods, a property, validators, a private attribute set by an
+	// _init_private_attributes override and a class-body name: the
+	// interpreter runs them as pydantic does.
+	rich := g.chance(0.5)
+	if rich {
+		fmt.Fprintf(&b, "    prefix = %s\n    label: str = prefix + \"-label\"\n    _cache: Optional[str] = PrivateAttr()\n\n", g.strLit())
+		b.WriteString("    def _init_private_attributes(self):\n        super()._init_private_attributes()\n        self._cache = self.name.upper()\n\n")
+		b.WriteString("    @validator(\"name\", pre=True)\n    def clean_name(cls, v):\n        return str(v).strip()\n\n")
+		b.WriteString("    @validator(\"retries\")\n    def cap_retries(cls, v, values):\n        return min(v, 3) if values.get(\"name\") else v\n\n")
+		b.WriteString("    @property\n    def summary(self):\n        return f\"{self.name}:{self.retries}:{self._cache}\"\n\n")
+		b.WriteString("    def tagged(self, extra=()):\n        return sorted(set(self.tags) | set(extra))\n")
+	}
 	inst := fmt.Sprintf("%s(name=%s", cls, g.strLit())
 	if g.chance(0.5) {
 		inst += fmt.Sprintf(", batch=%d", g.intn(1000))
@@ -762,6 +820,9 @@ func (g *gen) localModel() (expr, modName, modSrc string) {
 		g.emit("")
 	}
 	g.emit("%s = %s", v, inst)
+	if rich && g.chance(0.6) {
+		return fmt.Sprintf("{\"summary\": %s.summary, \"tags\": %s.tagged([%s]), \"label\": %s.label, \"d\": %s.dict()}", v, v, g.strLit(), v, v), modName, modSrc
+	}
 	switch g.intn(3) {
 	case 0:
 		return v + ".dict()", modName, modSrc

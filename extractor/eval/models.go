@@ -31,6 +31,10 @@ type modelDef struct {
 	// their defaults (nil: no default).
 	privates  map[string]value.Value
 	privOrder []string
+	// inferred collects, while the class body runs, the new fields declared
+	// without an annotation: pydantic v1 puts them after every annotated
+	// field of the class, whatever the order of the body.
+	inferred []fieldDef
 }
 
 type fieldDef struct {
@@ -213,7 +217,20 @@ func (m *module) defineClass(st *pysyntax.ClassStmt) value.Value {
 			brk(s, "this statement in a class body is not supported")
 		}
 	}
+	for _, f := range def.inferred {
+		def.fields = append(def.fields, f)
+	}
+	def.inferred = nil
 	return cls
+}
+
+func (d *modelDef) fieldIndex(name string) int {
+	for i := range d.fields {
+		if d.fields[i].name == name {
+			return i
+		}
+	}
+	return -1
 }
 
 func (m *module) classField(def *modelDef, st *pysyntax.AssignStmt, brk func(pysyntax.Node, string, ...any)) {
@@ -275,11 +292,29 @@ func (m *module) classField(def *modelDef, st *pysyntax.AssignStmt, brk func(pys
 	if f.def == nil && f.factory == "" && st.Annotation == nil {
 		brk(st, "field %s has neither annotation nor default", id.Name)
 	}
-	for i := range def.fields {
-		if def.fields[i].name == f.name {
-			def.fields[i] = f
-			return
+	if st.Annotation != nil {
+		// An annotation makes the name an annotated field of this class,
+		// even when the body assigned it without one before.
+		for i := range def.inferred {
+			if def.inferred[i].name == f.name {
+				def.inferred = append(def.inferred[:i], def.inferred[i+1:]...)
+				break
+			}
 		}
+	}
+	if i := def.fieldIndex(f.name); i >= 0 {
+		def.fields[i] = f
+		return
+	}
+	if st.Annotation == nil && !def.dataclass {
+		for i := range def.inferred {
+			if def.inferred[i].name == f.name {
+				def.inferred[i] = f
+				return
+			}
+		}
+		def.inferred = append(def.inferred, f)
+		return
 	}
 	if def.dataclass && f.def == nil && f.factory == "" {
 		for _, prev := range def.fields {
