@@ -217,9 +217,7 @@ func (m *module) defineClass(st *pysyntax.ClassStmt) value.Value {
 			brk(s, "this statement in a class body is not supported")
 		}
 	}
-	for _, f := range def.inferred {
-		def.fields = append(def.fields, f)
-	}
+	def.fields = append(def.fields, def.inferred...)
 	def.inferred = nil
 	return cls
 }
