@@ -325,25 +325,13 @@ func (m *module) modelDictCall(c *call, x *value.Instance, def *modelDef) value.
 		v, ok := c.kw(kw)
 		return ok && m.truth(c.at, v)
 	}
-	unset, defaults, none := flag("exclude_unset") || flag("skip_defaults"), flag("exclude_defaults"), flag("exclude_none")
-	out := &value.Dict{}
-	for i, k := range x.Fields.Keys {
-		name := string(k.(value.Str))
-		v := x.Fields.Vals[i]
-		switch {
-		case include != nil && !include[name], exclude[name]:
-			continue
-		case unset && !x.FieldsSet[name]:
-			continue
-		case none && v == value.Value(value.None):
-			continue
-		case defaults && m.isFieldDefault(c.at, def, name, v):
-			continue
-		}
-		out.Keys = append(out.Keys, k)
-		out.Vals = append(out.Vals, m.dictValue(v, 1))
+	opts := dictOptions{
+		byAlias:  flag("by_alias"),
+		unset:    flag("exclude_unset") || flag("skip_defaults"),
+		defaults: flag("exclude_defaults"),
+		none:     flag("exclude_none"),
 	}
-	return out
+	return m.modelDict(c.at, x, opts, include, exclude, 0)
 }
 
 // isFieldDefault reports whether v equals field name's default, as

@@ -43,6 +43,44 @@ type fieldDef struct {
 	annSrc     string
 	def        value.Value // nil when required
 	factory    string      // "list", "dict" or "set" for default_factory
+	// factoryFn is any other default_factory: a project function, a lambda
+	// or a class, called each time an instance needs the default.
+	factoryFn value.Value
+	alias     string // Field(alias=...): the name callers and by_alias use
+}
+
+// key is the name the field has in a model's input: its alias, if any.
+func (f *fieldDef) key() string {
+	if f.alias != "" {
+		return f.alias
+	}
+	return f.name
+}
+
+// hasDefault tells a field that is not required.
+func (f *fieldDef) hasDefault() bool {
+	return f.def != nil || f.factory != "" || f.factoryFn != nil
+}
+
+// defaultValue makes the field's default for a new instance, as pydantic
+// v1 and dataclasses do: a fresh container, the factory's result, or a
+// copy of the default. ok is false for a required field.
+func (m *module) defaultValue(c *call, f fieldDef) (value.Value, bool) {
+	switch {
+	case f.factory == "list":
+		return &value.List{}, true
+	case f.factory == "dict":
+		return &value.Dict{}, true
+	case f.factory == "set":
+		return &value.Set{}, true
+	case f.factoryFn != nil:
+		return m.callValue(&call{m: m, at: c.at, name: "default_factory"}, f.factoryFn), true
+	case f.def != nil:
+		v := m.s.copyValue(f.def, 0)
+		m.s.copies = nil
+		return v, true
+	}
+	return nil, false
 }
 
 func (d *modelDef) isSubclass(c *value.Class) bool {
@@ -59,10 +97,12 @@ func (d *modelDef) isSubclass(c *value.Class) bool {
 
 // fieldInfo is what pydantic.Field(...) or dataclasses.field(...) returns.
 type fieldInfo struct {
-	def      value.Value
-	factory  string
-	err      *diag.Diagnostic
-	required bool // Field(...): required even when Optional
+	def       value.Value
+	factory   string
+	factoryFn value.Value
+	alias     string
+	err       *diag.Diagnostic
+	required  bool // Field(...): required even when Optional
 }
 
 func (*fieldInfo) TypeName() string { return "FieldInfo" }
@@ -85,11 +125,15 @@ func pydanticField(c *call) value.Value {
 		case "default":
 			fi.def = k.v
 		case "default_factory":
-			fi.factory = factoryName(k.v)
-			if fi.factory == "" {
-				fi.err = c.m.unknown(k.node, "default_factory other than list, dict or set is not supported").Err
+			fi.setFactory(k.v)
+		case "alias":
+			a, ok := k.v.(value.Str)
+			if !ok {
+				fi.err = c.m.unknown(k.node, "Field(alias=...) that is not a known string").Err
+				continue
 			}
-		case "alias", "const", "regex", "gt", "ge", "lt", "le", "min_length", "max_length", "min_items", "max_items",
+			fi.alias = string(a)
+		case "const", "regex", "gt", "ge", "lt", "le", "min_length", "max_length", "min_items", "max_items",
 			"multiple_of", "max_digits", "decimal_places", "allow_mutation", "unique_items":
 			fi.err = c.m.unknown(k.node, "Field(%s=...) changes validation, which is not modeled", k.name).Err
 		}
@@ -97,7 +141,16 @@ func pydanticField(c *call) value.Value {
 	if _, ok := fi.def.(ellipsis); ok {
 		fi.def, fi.required = nil, true
 	}
+	if fi.def != nil && (fi.factory != "" || fi.factoryFn != nil) {
+		panic(c.raise("ValueError", "cannot specify both default and default_factory"))
+	}
 	return fi
+}
+
+func (fi *fieldInfo) setFactory(v value.Value) {
+	if fi.factory = factoryName(v); fi.factory == "" {
+		fi.factoryFn = v
+	}
 }
 
 func dataclassField(c *call) value.Value {
@@ -108,13 +161,13 @@ func dataclassField(c *call) value.Value {
 		case "default":
 			fi.def = k.v
 		case "default_factory":
-			fi.factory = factoryName(k.v)
-			if fi.factory == "" {
-				fi.err = c.m.unknown(k.node, "default_factory other than list, dict or set is not supported").Err
-			}
+			fi.setFactory(k.v)
 		case "init":
 			fi.err = c.m.unknown(k.node, "field(init=...) is not supported").Err
 		}
+	}
+	if fi.def != nil && (fi.factory != "" || fi.factoryFn != nil) {
+		panic(c.raise("ValueError", "cannot specify both default and default_factory"))
 	}
 	return fi
 }
@@ -277,8 +330,8 @@ func (m *module) classField(def *modelDef, st *pysyntax.AssignStmt, brk func(pys
 			if fi.err != nil {
 				brk(st, "%s", fi.err.Msg)
 			}
-			f.def, f.factory = fi.def, fi.factory
-			if f.def == nil && f.factory == "" && !fi.required && !def.dataclass && isOptional(st.Annotation) {
+			f.def, f.factory, f.factoryFn, f.alias = fi.def, fi.factory, fi.factoryFn, fi.alias
+			if !f.hasDefault() && !fi.required && !def.dataclass && isOptional(st.Annotation) {
 				f.def = value.None // Optional[X] = Field(): pydantic v1 makes it None
 			}
 		} else {
@@ -287,7 +340,7 @@ func (m *module) classField(def *modelDef, st *pysyntax.AssignStmt, brk func(pys
 	} else if !def.dataclass && isOptional(st.Annotation) {
 		f.def = value.None
 	}
-	if f.def == nil && f.factory == "" && st.Annotation == nil {
+	if !f.hasDefault() && st.Annotation == nil {
 		brk(st, "field %s has neither annotation nor default", id.Name)
 	}
 	if st.Annotation != nil {
@@ -314,9 +367,9 @@ func (m *module) classField(def *modelDef, st *pysyntax.AssignStmt, brk func(pys
 		def.inferred = append(def.inferred, f)
 		return
 	}
-	if def.dataclass && f.def == nil && f.factory == "" {
+	if def.dataclass && !f.hasDefault() {
 		for _, prev := range def.fields {
-			if prev.def != nil || prev.factory != "" {
+			if prev.hasDefault() {
 				panic(m.raise(st, "TypeError", "non-default argument '%s' follows default argument", f.name))
 			}
 		}
@@ -404,24 +457,17 @@ func (m *module) constructModel(c *call, cls *value.Class, def *modelDef) value.
 	}
 	var missing []string
 	for _, f := range def.fields {
-		v, ok := given[f.name]
+		v, ok := given[f.key()]
 		switch {
 		case ok:
 			if !def.dataclass {
 				v = m.coerce(c, cls, f, v)
 			}
-		case f.factory == "list":
-			v = &value.List{}
-		case f.factory == "dict":
-			v = &value.Dict{}
-		case f.factory == "set":
-			v = &value.Set{}
-		case f.def != nil:
-			v = m.s.copyValue(f.def, 0)
-			m.s.copies = nil
 		default:
-			missing = append(missing, f.name)
-			continue
+			if v, ok = m.defaultValue(c, f); !ok {
+				missing = append(missing, f.key())
+				continue
+			}
 		}
 		fields.Keys = append(fields.Keys, value.Str(f.name))
 		fields.Vals = append(fields.Vals, v)
@@ -439,7 +485,7 @@ func (m *module) constructModel(c *call, cls *value.Class, def *modelDef) value.
 	}
 	inst := &value.Instance{Class: cls, Pos: m.f.PosOf(c.at), Src: m.f.Text(c.at), Fields: fields, FieldsSet: map[string]bool{}}
 	for _, f := range def.fields {
-		if _, ok := given[f.name]; ok {
+		if _, ok := given[f.key()]; ok {
 			inst.FieldsSet[f.name] = true
 		}
 	}
@@ -559,10 +605,27 @@ func (m *module) coerceTo(at pysyntax.Node, ann pysyntax.Expr, v value.Value) (v
 				}
 			}
 		}
+	case "tuple":
+		// Bare tuple: pydantic keeps a tuple and converts a list; other
+		// shapes are left to an honest refusal.
+		switch x := v.(type) {
+		case *value.Tuple:
+			if len(args) == 0 {
+				return x, true
+			}
+		case *value.List:
+			if len(args) == 0 {
+				return &value.Tuple{Elems: append([]value.Value(nil), x.Elems...)}, true
+			}
+		}
+		return v, false
 	case "list", "List":
 		l, ok := v.(*value.List)
 		if !ok {
 			return v, false
+		}
+		if name == "list" && len(args) == 0 {
+			return l, true // pydantic's list validator keeps the very object
 		}
 		out := &value.List{Elems: make([]value.Value, len(l.Elems))}
 		for i, e := range l.Elems {
@@ -580,6 +643,9 @@ func (m *module) coerceTo(at pysyntax.Node, ann pysyntax.Expr, v value.Value) (v
 		d, ok := v.(*value.Dict)
 		if !ok {
 			return v, false
+		}
+		if name == "dict" && len(args) == 0 {
+			return d, true // pydantic's dict validator keeps the very object
 		}
 		out := &value.Dict{Keys: append([]value.Value(nil), d.Keys...), Vals: make([]value.Value, len(d.Vals))}
 		for i, e := range d.Vals {
@@ -625,34 +691,65 @@ func (m *module) modelAttr(at pysyntax.Node, x *value.Instance, def *modelDef, n
 	panic(m.raise(at, "AttributeError", "'%s' object has no attribute '%s'", x.Class.Name, name))
 }
 
+// dictOptions are .dict()'s keyword arguments that pydantic v1 applies
+// to nested models too (include and exclude apply at the top only).
+type dictOptions struct {
+	byAlias, unset, defaults, none bool
+}
+
 // modelDict is pydantic v1's .dict(): nested models become dicts too.
-func (m *module) modelDict(x *value.Instance, depth int) value.Value {
-	out := &value.Dict{Keys: append([]value.Value(nil), x.Fields.Keys...)}
-	for _, v := range x.Fields.Vals {
-		out.Vals = append(out.Vals, m.dictValue(v, depth+1))
+func (m *module) modelDict(at pysyntax.Node, x *value.Instance, opts dictOptions, include, exclude map[string]bool, depth int) value.Value {
+	def := m.s.models[x.Class]
+	out := &value.Dict{}
+	for i, k := range x.Fields.Keys {
+		name := string(k.(value.Str))
+		v := x.Fields.Vals[i]
+		switch {
+		case include != nil && !include[name], exclude[name]:
+			continue
+		case opts.unset && !x.FieldsSet[name]:
+			continue
+		case opts.none && v == value.Value(value.None):
+			continue
+		case opts.defaults && def != nil && m.isFieldDefault(at, def, name, v):
+			continue
+		}
+		if opts.byAlias && def != nil {
+			if j := def.fieldIndex(name); j >= 0 {
+				k = value.Str(def.fields[j].key())
+			}
+		}
+		out.Keys = append(out.Keys, k)
+		out.Vals = append(out.Vals, m.dictValue(at, v, opts, depth+1))
 	}
 	return out
 }
 
-func (m *module) dictValue(v value.Value, depth int) value.Value {
+func (m *module) dictValue(at pysyntax.Node, v value.Value, opts dictOptions, depth int) value.Value {
 	if depth > maxCallDepth {
 		return v
 	}
 	switch x := v.(type) {
 	case *value.Instance:
 		if def := m.s.models[x.Class]; def != nil && x.Fields != nil && !def.dataclass {
-			return m.modelDict(x, depth)
+			return m.modelDict(at, x, opts, nil, nil, depth)
 		}
 	case *value.List:
 		out := &value.List{}
 		for _, e := range x.Elems {
-			out.Elems = append(out.Elems, m.dictValue(e, depth+1))
+			out.Elems = append(out.Elems, m.dictValue(at, e, opts, depth+1))
+		}
+		return out
+	case *value.Tuple:
+		out := &value.Tuple{}
+		for _, e := range x.Elems {
+			out.Elems = append(out.Elems, m.dictValue(at, e, opts, depth+1))
 		}
 		return out
 	case *value.Dict:
 		out := &value.Dict{Keys: append([]value.Value(nil), x.Keys...)}
 		for _, e := range x.Vals {
-			out.Vals = append(out.Vals, m.dictValue(e, depth+1))
+			out.Vals = append(out.Vals, m.dictValue(at, e, opts, depth+1))
 		}
 		return out
 	}

@@ -176,7 +176,7 @@ func (m *module) constructValidated(c *call, cls *value.Class, def *modelDef, kw
 	if len(errs) == 0 {
 		for _, f := range def.fields {
 			var raw value.Value
-			i := m.dictFind(c.at, input, value.Str(f.name))
+			i := m.dictFind(c.at, input, value.Str(f.key()))
 			given := i >= 0
 			if given {
 				raw = input.Vals[i]
@@ -185,25 +185,16 @@ func (m *module) constructValidated(c *call, cls *value.Class, def *modelDef, kw
 				set[f.name] = true
 			}
 			if !given {
-				switch {
-				case f.factory == "list":
-					raw = &value.List{}
-				case f.factory == "dict":
-					raw = &value.Dict{}
-				case f.factory == "set":
-					raw = &value.Set{}
-				case f.def != nil:
-					raw = m.s.copyValue(f.def, 0)
-					m.s.copies = nil
-				default:
-					errs = append(errs, fieldError{loc: f.name, msg: "field required", typ: "value_error.missing"})
+				var ok bool
+				if raw, ok = m.defaultValue(c, f); !ok {
+					errs = append(errs, fieldError{loc: f.key(), msg: "field required", typ: "value_error.missing"})
 					continue
 				}
 			}
 			v := raw
 			failed := false
 			for _, pass := range []bool{true, false} {
-				if !pass && (given || f.def != nil || f.factory != "") && !failed {
+				if !pass && (given || f.hasDefault()) && !failed {
 					if given {
 						v = m.coerce(c, cls, f, v)
 					}
@@ -214,7 +205,7 @@ func (m *module) constructValidated(c *call, cls *value.Class, def *modelDef, kw
 					}
 					out, err := call(vd, []value.Value{v}, values)
 					if err != nil {
-						err.loc = f.name
+						err.loc = f.key()
 						errs = append(errs, *err)
 						failed = true
 						continue
