@@ -114,20 +114,32 @@ func (d *fastDecoder) object() (any, error) {
 			return nil, err
 		}
 		m[k] = v
-		d.space()
-		if d.pos >= len(d.in) {
-			return nil, d.fail("unexpected end")
+		done, err := d.afterElement('}')
+		if err != nil {
+			return nil, err
 		}
-		switch d.in[d.pos] {
-		case ',':
-			d.pos++
-		case '}':
-			d.pos++
+		if done {
 			return m, nil
-		default:
-			return nil, d.fail("expected ',' or '}'")
 		}
 	}
+}
+
+// afterElement reads the ',' or the closing bracket after an element of
+// an object or array; done says the bracket closed it.
+func (d *fastDecoder) afterElement(closing byte) (done bool, err error) {
+	d.space()
+	if d.pos >= len(d.in) {
+		return false, d.fail("unexpected end")
+	}
+	switch d.in[d.pos] {
+	case ',':
+		d.pos++
+		return false, nil
+	case closing:
+		d.pos++
+		return true, nil
+	}
+	return false, d.fail("expected ',' or '" + string(closing) + "'")
 }
 
 func (d *fastDecoder) array() (any, error) {
@@ -145,18 +157,12 @@ func (d *fastDecoder) array() (any, error) {
 			return nil, err
 		}
 		list = append(list, v)
-		d.space()
-		if d.pos >= len(d.in) {
-			return nil, d.fail("unexpected end")
+		done, err := d.afterElement(']')
+		if err != nil {
+			return nil, err
 		}
-		switch d.in[d.pos] {
-		case ',':
-			d.pos++
-		case ']':
-			d.pos++
+		if done {
 			return list, nil
-		default:
-			return nil, d.fail("expected ',' or ']'")
 		}
 	}
 }
