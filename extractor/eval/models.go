@@ -760,6 +760,13 @@ func (m *module) setModelField(at pysyntax.Node, x *value.Instance, def *modelDe
 	for i, k := range x.Fields.Keys {
 		if string(k.(value.Str)) == name {
 			x.Fields.Vals[i] = v
+			if !def.dataclass {
+				// pydantic v1 counts an assigned field as set (exclude_unset).
+				if x.FieldsSet == nil {
+					x.FieldsSet = map[string]bool{}
+				}
+				x.FieldsSet[name] = true
+			}
 			return
 		}
 	}
