@@ -244,6 +244,8 @@ func TestUnknownsAndTaint(t *testing.T) {
 		{"set iteration order", "X = list({'b', 'a'})\n", "X", "depends on hashing"},
 		{"unsupported builtin", "X = hex(255)\n", "X", "flows/x_flow.py:3:5: cannot know statically: builtin hex is not supported"},
 		{"case data of a newer Unicode", "X = 'a\\u0ece'.upper()\n", "X", "flows/x_flow.py:3:5: cannot know statically: the case data of U+0ECE differ between the extractor's Unicode"},
+		{"several allowed extra fields", "from pydantic import BaseModel\nclass J(BaseModel):\n    class Config:\n        extra = 'allow'\nX = J(x=1, y=2).x\n", "X", "in the order of a Python set of strings"},
+		{"unmodeled Config setting", "from pydantic import BaseModel\nclass J(BaseModel):\n    a: str = 'a'\n    class Config:\n        validate_assignment = True\nX = J().a\n", "X", "Config.validate_assignment: True changes validation in ways the extractor does not model (at flows/x_flow.py:7:31)"},
 		{"time dependent", "from datetime import datetime\nX = datetime.now()\n", "X", "datetime.now() depends on the time"},
 	}
 	for _, tt := range tests {

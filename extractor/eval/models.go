@@ -31,6 +31,8 @@ type modelDef struct {
 	// their defaults (nil: no default).
 	privates  map[string]value.Value
 	privOrder []string
+	// config holds the settings of the model's Config class and its bases'.
+	config map[string]value.Value
 	// inferred collects, while the class body runs, the new fields declared
 	// without an annotation: pydantic v1 puts them after every annotated
 	// field of the class, whatever the order of the body.
@@ -241,6 +243,7 @@ func (m *module) defineClass(st *pysyntax.ClassStmt) value.Value {
 			brk(&b, "base class %s is not a data model the extractor knows", m.f.Text(b.Value))
 		}
 	}
+	def.inheritConfig()
 	if !pydantic && !def.dataclass {
 		brk(st, "class %s is neither a pydantic model nor a dataclass; its instances are not evaluated", st.Name)
 	}
@@ -265,7 +268,11 @@ func (m *module) defineClass(st *pysyntax.ClassStmt) value.Value {
 		case *pysyntax.DefStmt:
 			m.classMethod(def, x, brk)
 		case *pysyntax.ClassStmt:
-			brk(s, "nested class %s (model configuration) is not supported", x.Name)
+			if x.Name == "Config" && pydantic && !def.dataclass {
+				m.modelConfig(def, x, brk)
+				continue
+			}
+			brk(s, "nested class %s is not supported", x.Name)
 		default:
 			brk(s, "this statement in a class body is not supported")
 		}
@@ -451,7 +458,7 @@ func (m *module) constructModel(c *call, cls *value.Class, def *modelDef) value.
 		for _, k := range c.kwargs {
 			given[k.name] = k.v
 		}
-		if def.hasValidators() {
+		if def.hasValidators() || def.config != nil {
 			return m.constructValidated(c, cls, def, c.kwargs)
 		}
 	}
@@ -757,24 +764,12 @@ func (m *module) dictValue(at pysyntax.Node, v value.Value, opts dictOptions, de
 }
 
 func (m *module) setModelField(at pysyntax.Node, x *value.Instance, def *modelDef, name string, v value.Value) {
-	for i, k := range x.Fields.Keys {
-		if string(k.(value.Str)) == name {
-			x.Fields.Vals[i] = v
-			if !def.dataclass {
-				// pydantic v1 counts an assigned field as set (exclude_unset).
-				if x.FieldsSet == nil {
-					x.FieldsSet = map[string]bool{}
-				}
-				x.FieldsSet[name] = true
-			}
-			return
-		}
-	}
 	if def.dataclass {
-		x.Fields.Keys = append(x.Fields.Keys, value.Str(name))
-		x.Fields.Vals = append(x.Fields.Vals, v)
+		m.dictSet(at, x.Fields, value.Str(name), v)
 		return
 	}
+	// pydantic v1's __setattr__, in its order: private attributes, unknown
+	// names, immutability, then the assignment, which marks the field set.
 	if def.hasPrivate(name) {
 		if x.Private == nil {
 			x.Private = &value.Dict{}
@@ -782,7 +777,17 @@ func (m *module) setModelField(at pysyntax.Node, x *value.Instance, def *modelDe
 		m.dictSet(at, x.Private, value.Str(name), v)
 		return
 	}
-	panic(m.raise(at, "ValueError", "\"%s\" object has no field \"%s\"", x.Class.Name, name))
+	if def.fieldIndex(name) < 0 && def.extra() != "allow" {
+		panic(m.raise(at, "ValueError", "\"%s\" object has no field \"%s\"", x.Class.Name, name))
+	}
+	if def.immutable() {
+		panic(m.raise(at, "TypeError", "\"%s\" is immutable and does not support item assignment", x.Class.Name))
+	}
+	m.dictSet(at, x.Fields, value.Str(name), v)
+	if x.FieldsSet == nil {
+		x.FieldsSet = map[string]bool{}
+	}
+	x.FieldsSet[name] = true
 }
 
 func (m *module) modelClassAttr(at pysyntax.Node, cls *value.Class, def *modelDef, name string) value.Value {

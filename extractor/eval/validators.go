@@ -1,6 +1,7 @@
 package eval
 
 import (
+	"sort"
 	"strings"
 
 	"github.com/flowplan/flowplan/extractor/pysyntax"
@@ -173,10 +174,20 @@ func (m *module) constructValidated(c *call, cls *value.Class, def *modelDef, kw
 		}
 		return false
 	}
-	if len(errs) == 0 {
+	used := map[string]bool{}
+	populateByName := def.configBool("allow_population_by_field_name", false)
+	preFailed := len(errs) > 0 // pydantic stops at a failed pre root validator
+	if !preFailed {
 		for _, f := range def.fields {
 			var raw value.Value
 			i := m.dictFind(c.at, input, value.Str(f.key()))
+			if i >= 0 {
+				used[f.key()] = true
+			} else if populateByName && f.alias != "" {
+				if i = m.dictFind(c.at, input, value.Str(f.name)); i >= 0 {
+					used[f.name] = true
+				}
+			}
 			given := i >= 0
 			if given {
 				raw = input.Vals[i]
@@ -216,6 +227,33 @@ func (m *module) constructValidated(c *call, cls *value.Class, def *modelDef, kw
 			if !failed {
 				values.Keys = append(values.Keys, value.Str(f.name))
 				values.Vals = append(values.Vals, v)
+			}
+		}
+	}
+	if extra := def.extra(); extra != "ignore" && !preFailed {
+		// Keys no field used; pydantic v1 reports them sorted (forbid) or
+		// keeps them, in the order of a Python set (allow).
+		var names []string
+		var extraVals []value.Value
+		for i, k := range input.Keys {
+			if ks, ok := k.(value.Str); ok && !used[string(ks)] {
+				names = append(names, string(ks))
+				extraVals = append(extraVals, input.Vals[i])
+			}
+		}
+		switch {
+		case extra == "forbid":
+			sort.Strings(names)
+			for _, n := range names {
+				errs = append(errs, fieldError{loc: n, msg: "extra fields not permitted", typ: "value_error.extra"})
+			}
+		case len(names) > 1:
+			return m.unknown(c.at, "%s keeps %d extra fields (Config.extra = \"allow\") in the order of a Python set of strings, which changes from run to run", cls.Name, len(names))
+		default:
+			for i, n := range names {
+				set[n] = true
+				values.Keys = append(values.Keys, value.Str(n))
+				values.Vals = append(values.Vals, extraVals[i])
 			}
 		}
 	}

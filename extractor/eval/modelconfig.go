@@ -1,0 +1,119 @@
+package eval
+
+import (
+	"github.com/flowplan/flowplan/extractor/pysyntax"
+	"github.com/flowplan/flowplan/extractor/value"
+)
+
+// A pydantic v1 model's `class Config:` settings. Only the settings whose
+// effect the extractor reproduces are accepted; any other makes the model
+// unusable, with the reason, rather than silently ignored.
+
+// configNoEffect are the settings that change nothing the extractor can
+// observe: schema and ORM options, and use_enum_values (enums are never
+// field values here).
+var configNoEffect = map[string]bool{
+	"title": true, "schema_extra": true, "orm_mode": true, "arbitrary_types_allowed": true,
+	"use_enum_values": true,
+}
+
+// configBool are the boolean settings the extractor honours.
+var configBool = map[string]bool{
+	"allow_mutation": true, "frozen": true, "allow_population_by_field_name": true, "validate_assignment": true,
+	"anystr_strip_whitespace": true,
+}
+
+// modelConfig runs a model's nested Config class body: simple assignments
+// only, each checked against what the extractor models.
+func (m *module) modelConfig(def *modelDef, st *pysyntax.ClassStmt, brk func(pysyntax.Node, string, ...any)) {
+	if len(st.Bases) > 0 || len(st.Decorators) > 0 {
+		brk(st, "a Config class with bases or decorators is not supported")
+		return
+	}
+	for i, s := range st.Body {
+		switch x := s.(type) {
+		case *pysyntax.ExprStmt:
+			if _, ok := x.X.(*pysyntax.StrLit); ok && i == 0 {
+				continue
+			}
+			brk(s, "Config bodies hold only settings")
+		case *pysyntax.SimpleStmt:
+			if x.Keyword != "pass" {
+				brk(s, "Config bodies hold only settings")
+			}
+		case *pysyntax.AssignStmt:
+			id, ok := x.Targets[0].(*pysyntax.Ident)
+			if len(x.Targets) != 1 || !ok || x.Value == nil {
+				brk(s, "Config bodies hold only simple settings (name = value)")
+				continue
+			}
+			v := m.eval(x.Value)
+			if why := checkConfig(id.Name, v); why != "" {
+				brk(x.Value, "Config.%s: %s", id.Name, why)
+				continue
+			}
+			if def.config == nil {
+				def.config = map[string]value.Value{}
+			}
+			def.config[id.Name] = v
+		default:
+			brk(s, "Config bodies hold only settings")
+		}
+	}
+}
+
+// checkConfig says why a setting's value is not one the extractor models.
+func checkConfig(name string, v value.Value) string {
+	switch {
+	case configNoEffect[name]:
+		return ""
+	case name == "extra":
+		if s, ok := v.(value.Str); ok && (s == "ignore" || s == "forbid" || s == "allow") {
+			return ""
+		}
+		return "only the strings \"ignore\", \"forbid\" and \"allow\" are supported"
+	case configBool[name]:
+		b, ok := v.(value.Bool)
+		if !ok {
+			return "only True or False is supported"
+		}
+		if (name == "validate_assignment" || name == "anystr_strip_whitespace") && bool(b) {
+			return "True changes validation in ways the extractor does not model"
+		}
+		return ""
+	}
+	return "this setting is not modeled"
+}
+
+// inheritConfig gives def the settings of its bases: as pydantic v1 merges
+// them, the first base wins over later ones.
+func (def *modelDef) inheritConfig() {
+	for i := len(def.bases) - 1; i >= 0; i-- {
+		for k, v := range def.bases[i].config {
+			if def.config == nil {
+				def.config = map[string]value.Value{}
+			}
+			def.config[k] = v
+		}
+	}
+}
+
+func (def *modelDef) configBool(name string, dflt bool) bool {
+	if b, ok := def.config[name].(value.Bool); ok {
+		return bool(b)
+	}
+	return dflt
+}
+
+// extra is Config.extra: "ignore" (the default), "forbid" or "allow".
+func (def *modelDef) extra() string {
+	if s, ok := def.config["extra"].(value.Str); ok {
+		return string(s)
+	}
+	return "ignore"
+}
+
+// immutable tells a model whose instances refuse assignment.
+func (def *modelDef) immutable() bool {
+	return !def.configBool("allow_mutation", true) || def.configBool("frozen", false)
+}
