@@ -246,6 +246,7 @@ func TestUnknownsAndTaint(t *testing.T) {
 		{"case data of a newer Unicode", "X = 'a\\u0ece'.upper()\n", "X", "flows/x_flow.py:3:5: cannot know statically: the case data of U+0ECE differ between the extractor's Unicode"},
 		{"several allowed extra fields", "from pydantic import BaseModel\nclass J(BaseModel):\n    class Config:\n        extra = 'allow'\nX = J(x=1, y=2).x\n", "X", "in the order of a Python set of strings"},
 		{"unmodeled Config setting", "from pydantic import BaseModel\nclass J(BaseModel):\n    a: str = 'a'\n    class Config:\n        validate_assignment = True\nX = J().a\n", "X", "Config.validate_assignment: True changes validation in ways the extractor does not model (at flows/x_flow.py:7:31)"},
+		{"nested model error", "from pydantic import BaseModel\nclass I(BaseModel):\n    a: int\nclass O(BaseModel):\n    i: I\nX = O(i={}).i\n", "X", "pydantic's validation of O.i (I) for a dict value is not modeled"},
 		{"time dependent", "from datetime import datetime\nX = datetime.now()\n", "X", "datetime.now() depends on the time"},
 	}
 	for _, tt := range tests {

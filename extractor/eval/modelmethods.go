@@ -362,15 +362,7 @@ func (m *module) modelCopy(c *call, x *value.Instance) value.Value {
 	if _, ok := c.kw("exclude"); ok {
 		return m.unknown(c.at, ".copy(exclude=...) is not supported")
 	}
-	out := *x
-	out.Fields = &value.Dict{Keys: append([]value.Value(nil), x.Fields.Keys...), Vals: append([]value.Value(nil), x.Fields.Vals...)}
-	out.FieldsSet = map[string]bool{}
-	for k := range x.FieldsSet {
-		out.FieldsSet[k] = true
-	}
-	if x.Private != nil {
-		out.Private = &value.Dict{Keys: append([]value.Value(nil), x.Private.Keys...), Vals: append([]value.Value(nil), x.Private.Vals...)}
-	}
+	out := shallowModelCopy(x)
 	if deep, ok := c.kw("deep"); ok && m.truth(c.at, deep) {
 		out.Fields = m.s.copyValue(out.Fields, 0).(*value.Dict)
 		m.s.copies = nil
@@ -387,5 +379,5 @@ func (m *module) modelCopy(c *call, x *value.Instance) value.Value {
 			}
 		}
 	}
-	return &out
+	return out
 }

@@ -49,6 +49,9 @@ type fieldDef struct {
 	// or a class, called each time an instance needs the default.
 	factoryFn value.Value
 	alias     string // Field(alias=...): the name callers and by_alias use
+	// annValues are the values the annotation names (model classes,
+	// Literal's values), evaluated in the class body as Python does.
+	annValues map[pysyntax.Expr]value.Value
 }
 
 // key is the name the field has in a model's input: its alias, if any.
@@ -325,6 +328,7 @@ func (m *module) classField(def *modelDef, st *pysyntax.AssignStmt, brk func(pys
 	}
 	f := fieldDef{name: id.Name, annotation: st.Annotation}
 	if st.Annotation != nil {
+		f.annValues = m.annotationValues(st.Annotation)
 		f.annSrc = m.f.Text(st.Annotation)
 		if strings.HasPrefix(f.annSrc, "ClassVar") || strings.HasPrefix(f.annSrc, "typing.ClassVar") {
 			return
@@ -519,16 +523,22 @@ func (m *module) coerce(c *call, cls *value.Class, f fieldDef, v value.Value) va
 	if u, ok := v.(value.Unknown); ok {
 		return u
 	}
-	out, ok := m.coerceTo(c.at, f.annotation, v)
+	out, ok := m.coerceTo(c.at, f.annotation, f.annValues, v)
 	if !ok {
 		return m.unknown(c.at, "pydantic's validation of %s.%s (%s) for a %s value is not modeled", cls.Name, f.name, f.annSrc, typeName(v))
 	}
 	return out
 }
 
-func (m *module) coerceTo(at pysyntax.Node, ann pysyntax.Expr, v value.Value) (value.Value, bool) {
+func (m *module) coerceTo(at pysyntax.Node, ann pysyntax.Expr, annv map[pysyntax.Expr]value.Value, v value.Value) (value.Value, bool) {
 	if ann == nil {
 		return v, true
+	}
+	if cls, ok := annv[ann].(*value.Class); ok {
+		if def := m.s.models[cls]; def != nil && !def.dataclass {
+			return m.coerceModel(at, cls, def, v)
+		}
+		return v, false
 	}
 	name := ""
 	var args []pysyntax.Expr
@@ -567,8 +577,8 @@ func (m *module) coerceTo(at pysyntax.Node, ann pysyntax.Expr, v value.Value) (v
 		// pydantic v1's literal validator: the permitted value v equals
 		// (looked up as a dict key would be, so of the same type here).
 		for _, a := range args {
-			lit := m.eval(a)
-			if _, unknown := lit.(value.Unknown); unknown {
+			lit, known := annv[a]
+			if _, unknown := lit.(value.Unknown); unknown || !known {
 				return v, false
 			}
 			if typeName(lit) == typeName(v) && m.equal(at, lit, v) {
@@ -596,7 +606,7 @@ func (m *module) coerceTo(at pysyntax.Node, ann pysyntax.Expr, v value.Value) (v
 			return v, true
 		}
 		if len(args) == 1 {
-			return m.coerceTo(at, args[0], v)
+			return m.coerceTo(at, args[0], annv, v)
 		}
 	case "Union":
 		if _, ok := v.(value.NoneType); ok && len(args) == 2 && isOptional(ann) {
@@ -608,7 +618,7 @@ func (m *module) coerceTo(at pysyntax.Node, ann pysyntax.Expr, v value.Value) (v
 					continue
 				}
 				if isOptional(ann) {
-					return m.coerceTo(at, a, v)
+					return m.coerceTo(at, a, annv, v)
 				}
 			}
 		}
@@ -637,7 +647,7 @@ func (m *module) coerceTo(at pysyntax.Node, ann pysyntax.Expr, v value.Value) (v
 		out := &value.List{Elems: make([]value.Value, len(l.Elems))}
 		for i, e := range l.Elems {
 			if len(args) == 1 {
-				ce, ok := m.coerceTo(at, args[0], e)
+				ce, ok := m.coerceTo(at, args[0], annv, e)
 				if !ok {
 					return v, false
 				}
@@ -657,10 +667,10 @@ func (m *module) coerceTo(at pysyntax.Node, ann pysyntax.Expr, v value.Value) (v
 		out := &value.Dict{Keys: append([]value.Value(nil), d.Keys...), Vals: make([]value.Value, len(d.Vals))}
 		for i, e := range d.Vals {
 			if len(args) == 2 {
-				if _, ok := m.coerceTo(at, args[0], d.Keys[i]); !ok {
+				if _, ok := m.coerceTo(at, args[0], annv, d.Keys[i]); !ok {
 					return v, false
 				}
-				ce, ok := m.coerceTo(at, args[1], e)
+				ce, ok := m.coerceTo(at, args[1], annv, e)
 				if !ok {
 					return v, false
 				}
