@@ -21,6 +21,7 @@ func FuzzEval(f *testing.F) {
 		"a, *b = range(10)\nc = [i for i in b if i % 2]\n",
 		"from datetime import timedelta\nx = timedelta(days=1.5) * 3\n",
 		"class M(BaseModel):\n    a: int = 1\n",
+		"from pydantic import BaseModel, Field, PrivateAttr, validator\nfrom typing import List, Optional, Literal\nclass I(BaseModel):\n    a: int = Field(1, alias='A')\n    _p: str = PrivateAttr(default_factory=lambda: 'p')\n    class Config:\n        extra = 'forbid'\n        allow_population_by_field_name = True\nclass O(I):\n    k = 'x'\n    i: Optional[I] = None\n    l: List[I] = Field(default_factory=list)\n    m: Literal['a', k] = 'a'\n    @validator('l', pre=True, always=True)\n    def v(cls, x, values):\n        return x\n    @property\n    def n(self):\n        return self.a + 1\no = O(A=2, i={'a': 3}, l=[I()])\no.a = 4\nx = o.dict(by_alias=True, exclude_unset=True), o.copy(update={'a': 5}), o.n\n",
 		"try:\n    import x\nexcept ImportError:\n    x = None\n",
 		"def f(a, *, b=1):\n    '''doc'''\n",
 		"def f(n):\n    return f(n + 1)\nx = f(0)\n",
