@@ -33,6 +33,10 @@ type modelDef struct {
 	privOrder []string
 	// config holds the settings of the model's Config class and its bases'.
 	config map[string]value.Value
+	// classAttrs are the class attributes that are not fields (ClassVar,
+	// functions and classes bound in the body, a dataclass's un-annotated
+	// names), with their values.
+	classAttrs map[string]value.Value
 	// inferred collects, while the class body runs, the new fields declared
 	// without an annotation: pydantic v1 puts them after every annotated
 	// field of the class, whatever the order of the body.
@@ -331,10 +335,14 @@ func (m *module) classField(def *modelDef, st *pysyntax.AssignStmt, brk func(pys
 		f.annValues = m.annotationValues(st.Annotation)
 		f.annSrc = m.f.Text(st.Annotation)
 		if strings.HasPrefix(f.annSrc, "ClassVar") || strings.HasPrefix(f.annSrc, "typing.ClassVar") {
+			def.setClassAttr(id.Name, v)
 			return
 		}
-	} else if def.dataclass {
-		return // a plain class attribute, not a field
+	} else if def.dataclass || isUntouched(v) {
+		// A plain class attribute, not a field: dataclasses take only
+		// annotated names, and pydantic leaves functions and classes alone.
+		def.setClassAttr(id.Name, v)
+		return
 	}
 	if st.Value != nil {
 		if fi, ok := v.(*fieldInfo); ok {
@@ -705,6 +713,9 @@ func (m *module) modelAttr(at pysyntax.Node, x *value.Instance, def *modelDef, n
 	if !def.dataclass && name == "copy" {
 		return &builtin{name: x.Class.Name + ".copy", typeName: "method", fn: func(c *call) value.Value { return c.m.modelCopy(c, x) }}
 	}
+	if v, ok := def.classAttr(name); ok {
+		return m.plainClassAttr(at, x.Class, name, v)
+	}
 	panic(m.raise(at, "AttributeError", "'%s' object has no attribute '%s'", x.Class.Name, name))
 }
 
@@ -817,7 +828,53 @@ func (m *module) modelClassAttr(at pysyntax.Node, cls *value.Class, def *modelDe
 			}
 		}
 	}
+	if v, ok := def.classAttr(name); ok {
+		return m.plainClassAttr(at, cls, name, v)
+	}
 	return m.unknown(at, "class attribute %s.%s is not evaluated", cls.Name, name)
+}
+
+// plainClassAttr is a class attribute that is not a field, read from the
+// class or an instance: its value, except a function, whose binding as a
+// method is not modeled.
+func (m *module) plainClassAttr(at pysyntax.Node, cls *value.Class, name string, v value.Value) value.Value {
+	if _, isFn := v.(*value.Function); isFn {
+		return m.unknown(at, "function %s.%s bound in the class body is not modeled as a method", cls.Name, name)
+	}
+	return v
+}
+
+// isUntouched tells the class-body values pydantic v1 never makes fields:
+// functions (lambdas too) and classes.
+func isUntouched(v value.Value) bool {
+	switch v.(type) {
+	case *value.Function, *value.Class, *typeObj:
+		return true
+	}
+	return false
+}
+
+func (d *modelDef) setClassAttr(name string, v value.Value) {
+	if v == nil {
+		return // an annotation without a value binds nothing
+	}
+	if d.classAttrs == nil {
+		d.classAttrs = map[string]value.Value{}
+	}
+	d.classAttrs[name] = v
+}
+
+// classAttr finds a plain class attribute in d or its bases.
+func (d *modelDef) classAttr(name string) (value.Value, bool) {
+	if v, ok := d.classAttrs[name]; ok {
+		return v, true
+	}
+	for _, b := range d.bases {
+		if v, ok := b.classAttr(name); ok {
+			return v, true
+		}
+	}
+	return nil, false
 }
 
 // modelRepr is the repr of a local model instance: `Name(a=1, b='x')`.
