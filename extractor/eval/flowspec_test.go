@@ -247,6 +247,7 @@ func TestUnknownsAndTaint(t *testing.T) {
 		{"several allowed extra fields", "from pydantic import BaseModel\nclass J(BaseModel):\n    class Config:\n        extra = 'allow'\nX = J(x=1, y=2).x\n", "X", "in the order of a Python set of strings"},
 		{"unmodeled Config setting", "from pydantic import BaseModel\nclass J(BaseModel):\n    a: str = 'a'\n    class Config:\n        validate_assignment = True\nX = J().a\n", "X", "Config.validate_assignment: True changes validation in ways the extractor does not model (at flows/x_flow.py:7:31)"},
 		{"nested model error", "from pydantic import BaseModel\nclass I(BaseModel):\n    a: int\nclass O(BaseModel):\n    i: I\nX = O(i={}).i\n", "X", "pydantic's validation of O.i (I) for a dict value is not modeled"},
+		{"frozen dataclass", "from dataclasses import dataclass\n@dataclass(frozen=True)\nclass D:\n    x: str = 'a'\nX = D().x\n", "X", "dataclass(frozen=True) is not supported"},
 		{"time dependent", "from datetime import datetime\nX = datetime.now()\n", "X", "datetime.now() depends on the time"},
 	}
 	for _, tt := range tests {

@@ -211,9 +211,17 @@ func (m *module) defineClass(st *pysyntax.ClassStmt) value.Value {
 		if c, ok := d.(*pysyntax.CallExpr); ok {
 			if b, ok := m.eval(c.Fn).(*builtin); ok && b.name == "dataclass" {
 				def.dataclass = true
+				// Only the defaults are modeled: frozen instances refuse
+				// assignment and hash, eq=False compares by identity.
+				dflt := map[string]value.Bool{"frozen": false, "repr": true, "eq": true}
 				for _, a := range c.Args {
-					if a.Name != "frozen" && a.Name != "repr" && a.Name != "eq" {
+					want, known := dflt[a.Name]
+					if !known || a.Star != 0 {
 						brk(&a, "dataclass(%s=...) is not supported", a.Name)
+						continue
+					}
+					if got, ok := m.eval(a.Value).(value.Bool); !ok || got != want {
+						brk(&a, "dataclass(%s=%s) is not supported", a.Name, m.f.Text(a.Value))
 					}
 				}
 				continue

@@ -449,6 +449,9 @@ func (m *module) floatPow(at pysyntax.Node, x, y float64) value.Value {
 // equal is Python's a == b for values the extractor models.
 func (m *module) equal(at pysyntax.Node, a, b value.Value) bool {
 	a, b = m.need(a), m.need(b)
+	if eq, ok := m.instanceEqual(at, a, b); ok {
+		return eq
+	}
 	if x, ok := asInt(a); ok {
 		if y, ok := asInt(b); ok {
 			return x.Cmp(y) == 0
@@ -522,6 +525,41 @@ func (m *module) equal(at pysyntax.Node, a, b value.Value) bool {
 		return ok && m.equalSeq(at, m.iterate(at, x), m.iterate(at, y))
 	}
 	return a == b
+}
+
+// instanceEqual is == when either side is a project model instance: a
+// pydantic v1 model compares its .dict() with the other side (the other
+// model's .dict()), from either side of ==; a dataclass equals an
+// instance of its very class with equal fields; ok is false otherwise.
+func (m *module) instanceEqual(at pysyntax.Node, a, b value.Value) (eq, ok bool) {
+	asDict := func(v value.Value) (value.Value, bool) {
+		x, isInst := v.(*value.Instance)
+		if !isInst || x.Fields == nil {
+			return nil, false
+		}
+		if def := m.s.models[x.Class]; def != nil && !def.dataclass {
+			return m.modelDict(at, x, dictOptions{}, nil, nil, 0), true
+		}
+		return nil, false
+	}
+	if da, isModel := asDict(a); isModel {
+		if db, ok := asDict(b); ok {
+			b = db
+		}
+		return m.equal(at, da, b), true
+	}
+	if db, isModel := asDict(b); isModel {
+		return m.equal(at, a, db), true
+	}
+	x, okA := a.(*value.Instance)
+	y, okB := b.(*value.Instance)
+	if !okA || !okB || x.Fields == nil || y.Fields == nil || x == y {
+		return false, false
+	}
+	if dx := m.s.models[x.Class]; dx == nil || !dx.dataclass || x.Class != y.Class {
+		return false, false
+	}
+	return m.equalSeq(at, x.Fields.Vals, y.Fields.Vals), true
 }
 
 func (m *module) equalSeq(at pysyntax.Node, a, b []value.Value) bool {
