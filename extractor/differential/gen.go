@@ -796,6 +796,19 @@ func (g *gen) localModel() (expr, modName, modSrc string) {
 		b.WriteString("    @property\n    def summary(self):\n        return f\"{self.name}:{self.retries}:{self._cache}\"\n\n")
 		b.WriteString("    def tagged(self, extra=()):\n        return sorted(set(self.tags) | set(extra))\n")
 	}
+	// Nested models with an alias, a default_factory and a Config, given
+	// as a dict and as an instance changed afterwards.
+	nested := g.chance(0.4)
+	if nested {
+		b.WriteString("\n\n")
+		fmt.Fprintf(&b, "class %sPart(BaseModel):\n    part_id: str = Field(alias=\"partId\")\n    size: int = Field(default_factory=lambda: %d)\n    KIND = %s\n\n", cls, g.intn(9), g.strLit())
+		fmt.Fprintf(&b, "    class Config:\n        extra = %s\n        allow_population_by_field_name = %s\n\n\n",
+			g.pick(`"ignore"`, `"forbid"`), g.pick("True", "False"))
+		fmt.Fprintf(&b, "class %sWhole(BaseModel):\n    main: %sPart\n    parts: List[%sPart] = Field(default_factory=list)\n    note: Optional[str] = None\n", cls, cls, cls)
+		s := b.String()
+		b.Reset()
+		b.WriteString(strings.Replace(s, "from typing import Optional", "from typing import List, Optional", 1))
+	}
 	inst := fmt.Sprintf("%s(name=%s", cls, g.strLit())
 	if g.chance(0.5) {
 		inst += fmt.Sprintf(", batch=%d", g.intn(1000))
@@ -808,7 +821,11 @@ func (g *gen) localModel() (expr, modName, modSrc string) {
 	if g.chance(0.5) {
 		modName = "lib_" + g.id + ".py"
 		modSrc = b.String()
-		g.imports = append(g.imports, fmt.Sprintf("from lib_%s import %s", g.id, cls))
+		names := cls
+		if nested {
+			names += fmt.Sprintf(", %sPart, %sWhole", cls, cls)
+		}
+		g.imports = append(g.imports, fmt.Sprintf("from lib_%s import %s", g.id, names))
 	} else {
 		for _, l := range strings.Split(strings.TrimRight(b.String(), "\n"), "\n") {
 			if strings.HasPrefix(l, "from ") {
@@ -820,6 +837,22 @@ func (g *gen) localModel() (expr, modName, modSrc string) {
 		g.emit("")
 	}
 	g.emit("%s = %s", v, inst)
+	if nested {
+		p, w := g.fresh("PART"), g.fresh("WHOLE")
+		g.emit("%s = %sPart(partId=%s%s)", p, cls, g.strLit(), g.pick("", ", size=2", ", part_id=\"x\""))
+		g.emit("%s = %sWhole(main=%s, parts=[%s, {\"partId\": %s}], note=%s)", w, cls, p, p, g.strLit(), g.pick("None", g.strLit()))
+		if g.chance(0.5) {
+			g.emit("%s.size = %d", p, 10+g.intn(9))
+		}
+		switch g.intn(3) {
+		case 0:
+			return fmt.Sprintf("%s.dict(by_alias=%s, exclude_unset=%s)", w, g.pick("True", "False"), g.pick("True", "False")), modName, modSrc
+		case 1:
+			return fmt.Sprintf("{\"same\": %s.main == %s, \"is\": %s.main is %s, \"kind\": %s.parts[1].KIND, \"d\": %s.dict(exclude_none=True)}", w, p, w, p, w, w), modName, modSrc
+		default:
+			return fmt.Sprintf("[%s.main.size, %s.parts[0].part_id, %s == %s.dict()]", w, w, p, p), modName, modSrc
+		}
+	}
 	if rich && g.chance(0.6) {
 		return fmt.Sprintf("{\"summary\": %s.summary, \"tags\": %s.tagged([%s]), \"label\": %s.label, \"d\": %s.dict()}", v, v, g.strLit(), v, v), modName, modSrc
 	}
