@@ -607,11 +607,15 @@ func (m *module) coerceTo(at pysyntax.Node, ann pysyntax.Expr, annv map[pysyntax
 	case "int":
 		return lift.Field{Kind: lift.KindInt}.Store(v, nil) // int_validator
 	case "float":
+		// float_validator: a float as is, else float(v).
 		switch x := v.(type) {
 		case value.Float:
 			return v, true
-		case value.Int:
+		case value.Int, value.Bool:
 			f, ok := m.toFloat(at, x)
+			return value.Float(f), ok
+		case value.Str:
+			f, ok := parsePyFloat(string(x))
 			return value.Float(f), ok
 		}
 		return v, false
