@@ -37,6 +37,8 @@ type modelDef struct {
 	// functions and classes bound in the body, a dataclass's un-annotated
 	// names), with their values.
 	classAttrs map[string]value.Value
+	// ownAnnotated are the fields annotated in this class's own body.
+	ownAnnotated map[string]bool
 	// inferred collects, while the class body runs, the new fields declared
 	// without an annotation: pydantic v1 puts them after every annotated
 	// field of the class, whatever the order of the body.
@@ -380,7 +382,17 @@ func (m *module) classField(def *modelDef, st *pysyntax.AssignStmt, brk func(pys
 			}
 		}
 	}
+	if st.Annotation != nil && !def.dataclass {
+		if def.ownAnnotated == nil {
+			def.ownAnnotated = map[string]bool{}
+		}
+		def.ownAnnotated[f.name] = true
+	}
 	if i := def.fieldIndex(f.name); i >= 0 {
+		if st.Annotation == nil && !def.dataclass {
+			m.redefineField(def, i, f, v, st, brk)
+			return
+		}
 		def.fields[i] = f
 		return
 	}
@@ -402,6 +414,36 @@ func (m *module) classField(def *modelDef, st *pysyntax.AssignStmt, brk func(pys
 		}
 	}
 	def.fields = append(def.fields, f)
+}
+
+// redefineField is `name = value` without an annotation for a field that
+// already exists. pydantic v1 keeps the field's annotation; one inherited
+// from a base must accept the new value's type, or the class statement
+// raises TypeError. Only plain str/int/float/bool annotations are modeled.
+func (m *module) redefineField(def *modelDef, i int, f fieldDef, v value.Value, st *pysyntax.AssignStmt, brk func(pysyntax.Node, string, ...any)) {
+	prev := def.fields[i]
+	if _, isFieldInfo := v.(*fieldInfo); isFieldInfo || prev.annotation == nil {
+		brk(st, "redefining field %s without an annotation is not modeled", f.name)
+		return
+	}
+	if !def.ownAnnotated[f.name] {
+		parent, ok := prev.annotation.(*pysyntax.Ident)
+		simple := ok && (parent.Name == "str" || parent.Name == "int" || parent.Name == "float" || parent.Name == "bool")
+		if !simple {
+			brk(st, "redefining inherited field %s (%s) without an annotation is not modeled", f.name, prev.annSrc)
+			return
+		}
+		got := typeName(f.def)
+		if got != parent.Name && !(got == "bool" && parent.Name == "int") {
+			if got != "str" && got != "int" && got != "float" && got != "bool" {
+				brk(st, "redefining inherited field %s with a %s value is not modeled", f.name, got)
+				return
+			}
+			panic(m.raise(st, "TypeError", "The type of %s.%s differs from the new default value; if you wish to change the type of this field, please use a type annotation", def.cls.Name, f.name))
+		}
+	}
+	f.annotation, f.annSrc, f.annValues = prev.annotation, prev.annSrc, prev.annValues
+	def.fields[i] = f
 }
 
 // isOptional tells Optional[X], Union[X, None] and X | None annotations.
