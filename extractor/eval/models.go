@@ -581,6 +581,9 @@ func (m *module) coerce(c *call, cls *value.Class, f fieldDef, v value.Value) va
 	if u, ok := v.(value.Unknown); ok {
 		return u
 	}
+	if v == value.Value(value.None) && f.def == value.Value(value.None) {
+		return v // a None default makes pydantic v1 allow None (allow_none)
+	}
 	out, ok := m.coerceTo(c.at, f.annotation, f.annValues, v)
 	if !ok {
 		return m.unknown(c.at, "pydantic's validation of %s.%s (%s) for a %s value is not modeled", cls.Name, f.name, f.annSrc, typeName(v))
