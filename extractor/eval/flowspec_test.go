@@ -249,6 +249,7 @@ func TestUnknownsAndTaint(t *testing.T) {
 		{"nested model error", "from pydantic import BaseModel\nclass I(BaseModel):\n    a: int\nclass O(BaseModel):\n    i: I\nX = O(i={}).i\n", "X", "pydantic's validation of O.i (I) for a dict value is not modeled"},
 		{"frozen dataclass", "from dataclasses import dataclass\n@dataclass(frozen=True)\nclass D:\n    x: str = 'a'\nX = D().x\n", "X", "dataclass(frozen=True) is not supported"},
 		{"inherited field redefined with an unmodeled annotation", "from pydantic import BaseModel\nfrom typing import Optional\nclass P(BaseModel):\n    x: Optional[int] = None\nclass C(P):\n    x = 5\nX = str(C().x)\n", "X", "redefining inherited field x (Optional[int]) without an annotation is not modeled"},
+		{"BaseModel method not modeled", "from pydantic import BaseModel\nclass J(BaseModel):\n    a: int = 1\nX = J().json()\n", "X", "J.json is not modeled"},
 		{"time dependent", "from datetime import datetime\nX = datetime.now()\n", "X", "datetime.now() depends on the time"},
 	}
 	for _, tt := range tests {

@@ -773,6 +773,10 @@ func (m *module) modelAttr(at pysyntax.Node, x *value.Instance, def *modelDef, n
 	if v, ok := def.classAttr(name); ok {
 		return m.plainClassAttr(at, x.Class, name, v)
 	}
+	if strings.HasPrefix(name, "__") || (!def.dataclass && baseModelAttrs[name]) {
+		// It exists in Python; its value is not modeled.
+		return m.unknown(at, "%s.%s is not modeled", x.Class.Name, name)
+	}
 	panic(m.raise(at, "AttributeError", "'%s' object has no attribute '%s'", x.Class.Name, name))
 }
 
@@ -889,6 +893,15 @@ func (m *module) modelClassAttr(at pysyntax.Node, cls *value.Class, def *modelDe
 		return m.plainClassAttr(at, cls, name, v)
 	}
 	return m.unknown(at, "class attribute %s.%s is not evaluated", cls.Name, name)
+}
+
+// baseModelAttrs are the other attributes pydantic v1's BaseModel gives
+// every instance: reading one is not an AttributeError.
+var baseModelAttrs = map[string]bool{
+	"json": true, "parse_obj": true, "parse_raw": true, "parse_file": true, "from_orm": true,
+	"construct": true, "schema": true, "schema_json": true, "validate": true, "update_forward_refs": true,
+	"Config": true, "_iter": true, "_calculate_keys": true, "_copy_and_set_values": true, "_get_value": true,
+	"_decompose_class": true, "_enforce_dict_if_root": true, "_init_private_attributes": true,
 }
 
 // plainClassAttr is a class attribute that is not a field, read from the
