@@ -342,19 +342,8 @@ func (r *distribution) run(ctx context.Context) error {
 		return err
 	}
 	err := r.waitReady(ctx, 30*time.Second, func(ctx context.Context) error {
-		req, err := http.NewRequestWithContext(ctx, http.MethodGet, "http://"+r.host+"/v2/", nil)
-		if err != nil {
-			return err
-		}
-		resp, err := http.DefaultClient.Do(req)
-		if err != nil {
-			return err
-		}
-		resp.Body.Close()
-		if resp.StatusCode != http.StatusUnauthorized {
-			return fmt.Errorf("GET /v2/ without credentials: %s, want 401", resp.Status)
-		}
-		return nil
+		// Without credentials the registry answers 401: it is up, with auth.
+		return probe(ctx, "http://"+r.host+"/v2/", http.StatusUnauthorized)
 	})
 	if err != nil {
 		r.stop(5 * time.Second)
@@ -398,19 +387,7 @@ func (m *motoServer) run(ctx context.Context) error {
 		return err
 	}
 	err := m.waitReady(ctx, 60*time.Second, func(ctx context.Context) error {
-		req, err := http.NewRequestWithContext(ctx, http.MethodGet, m.url+"/moto-api/", nil)
-		if err != nil {
-			return err
-		}
-		resp, err := http.DefaultClient.Do(req)
-		if err != nil {
-			return err
-		}
-		resp.Body.Close()
-		if resp.StatusCode != http.StatusOK {
-			return fmt.Errorf("GET /moto-api/: %s", resp.Status)
-		}
-		return nil
+		return probe(ctx, m.url+"/moto-api/", http.StatusOK)
 	})
 	if err != nil {
 		m.stop(5 * time.Second)
@@ -457,4 +434,21 @@ func unmountUnder(dir string) error {
 		}
 	}
 	return errors.Join(errs...)
+}
+
+// probe GETs url and wants the status want: how a service says it is up.
+func probe(ctx context.Context, url string, want int) error {
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
+	if err != nil {
+		return err
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return err
+	}
+	resp.Body.Close()
+	if resp.StatusCode != want {
+		return fmt.Errorf("GET %s: %s, want %d", url, resp.Status, want)
+	}
+	return nil
 }
