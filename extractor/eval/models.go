@@ -446,6 +446,47 @@ func (m *module) redefineField(def *modelDef, i int, f fieldDef, v value.Value, 
 	def.fields[i] = f
 }
 
+// coerceScalarUnion is pydantic v1's Union (smart_union off): the first
+// alternative that validates v wins, left to right. It is modeled only
+// where every alternative is str, int, float, bool or None and v is such
+// a scalar, so that a failed alternative is known to be invalid rather
+// than merely not modeled.
+func (m *module) coerceScalarUnion(at pysyntax.Node, args []pysyntax.Expr, annv map[pysyntax.Expr]value.Value, v value.Value) (value.Value, bool) {
+	switch v.(type) {
+	case value.Str, value.Int, value.Bool, value.Float, value.NoneType:
+	default:
+		return v, false
+	}
+	hasNone := false
+	for _, a := range args {
+		switch x := a.(type) {
+		case *pysyntax.Const:
+			if x.Name != "None" {
+				return v, false
+			}
+			hasNone = true
+		case *pysyntax.Ident:
+			if x.Name != "str" && x.Name != "int" && x.Name != "float" && x.Name != "bool" {
+				return v, false
+			}
+		default:
+			return v, false
+		}
+	}
+	if v == value.Value(value.None) {
+		return v, hasNone
+	}
+	for _, a := range args {
+		if _, isNone := a.(*pysyntax.Const); isNone {
+			continue
+		}
+		if out, ok := m.coerceTo(at, a, annv, v); ok {
+			return out, true
+		}
+	}
+	return v, false
+}
+
 // isOptional tells Optional[X], Union[X, None] and X | None annotations.
 func isOptional(e pysyntax.Expr) bool {
 	switch x := e.(type) {
@@ -687,6 +728,7 @@ func (m *module) coerceTo(at pysyntax.Node, ann pysyntax.Expr, annv map[pysyntax
 				}
 			}
 		}
+		return m.coerceScalarUnion(at, args, annv, v)
 	case "tuple":
 		// Bare tuple: pydantic keeps a tuple and converts a list; other
 		// shapes are left to an honest refusal.
