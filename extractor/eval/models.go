@@ -771,19 +771,24 @@ func (m *module) coerceTo(at pysyntax.Node, ann pysyntax.Expr, annv map[pysyntax
 		if name == "dict" && len(args) == 0 {
 			return d, true // pydantic's dict validator keeps the very object
 		}
-		out := &value.Dict{Keys: append([]value.Value(nil), d.Keys...), Vals: make([]value.Value, len(d.Vals))}
+		// A new dict of the converted keys and values, built as pydantic
+		// builds it: keys that convert to the same key keep the first
+		// place and the last value.
+		out := &value.Dict{}
 		for i, e := range d.Vals {
+			k := d.Keys[i]
 			if len(args) == 2 {
-				if _, ok := m.coerceTo(at, args[0], annv, d.Keys[i]); !ok {
+				ck, ok := m.coerceTo(at, args[0], annv, k)
+				if !ok {
 					return v, false
 				}
 				ce, ok := m.coerceTo(at, args[1], annv, e)
 				if !ok {
 					return v, false
 				}
-				e = ce
+				k, e = ck, ce
 			}
-			out.Vals[i] = e
+			m.dictSet(at, out, k, e)
 		}
 		return out, true
 	}
