@@ -250,6 +250,8 @@ func TestUnknownsAndTaint(t *testing.T) {
 		{"frozen dataclass", "from dataclasses import dataclass\n@dataclass(frozen=True)\nclass D:\n    x: str = 'a'\nX = D().x\n", "X", "dataclass(frozen=True) is not supported"},
 		{"inherited field redefined with an unmodeled annotation", "from pydantic import BaseModel\nfrom typing import Optional\nclass P(BaseModel):\n    x: Optional[int] = None\nclass C(P):\n    x = 5\nX = str(C().x)\n", "X", "redefining inherited field x (Optional[int]) without an annotation is not modeled"},
 		{"BaseModel method not modeled", "from pydantic import BaseModel\nclass J(BaseModel):\n    a: int = 1\nX = J().json()\n", "X", "J.json is not modeled"},
+		{"validator replaced in a subclass", "from pydantic import BaseModel, validator\nclass P(BaseModel):\n    a: str = 'a'\n    @validator('a')\n    def v(cls, x):\n        return x + 'P'\nclass C(P):\n    @validator('a')\n    def v(cls, x):\n        return x + 'C'\nX = C().a\n", "X", "validator v replaces a base class's validator of the same name"},
+		{"star validator across classes", "from pydantic import BaseModel, validator\nclass P(BaseModel):\n    a: str = 'a'\n    @validator('*')\n    def v(cls, x):\n        return x + 'P'\nclass C(P):\n    @validator('a')\n    def w(cls, x):\n        return x + 'C'\nX = C(a='q').a\n", "X", "validators for \"*\" together with validators of another class"},
 		{"time dependent", "from datetime import datetime\nX = datetime.now()\n", "X", "datetime.now() depends on the time"},
 	}
 	for _, tt := range tests {

@@ -79,6 +79,7 @@ func (m *module) classMethod(def *modelDef, st *pysyntax.DefStmt, brk func(pysyn
 	}
 	if v, ok := m.validatorOf(def, st, brk); ok {
 		if v != nil {
+			checkInheritedValidators(def, v, st, brk)
 			def.validators = append(def.validators, v)
 		}
 		return

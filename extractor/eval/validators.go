@@ -1,6 +1,7 @@
 package eval
 
 import (
+	"slices"
 	"sort"
 	"strings"
 
@@ -44,6 +45,33 @@ func (d *modelDef) allValidators() []*validatorDef {
 		out = append(out, b.allValidators()...)
 	}
 	return append(out, d.validators...)
+}
+
+// checkInheritedValidators refuses the validator layouts whose order
+// pydantic v1 decides by merging validators by function name across the
+// class hierarchy (with a "*" validator's place depending on whether the
+// field is inherited): a validator named like one of a base class, and
+// "*" validators mixed with validators of another class. In the other
+// layouts the bases' validators run first, then the class's own.
+func checkInheritedValidators(def *modelDef, v *validatorDef, st *pysyntax.DefStmt, brk func(pysyntax.Node, string, ...any)) {
+	var inherited []*validatorDef
+	for _, b := range def.bases {
+		inherited = append(inherited, b.allValidators()...)
+	}
+	if len(inherited) == 0 {
+		return
+	}
+	star := slices.Contains(v.fields, "*")
+	for _, iv := range inherited {
+		if iv.fn.Name == v.fn.Name {
+			brk(st, "validator %s replaces a base class's validator of the same name; the order pydantic then gives them is not modeled", v.fn.Name)
+			return
+		}
+		star = star || slices.Contains(iv.fields, "*")
+	}
+	if star && !v.root {
+		brk(st, "validators for \"*\" together with validators of another class in the hierarchy: the order pydantic gives them is not modeled")
+	}
 }
 
 // validatorOf reads a def decorated by pydantic's validator or
