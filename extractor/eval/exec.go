@@ -409,18 +409,39 @@ func isMainGuard(e pysyntax.Expr) bool {
 
 func (m *module) execTry(st *pysyntax.TryStmt) (result ctrl) {
 	before := m.s.unknown
+	if len(st.Finally) > 0 {
+		// The finally clause runs however the try statement ends: normally,
+		// by break or continue, by a return or an exception of the body or
+		// a handler. Its own break, continue, return or exception replaces
+		// the way out it interrupted, as in Python.
+		defer func() {
+			r := recover()
+			switch x := r.(type) {
+			case nil, returnSignal, uncertainFlow:
+			case *pyExc:
+				if x.fatal() {
+					panic(r)
+				}
+			case unknownSignal:
+				m.forgetEffects(st.Finally, x.u)
+				panic(r)
+			default:
+				panic(r)
+			}
+			if c := m.execBlock(st.Finally); c != ctrlNext {
+				result = c
+				return
+			}
+			if r != nil {
+				panic(r)
+			}
+		}()
+	}
 	var body ctrl
 	exc := m.protect(func() { body = m.execBlock(st.Body) })
 	if exc != nil && exc.fatal() {
 		panic(exc)
 	}
-	defer func() {
-		if len(st.Finally) > 0 {
-			if c := m.execBlock(st.Finally); c != ctrlNext {
-				result = c
-			}
-		}
-	}()
 	uncertain := m.s.unknown != before
 	if exc == nil {
 		if uncertain {
