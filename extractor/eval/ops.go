@@ -449,8 +449,12 @@ func (m *module) floatPow(at pysyntax.Node, x, y float64) value.Value {
 // equal is Python's a == b for values the extractor models.
 func (m *module) equal(at pysyntax.Node, a, b value.Value) bool {
 	a, b = m.need(a), m.need(b)
-	if eq, ok := m.instanceEqual(at, a, b); ok {
-		return eq
+	_, instA := a.(*value.Instance)
+	_, instB := b.(*value.Instance)
+	if instA || instB {
+		if eq, ok := m.instanceEqual(at, a, b); ok {
+			return eq
+		}
 	}
 	if x, ok := asInt(a); ok {
 		if y, ok := asInt(b); ok {
