@@ -428,14 +428,14 @@ func (m *module) redefineField(def *modelDef, i int, f fieldDef, v value.Value, 
 	}
 	if !def.ownAnnotated[f.name] {
 		parent, ok := prev.annotation.(*pysyntax.Ident)
-		simple := ok && (parent.Name == "str" || parent.Name == "int" || parent.Name == "float" || parent.Name == "bool")
+		simple := ok && isScalarType(parent.Name)
 		if !simple {
 			brk(st, "redefining inherited field %s (%s) without an annotation is not modeled", f.name, prev.annSrc)
 			return
 		}
 		got := typeName(f.def)
 		if got != parent.Name && !(got == "bool" && parent.Name == "int") {
-			if got != "str" && got != "int" && got != "float" && got != "bool" {
+			if !isScalarType(got) {
 				brk(st, "redefining inherited field %s with a %s value is not modeled", f.name, got)
 				return
 			}
@@ -466,7 +466,7 @@ func (m *module) coerceScalarUnion(at pysyntax.Node, args []pysyntax.Expr, annv 
 			}
 			hasNone = true
 		case *pysyntax.Ident:
-			if x.Name != "str" && x.Name != "int" && x.Name != "float" && x.Name != "bool" {
+			if !isScalarType(x.Name) {
 				return v, false
 			}
 		default:
@@ -485,6 +485,12 @@ func (m *module) coerceScalarUnion(at pysyntax.Node, args []pysyntax.Expr, annv 
 		}
 	}
 	return v, false
+}
+
+// isScalarType tells the scalar types whose pydantic v1 conversion is
+// modeled exactly, so that a failure means invalid, not unmodeled.
+func isScalarType(name string) bool {
+	return name == "str" || name == "int" || name == "float" || name == "bool"
 }
 
 // isOptional tells Optional[X], Union[X, None] and X | None annotations.
