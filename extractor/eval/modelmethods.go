@@ -287,7 +287,7 @@ func fnSuper(c *call) value.Value {
 // exclude_defaults=False, exclude_none=False), for the field names given
 // as a set, list, tuple or dict (whose values are `...` or True); nested
 // include/exclude specifications are not modeled.
-func (m *module) modelDictCall(c *call, x *value.Instance, def *modelDef) value.Value {
+func (m *module) modelDictCall(c *call, x *value.Instance) value.Value {
 	if len(c.args) > 0 {
 		panic(c.raise("TypeError", "dict() takes 1 positional argument but %d were given", len(c.args)+1))
 	}
