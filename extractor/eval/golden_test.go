@@ -75,36 +75,45 @@ func excResult(exc *pyExc) caseResult {
 	return caseResult{excType: exc.Type, excMsg: msg}
 }
 
-// TestGoldenCases compares every case of testdata/cases.txt with the value
-// (or exception) CPython computes, kept in testdata/expected.json.
+// TestGoldenCases compares every case of testdata/cases*.txt with the
+// value (or exception) CPython computes, kept beside it in
+// testdata/expected*.json (cases-enum.txt: expected-enum.json). One file
+// per topic keeps each construct's cases together.
 func TestGoldenCases(t *testing.T) {
-	golden := filepath.Join("testdata", "expected.json")
-	if *update {
-		out, err := exec.Command("python3", filepath.Join("testdata", "gen_expected.py"),
-			filepath.Join("testdata", "cases.txt"), golden).CombinedOutput()
-		require.NoError(t, err, string(out))
-	}
-	raw, err := os.ReadFile(golden)
+	files, err := filepath.Glob(filepath.Join("testdata", "cases*.txt"))
 	require.NoError(t, err)
-	var cases []struct {
-		Src     string `json:"src"`
-		Repr    string `json:"repr"`
-		Error   string `json:"error"`
-		Message string `json:"message"`
+	require.NotEmpty(t, files)
+	total := 0
+	for _, file := range files {
+		suffix := strings.TrimSuffix(strings.TrimPrefix(filepath.Base(file), "cases"), ".txt")
+		golden := filepath.Join("testdata", "expected"+suffix+".json")
+		if *update {
+			out, err := exec.Command("python3", filepath.Join("testdata", "gen_expected.py"), file, golden).CombinedOutput()
+			require.NoError(t, err, string(out))
+		}
+		raw, err := os.ReadFile(golden)
+		require.NoError(t, err, "run go test ./extractor/eval -run TestGoldenCases -update to create it")
+		var cases []struct {
+			Src     string `json:"src"`
+			Repr    string `json:"repr"`
+			Error   string `json:"error"`
+			Message string `json:"message"`
+		}
+		require.NoError(t, json.Unmarshal(raw, &cases), golden)
+		total += len(cases)
+		for _, c := range cases {
+			t.Run(filepath.Base(file)+"/"+strings.SplitN(c.Src, "\n", 2)[0], func(t *testing.T) {
+				got := runCase(t, c.Src)
+				require.Empty(t, got.unknown, "the evaluator could not know the value")
+				if c.Error != "" {
+					assert.Equal(t, c.Error, got.excType, "exception type (got repr %q)", got.repr)
+					assert.True(t, strings.HasPrefix(got.excMsg, c.Message), "message %q should start with CPython's %q", got.excMsg, c.Message)
+					return
+				}
+				require.Empty(t, got.excType, "unexpected exception: %s", got.excMsg)
+				assert.Equal(t, c.Repr, got.repr)
+			})
+		}
 	}
-	require.NoError(t, json.Unmarshal(raw, &cases))
-	require.Greater(t, len(cases), 100)
-	for _, c := range cases {
-		t.Run(strings.SplitN(c.Src, "\n", 2)[0], func(t *testing.T) {
-			got := runCase(t, c.Src)
-			require.Empty(t, got.unknown, "the evaluator could not know the value")
-			if c.Error != "" {
-				assert.Equal(t, c.Error, got.excType, "exception type (got repr %q)", got.repr)
-				assert.True(t, strings.HasPrefix(got.excMsg, c.Message), "message %q should start with CPython's %q", got.excMsg, c.Message)
-				return
-			}
-			require.Empty(t, got.excType, "unexpected exception: %s", got.excMsg)
-			assert.Equal(t, c.Repr, got.repr)
-		})
-	}
+	require.Greater(t, total, 100)
 }

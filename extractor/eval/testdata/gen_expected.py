@@ -6,7 +6,7 @@ code that binds R. The environment is replaced by {"FOO": "bar",
 expected.json: [{"src": ..., "repr": repr(R)} or {"src": ..., "error": type,
 "message": str(exc)}].
 
-Usage: python3 gen_expected.py cases.txt expected.json
+Usage: python3 gen_expected.py cases.txt expected.json (or cases-X.txt expected-X.json)
 """
 import json
 import os
