@@ -36,6 +36,7 @@ var builtinExceptions = func() map[string]*excClass {
 		{name: "NotImplementedError", parent: runtime},
 		{name: "UnicodeError", parent: valueErr},
 		{name: "ValidationError", parent: valueErr},
+		{name: "ConfigError", parent: runtime}, // pydantic's
 		{name: "SyntaxError", parent: exc},
 		{name: "OSError", parent: exc},
 		{name: "KeyboardInterrupt", parent: base},

@@ -176,15 +176,18 @@ type session struct {
 	// fullFiles are the files whose function bodies were parsed, by path.
 	fullFiles map[string]*fullFile
 	calls     int // project function calls in progress
+	// validatorNames are the pydantic validator functions defined, by
+	// module and qualified name, as pydantic's registry keeps them.
+	validatorNames map[string]bool
 }
 
 func newSession(ctx context.Context, in *Interpreter) *session {
 	return &session{
 		ctx: ctx, in: in,
-		envReads: map[string]EnvRead{},
-		modules:  map[string]*moduleObj{},
-		taint:    map[any]*diag.Diagnostic{},
-		models:   map[*value.Class]*modelDef{},
+		envReads: map[string]EnvRead{}, validatorNames: map[string]bool{},
+		modules: map[string]*moduleObj{},
+		taint:   map[any]*diag.Diagnostic{},
+		models:  map[*value.Class]*modelDef{},
 	}
 }
 
@@ -242,6 +245,9 @@ type pyExc struct {
 	// Invalid is the deployment model whose construction pydantic refused,
 	// for a ValidationError; lift says why (lift.LiftModel).
 	Invalid *value.Instance
+	// validation holds a project model's ValidationError entries, which a
+	// model that validates it as a field nests under its own location.
+	validation []fieldError
 }
 
 func (e *pyExc) diagnostic() *diag.Diagnostic { return e.Diag }

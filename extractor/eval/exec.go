@@ -194,7 +194,16 @@ func (m *module) exec(st pysyntax.Stmt) (c ctrl) {
 			return ctrlNext
 		}
 		if !m.truth(st.Cond, c) {
-			panic(m.raise(st, "AssertionError", "assertion failed at import time"))
+			// AssertionError(msg): its message is str(msg), or empty.
+			msg := ""
+			if st.Msg != nil {
+				mv := m.eval(st.Msg)
+				if u, ok := mv.(value.Unknown); ok {
+					panic(unknownSignal{u})
+				}
+				msg = m.str(st.Msg, mv)
+			}
+			panic(m.raise(st, "AssertionError", "%s", msg))
 		}
 	case *pysyntax.OtherStmt:
 		for _, name := range st.Binds {

@@ -20,7 +20,7 @@ var configNoEffect = map[string]bool{
 // configBool are the boolean settings the extractor honours.
 var configBool = map[string]bool{
 	"allow_mutation": true, "frozen": true, "allow_population_by_field_name": true, "validate_assignment": true,
-	"anystr_strip_whitespace": true,
+	"anystr_strip_whitespace": true, "validate_all": true,
 }
 
 // modelConfig runs a model's nested Config class body: simple assignments
@@ -73,12 +73,8 @@ func checkConfig(name string, v value.Value) string {
 		}
 		return "only the strings \"ignore\", \"forbid\" and \"allow\" are supported"
 	case configBool[name]:
-		b, ok := v.(value.Bool)
-		if !ok {
+		if _, ok := v.(value.Bool); !ok {
 			return "only True or False is supported"
-		}
-		if (name == "validate_assignment" || name == "anystr_strip_whitespace") && bool(b) {
-			return "True changes validation in ways the extractor does not model"
 		}
 		return ""
 	}

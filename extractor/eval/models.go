@@ -577,7 +577,12 @@ func (m *module) constructModel(c *call, cls *value.Class, def *modelDef) value.
 		switch {
 		case ok:
 			if !def.dataclass {
-				v = m.coerce(c, cls, f, v)
+				var errs []fieldError
+				if v, errs = m.coerceField(c, cls, def, f, v); errs != nil {
+					// pydantic reports every field's errors: build it the
+					// way that collects them.
+					return m.constructValidated(c, cls, def, c.kwargs)
+				}
 			}
 		default:
 			if v, ok = m.defaultValue(c, f); !ok {
@@ -592,12 +597,7 @@ func (m *module) constructModel(c *call, cls *value.Class, def *modelDef) value.
 		if def.dataclass {
 			panic(c.raise("TypeError", "%s.__init__() missing %d required positional argument%s: %s", cls.Name, len(missing), plural(len(missing)), quoteJoin(missing)))
 		}
-		var b strings.Builder
-		b.WriteString(itoa(len(missing)) + " validation error" + plural(len(missing)) + " for " + cls.Name)
-		for _, n := range missing {
-			b.WriteString("\n" + n + "\n  field required (type=value_error.missing)")
-		}
-		panic(c.raise("ValidationError", "%s", b.String()))
+		return m.constructValidated(c, cls, def, c.kwargs)
 	}
 	inst := &value.Instance{Class: cls, Pos: m.f.PosOf(c.at), Src: m.f.Text(c.at), Fields: fields, FieldsSet: map[string]bool{}}
 	for _, f := range def.fields {
@@ -620,22 +620,6 @@ func quoteJoin(names []string) string {
 		return q[0]
 	}
 	return strings.Join(q[:len(q)-1], ", ") + " and " + q[len(q)-1]
-}
-
-// coerce applies pydantic v1's validation for the simple annotations data
-// models use; anything else is an Unknown rather than a guess.
-func (m *module) coerce(c *call, cls *value.Class, f fieldDef, v value.Value) value.Value {
-	if u, ok := v.(value.Unknown); ok {
-		return u
-	}
-	if v == value.Value(value.None) && f.def == value.Value(value.None) {
-		return v // a None default makes pydantic v1 allow None (allow_none)
-	}
-	out, ok := m.coerceTo(c.at, f.annotation, f.annValues, v)
-	if !ok {
-		return m.unknown(c.at, "pydantic's validation of %s.%s (%s) for a %s value is not modeled", cls.Name, f.name, f.annSrc, typeName(v))
-	}
-	return out
 }
 
 func (m *module) coerceTo(at pysyntax.Node, ann pysyntax.Expr, annv map[pysyntax.Expr]value.Value, v value.Value) (value.Value, bool) {
@@ -682,16 +666,29 @@ func (m *module) coerceTo(at pysyntax.Node, ann pysyntax.Expr, annv map[pysyntax
 	case "Any":
 		return v, true
 	case "Literal":
-		// pydantic v1's literal validator: the permitted value v equals
-		// (looked up as a dict key would be, so of the same type here).
+		// pydantic v1's literal validator looks v up in the dict
+		// {choice: choice for choice in permitted}: 1 matches True and
+		// 1.0, and gives the value the dict holds for that key.
+		switch v.(type) {
+		case value.Str, value.Int, value.Float, value.Bool:
+		default:
+			return v, false // None is refused before the lookup
+		}
+		choices := &value.Dict{}
 		for _, a := range args {
 			lit, known := annv[a]
-			if _, unknown := lit.(value.Unknown); unknown || !known {
+			switch lit.(type) {
+			case value.Str, value.Int, value.Bool, value.NoneType:
+			default:
 				return v, false
 			}
-			if typeName(lit) == typeName(v) && m.equal(at, lit, v) {
-				return lit, true
+			if !known {
+				return v, false
 			}
+			m.dictSet(at, choices, lit, lit)
+		}
+		if i := m.dictFind(at, choices, v); i >= 0 {
+			return choices.Vals[i], true
 		}
 		return v, false
 	case "str":
@@ -917,6 +914,10 @@ func (m *module) setModelField(at pysyntax.Node, x *value.Instance, def *modelDe
 	}
 	if def.immutable() {
 		panic(m.raise(at, "TypeError", "\"%s\" is immutable and does not support item assignment", x.Class.Name))
+	}
+	if def.configBool("validate_assignment", false) {
+		m.assignValidated(at, x, def, name, v)
+		return
 	}
 	m.dictSet(at, x.Fields, value.Str(name), v)
 	if x.FieldsSet == nil {

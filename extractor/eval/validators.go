@@ -23,6 +23,7 @@ type validatorDef struct {
 	fields        []string // the fields it validates; "*" is every field
 	pre, always   bool
 	skipOnFailure bool
+	eachItem      bool            // each_item=True: runs on each item of the field
 	wants         map[string]bool // which of values, field, config it takes
 }
 
@@ -97,6 +98,7 @@ func (m *module) validatorOf(def *modelDef, st *pysyntax.DefStmt, brk func(pysyn
 		return nil, true
 	}
 	v := &validatorDef{root: name == "root_validator", wants: map[string]bool{}}
+	allowReuse := false
 	if c, ok := deco.(*pysyntax.CallExpr); ok {
 		for _, a := range c.Args {
 			val := m.eval(a.Value)
@@ -124,12 +126,16 @@ func (m *module) validatorOf(def *modelDef, st *pysyntax.DefStmt, brk func(pysyn
 					v.always = bool(b)
 				case "skip_on_failure":
 					v.skipOnFailure = bool(b)
+				case "allow_reuse":
+					allowReuse = bool(b)
 				}
-			case a.Name == "each_item":
-				if b, isBool := val.(value.Bool); !isBool || bool(b) {
-					brk(&a, "validator(each_item=True) is not supported")
+			case a.Name == "each_item" && !v.root:
+				b, isBool := val.(value.Bool)
+				if !isBool {
+					brk(&a, "validator(each_item=...) must be True or False here")
 					return nil, true
 				}
+				v.eachItem = bool(b)
 			default:
 				brk(&a, "this argument of %s is not supported", name)
 				return nil, true
@@ -139,16 +145,124 @@ func (m *module) validatorOf(def *modelDef, st *pysyntax.DefStmt, brk func(pysyn
 	for _, p := range st.Params[min(len(st.Params), 2):] {
 		v.wants[p.Name] = true
 	}
+	if !allowReuse {
+		// pydantic registers every validator function by module and
+		// qualified name, and refuses one defined twice: a class
+		// statement run again, or two classes of the same name.
+		qual := def.cls.Name + "." + st.Name
+		if m.fn != nil && m.fn.def != nil {
+			qual = m.fn.def.Name + ".<locals>." + qual
+		}
+		key := m.name + "." + qual
+		if m.s.validatorNames[key] {
+			panic(m.raise(st, "ConfigError", "duplicate validator function \"%s\"; if this is intended, set `allow_reuse=True`", key))
+		}
+		m.s.validatorNames[key] = true
+	}
 	fn := &value.Function{Name: st.Name, Pos: m.f.PosOf(st), Async: st.Async}
 	fn.Impl = &funcImpl{def: st, mod: m, env: m.ns, params: m.params(st.Params), owner: def}
 	v.fn = fn
 	return v, true
 }
 
-// fieldError is one entry of a ValidationError.
+// fieldError is one entry of a ValidationError: its location (the
+// field's key, then " -> " and the inner keys or indexes), message and
+// type (with pydantic's context, "; name=value", when it has one).
 type fieldError struct{ loc, msg, typ string }
 
-// constructValidated builds a project model that has validators.
+// validationError is pydantic v1's ValidationError for cls: the message
+// str(e) gives, and the errors, kept so that an enclosing model can nest
+// them under its field's location.
+func (m *module) validationError(at pysyntax.Node, cls *value.Class, errs []fieldError) *pyExc {
+	var b strings.Builder
+	b.WriteString(itoa(len(errs)) + " validation error" + plural(len(errs)) + " for " + cls.Name)
+	for _, e := range errs {
+		b.WriteString("\n" + e.loc + "\n  " + e.msg + " (type=" + e.typ + ")")
+	}
+	exc := m.raise(at, "ValidationError", "%s", b.String())
+	exc.validation = errs
+	return exc
+}
+
+// runValidator calls one validator of cls as pydantic does: a ValueError,
+// TypeError or AssertionError it raises becomes a field error (without its
+// location); any other exception propagates.
+func (m *module) runValidator(c *call, cls *value.Class, v *validatorDef, args []value.Value, values *value.Dict) (out value.Value, err *fieldError) {
+	sub := &call{m: m, at: c.at, name: v.fn.Name, args: append([]value.Value{cls}, args...), argNodes: []pysyntax.Node{c.at, c.at}}
+	if !v.root && v.wants["values"] {
+		sub.kwargs = append(sub.kwargs, kwArg{name: "values", v: values, node: c.at})
+	}
+	for _, k := range []string{"field", "config"} {
+		if !v.root && v.wants[k] {
+			sub.kwargs = append(sub.kwargs, kwArg{name: k, v: m.unknown(c.at, "a validator's %s argument is not modeled", k), node: c.at})
+		}
+	}
+	exc := m.protect(func() { out = m.callValue(sub, v.fn) })
+	if exc == nil {
+		return out, nil
+	}
+	switch exc.Type {
+	case "ValueError", "TypeError", "AssertionError":
+		typ := map[string]string{"ValueError": "value_error", "TypeError": "type_error", "AssertionError": "assertion_error"}[exc.Type]
+		return nil, &fieldError{msg: strings.TrimPrefix(exc.Diag.Msg, exc.Type+": "), typ: typ}
+	}
+	panic(exc)
+}
+
+// fieldValidators lists the @validator functions among vals that apply
+// to field, in the order pydantic runs them.
+func fieldValidators(vals []*validatorDef, field string) []*validatorDef {
+	var out []*validatorDef
+	for _, v := range vals {
+		if !v.root && (slices.Contains(v.fields, field) || slices.Contains(v.fields, "*")) {
+			out = append(out, v)
+		}
+	}
+	return out
+}
+
+// validateAlways tells a field whose default pydantic validates too: one
+// with an always=True validator.
+func validateAlways(vds []*validatorDef) bool {
+	for _, v := range vds {
+		if v.always {
+			return true
+		}
+	}
+	return false
+}
+
+// validateField is pydantic v1's ModelField.validate for field f of cls:
+// its pre validators, then the type's validation (which each_item
+// validators wrap, item by item), then its other validators, stopping at
+// the first error. values holds the fields validated before it.
+func (m *module) validateField(c *call, cls *value.Class, def *modelDef, f fieldDef, vds []*validatorDef, v value.Value, values *value.Dict) (value.Value, []fieldError) {
+	apply := func(pre bool, v value.Value) (value.Value, []fieldError) {
+		for _, vd := range vds {
+			if vd.pre != pre || vd.eachItem {
+				continue
+			}
+			out, err := m.runValidator(c, cls, vd, []value.Value{v}, values)
+			if err != nil {
+				err.loc = f.key()
+				return v, []fieldError{*err}
+			}
+			v = out
+		}
+		return v, nil
+	}
+	v, errs := apply(true, v)
+	if errs != nil {
+		return v, errs
+	}
+	if v, errs = m.validateType(c, cls, def, f, vds, v, values); errs != nil {
+		return v, errs
+	}
+	return apply(false, v)
+}
+
+// constructValidated builds a project model as pydantic v1's
+// validate_model does, for models with validators or a Config.
 func (m *module) constructValidated(c *call, cls *value.Class, def *modelDef, kwargs []kwArg) value.Value {
 	vals := def.allValidators()
 	input := &value.Dict{}
@@ -156,30 +270,9 @@ func (m *module) constructValidated(c *call, cls *value.Class, def *modelDef, kw
 		m.dictSet(c.at, input, value.Str(k.name), k.v)
 	}
 	var errs []fieldError
-	call := func(v *validatorDef, args []value.Value, values *value.Dict) (out value.Value, err *fieldError) {
-		sub := &call{m: m, at: c.at, name: v.fn.Name, args: append([]value.Value{cls}, args...), argNodes: []pysyntax.Node{c.at, c.at}}
-		if !v.root && v.wants["values"] {
-			sub.kwargs = append(sub.kwargs, kwArg{name: "values", v: values, node: c.at})
-		}
-		for _, k := range []string{"field", "config"} {
-			if !v.root && v.wants[k] {
-				sub.kwargs = append(sub.kwargs, kwArg{name: k, v: m.unknown(c.at, "a validator's %s argument is not modeled", k), node: c.at})
-			}
-		}
-		exc := m.protect(func() { out = m.callValue(sub, v.fn) })
-		if exc == nil {
-			return out, nil
-		}
-		switch exc.Type {
-		case "ValueError", "TypeError", "AssertionError":
-			typ := map[string]string{"ValueError": "value_error", "TypeError": "type_error", "AssertionError": "assertion_error"}[exc.Type]
-			return nil, &fieldError{msg: strings.TrimPrefix(exc.Diag.Msg, exc.Type+": "), typ: typ}
-		}
-		panic(exc)
-	}
 	for _, v := range vals {
 		if v.root && v.pre {
-			out, err := call(v, []value.Value{input}, nil)
+			out, err := m.runValidator(c, cls, v, []value.Value{input}, nil)
 			if err != nil {
 				err.loc = "__root__"
 				errs = append(errs, *err)
@@ -194,20 +287,12 @@ func (m *module) constructValidated(c *call, cls *value.Class, def *modelDef, kw
 	}
 	values := &value.Dict{}
 	set := map[string]bool{}
-	applies := func(v *validatorDef, field string) bool {
-		for _, f := range v.fields {
-			if f == field || f == "*" {
-				return true
-			}
-		}
-		return false
-	}
 	used := map[string]bool{}
 	populateByName := def.configBool("allow_population_by_field_name", false)
+	validateAll := def.configBool("validate_all", false)
 	preFailed := len(errs) > 0 // pydantic stops at a failed pre root validator
 	if !preFailed {
 		for _, f := range def.fields {
-			var raw value.Value
 			i := m.dictFind(c.at, input, value.Str(f.key()))
 			if i >= 0 {
 				used[f.key()] = true
@@ -216,46 +301,30 @@ func (m *module) constructValidated(c *call, cls *value.Class, def *modelDef, kw
 					used[f.name] = true
 				}
 			}
-			given := i >= 0
-			if given {
-				raw = input.Vals[i]
-			}
-			if given {
+			vds := fieldValidators(vals, f.name)
+			var v value.Value
+			if i >= 0 {
+				v = input.Vals[i]
 				set[f.name] = true
-			}
-			if !given {
+			} else {
 				var ok bool
-				if raw, ok = m.defaultValue(c, f); !ok {
+				if v, ok = m.defaultValue(c, f); !ok {
 					errs = append(errs, fieldError{loc: f.key(), msg: "field required", typ: "value_error.missing"})
 					continue
 				}
-			}
-			v := raw
-			failed := false
-			for _, pass := range []bool{true, false} {
-				if !pass && (given || f.hasDefault()) && !failed {
-					if given {
-						v = m.coerce(c, cls, f, v)
-					}
-				}
-				for _, vd := range vals {
-					if vd.root || vd.pre != pass || !applies(vd, f.name) || failed || (!given && !vd.always) {
-						continue
-					}
-					out, err := call(vd, []value.Value{v}, values)
-					if err != nil {
-						err.loc = f.key()
-						errs = append(errs, *err)
-						failed = true
-						continue
-					}
-					v = out
+				if !validateAll && !validateAlways(vds) {
+					values.Keys = append(values.Keys, value.Str(f.name))
+					values.Vals = append(values.Vals, v)
+					continue
 				}
 			}
-			if !failed {
-				values.Keys = append(values.Keys, value.Str(f.name))
-				values.Vals = append(values.Vals, v)
+			v, ferrs := m.validateField(c, cls, def, f, vds, v, values)
+			if ferrs != nil {
+				errs = append(errs, ferrs...)
+				continue
 			}
+			values.Keys = append(values.Keys, value.Str(f.name))
+			values.Vals = append(values.Vals, v)
 		}
 	}
 	if extra := def.extra(); extra != "ignore" && !preFailed {
@@ -289,7 +358,7 @@ func (m *module) constructValidated(c *call, cls *value.Class, def *modelDef, kw
 		if !v.root || v.pre || (v.skipOnFailure && len(errs) > 0) {
 			continue
 		}
-		out, err := call(v, []value.Value{values}, nil)
+		out, err := m.runValidator(c, cls, v, []value.Value{values}, nil)
 		if err != nil {
 			err.loc = "__root__"
 			errs = append(errs, *err)
@@ -302,14 +371,79 @@ func (m *module) constructValidated(c *call, cls *value.Class, def *modelDef, kw
 		values = d
 	}
 	if len(errs) > 0 {
-		var b strings.Builder
-		b.WriteString(itoa(len(errs)) + " validation error" + plural(len(errs)) + " for " + cls.Name)
-		for _, e := range errs {
-			b.WriteString("\n" + e.loc + "\n  " + e.msg + " (type=" + e.typ + ")")
-		}
-		panic(c.raise("ValidationError", "%s", b.String()))
+		panic(m.validationError(c.at, cls, errs))
 	}
 	inst := &value.Instance{Class: cls, Pos: m.f.PosOf(c.at), Src: m.f.Text(c.at), Fields: values, FieldsSet: set}
 	m.initPrivate(c, inst, def)
 	return inst
+}
+
+// assignValidated is `x.name = v` on a model with
+// Config.validate_assignment, as pydantic v1 runs it: the pre root
+// validators on the new values, the field's own validation (seeing the
+// other fields as values, its errors located by field name), then the
+// post root validators; the instance then holds a new __dict__.
+func (m *module) assignValidated(at pysyntax.Node, x *value.Instance, def *modelDef, name string, v value.Value) {
+	c := &call{m: m, at: at, name: x.Class.Name}
+	cls := x.Class
+	vals := def.allValidators()
+	newValues := &value.Dict{Keys: append([]value.Value(nil), x.Fields.Keys...), Vals: append([]value.Value(nil), x.Fields.Vals...)}
+	m.dictSet(at, newValues, value.Str(name), v)
+	for _, vd := range vals {
+		if !vd.root || !vd.pre {
+			continue
+		}
+		out, err := m.runValidator(c, cls, vd, []value.Value{newValues}, nil)
+		if err != nil {
+			err.loc = "__root__"
+			panic(m.validationError(at, cls, []fieldError{*err}))
+		}
+		d, ok := m.need(out).(*value.Dict)
+		if !ok {
+			panic(m.raise(at, "TypeError", "a root validator must return a dict, not %s", typeName(out)))
+		}
+		newValues = d
+	}
+	if i := def.fieldIndex(name); i >= 0 {
+		f := def.fields[i]
+		f.alias = "" // errors of an assignment are located by field name
+		others := &value.Dict{}
+		for j, k := range x.Fields.Keys {
+			if ks, ok := k.(value.Str); ok && string(ks) == name {
+				continue
+			}
+			others.Keys = append(others.Keys, k)
+			others.Vals = append(others.Vals, x.Fields.Vals[j])
+		}
+		out, errs := m.validateField(c, cls, def, f, fieldValidators(vals, name), v, others)
+		if errs != nil {
+			panic(m.validationError(at, cls, errs))
+		}
+		m.dictSet(at, newValues, value.Str(name), out)
+	}
+	var errs []fieldError
+	for _, vd := range vals {
+		if !vd.root || vd.pre || (vd.skipOnFailure && len(errs) > 0) {
+			continue
+		}
+		out, err := m.runValidator(c, cls, vd, []value.Value{newValues}, nil)
+		if err != nil {
+			err.loc = "__root__"
+			errs = append(errs, *err)
+			continue
+		}
+		d, ok := m.need(out).(*value.Dict)
+		if !ok {
+			panic(m.raise(at, "TypeError", "a root validator must return a dict, not %s", typeName(out)))
+		}
+		newValues = d
+	}
+	if errs != nil {
+		panic(m.validationError(at, cls, errs))
+	}
+	x.Fields = newValues
+	if x.FieldsSet == nil {
+		x.FieldsSet = map[string]bool{}
+	}
+	x.FieldsSet[name] = true
 }

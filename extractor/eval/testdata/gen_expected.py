@@ -28,6 +28,16 @@ except ImportError:
     pass
 sys.set_int_max_str_digits(4300)
 
+
+def forget_validators():
+    """Each case is a module of its own process: pydantic's registry of
+    validator names (which refuses a name defined twice) starts empty."""
+    mod = sys.modules.get("pydantic")
+    reg = getattr(getattr(mod, "class_validators", None), "_FUNCS", None)
+    if reg is not None:
+        reg.clear()
+
+
 src = open(sys.argv[1], encoding="utf-8").read()
 cases = [c for c in src.split("\n---\n") if c.strip()]
 out = []
@@ -35,6 +45,7 @@ for case in cases:
     case = case.strip("\n") + "\n"
     os.environ.clear()
     os.environ.update({"FOO": "bar", "NUM": "42"})
+    forget_validators()
     ns = {"__name__": "case"}
     try:
         exec(compile(case, "case.py", "exec"), ns)
