@@ -28,7 +28,11 @@ type Options struct {
 	ProjectDir     string                           // the sub-project root holding pyproject.toml
 	DeploymentType string                           // dev, staging or main (CommonSettings reads it)
 	Getenv         func(name string) (string, bool) // the environment flow files may read; nil means empty
-	Concurrency    int                              // files evaluated at once; 0 means 2*GOMAXPROCS
+	// EnvNames lists the environment's variable names, which pydantic
+	// settings models need (they read variables in any case); nil makes
+	// such a read an error.
+	EnvNames    func() []string
+	Concurrency int // files evaluated at once; 0 means 2*GOMAXPROCS
 	// FlowsFolder, when set, replaces [tool.prefect] flows_folder (the
 	// worker-era original's DF_CONFIG_FLOWS_PATH_OVERRIDE).
 	FlowsFolder string
@@ -77,6 +81,7 @@ func Extract(ctx context.Context, opts Options) (*Result, error) {
 	interp := eval.New(eval.Options{
 		DeploymentType: opts.DeploymentType,
 		Getenv:         opts.Getenv,
+		EnvNames:       opts.EnvNames,
 		Modules:        project.NewModuleFinder(proj),
 	})
 	// The worker-era default work pool comes from the environment, as in

@@ -59,7 +59,7 @@ func main() {
 		debug.SetGCPercent(gcPercent)
 	}
 	ctx, stop := interrupt.Context(context.Background(), os.Stderr, "flowspec-extract")
-	code := run(ctx, os.Args[1:], os.Stdout, os.Stderr, os.LookupEnv)
+	code := run(ctx, os.Args[1:], os.Stdout, os.Stderr, os.LookupEnv, environNames)
 	if c, ok := interrupt.ExitCode(ctx); ok {
 		code = c
 	}
@@ -76,7 +76,19 @@ type options struct {
 	inputs       inputs.Flags
 }
 
-func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv func(string) (string, bool)) int {
+// environNames lists the process environment's variable names.
+func environNames() []string {
+	env := os.Environ()
+	names := make([]string, 0, len(env))
+	for _, kv := range env {
+		if k, _, ok := strings.Cut(kv, "="); ok {
+			names = append(names, k)
+		}
+	}
+	return names
+}
+
+func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv func(string) (string, bool), envNames func() []string) int {
 	fs := flag.NewFlagSet("flowspec-extract", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	fs.Usage = func() {} // -h prints the help below; a bad flag only a hint
@@ -128,6 +140,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv fu
 		ProjectDir:     o.project,
 		DeploymentType: in.DeploymentType(),
 		Getenv:         getenv,
+		EnvNames:       envNames,
 		FlowsFolder:    in.FlowsFolder(),
 	})
 	if err != nil {

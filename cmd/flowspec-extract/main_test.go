@@ -74,7 +74,7 @@ func TestExitCodes(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			var stdout, stderr bytes.Buffer
 			env := func(string) (string, bool) { return "", false }
-			code := run(context.Background(), tt.args, &stdout, &stderr, env)
+			code := run(context.Background(), tt.args, &stdout, &stderr, env, func() []string { return nil })
 			assert.Equal(t, tt.code, code, "stdout:\n%s\nstderr:\n%s", stdout.String(), stderr.String())
 			assert.Contains(t, stdout.String(), tt.stdout)
 			assert.Contains(t, stderr.String(), tt.stderr)

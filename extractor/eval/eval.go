@@ -29,7 +29,11 @@ type ModuleFinder interface {
 type Options struct {
 	DeploymentType string                           // "dev"|"staging"|"main": common.settings.CommonSettings
 	Getenv         func(name string) (string, bool) // the extractor's environment; nil means empty env
-	Modules        ModuleFinder                     // may be nil
+	// EnvNames lists the environment's variable names, for pydantic
+	// settings, which look variables up in any case; nil means unknown
+	// (a settings model reading the environment is then refused).
+	EnvNames func() []string
+	Modules  ModuleFinder // may be nil
 }
 
 // EnvRead is one environment variable read by evaluated code.
@@ -179,6 +183,10 @@ type session struct {
 	// validatorNames are the pydantic validator functions defined, by
 	// module and qualified name, as pydantic's registry keeps them.
 	validatorNames map[string]bool
+	// libModels are the library classes project models derive from, by
+	// class id; cachedSettings are get_cached_settings' instances.
+	libModels      map[string]*modelDef
+	cachedSettings map[*value.Class]value.Value
 }
 
 func newSession(ctx context.Context, in *Interpreter) *session {

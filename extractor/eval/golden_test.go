@@ -19,10 +19,20 @@ import (
 
 var update = flag.Bool("update", false, "rewrite golden files")
 
-// testEnv is the environment gen_expected.py gives CPython.
+// testEnvVars is the environment gen_expected.py gives CPython.
+var testEnvVars = map[string]string{"FOO": "bar", "NUM": "42", "DF_CONFIG_PORT": "8080", "df_config_name": "lower", "App_Mode": "fast"}
+
 func testEnv(name string) (string, bool) {
-	v, ok := map[string]string{"FOO": "bar", "NUM": "42"}[name]
+	v, ok := testEnvVars[name]
 	return v, ok
+}
+
+func testEnvNames() []string {
+	var names []string
+	for n := range testEnvVars {
+		names = append(names, n)
+	}
+	return names
 }
 
 type caseResult struct {
@@ -35,7 +45,7 @@ type caseResult struct {
 // runCase evaluates module code and renders what it binds to R.
 func runCase(t *testing.T, src string) caseResult {
 	t.Helper()
-	in := New(Options{Getenv: testEnv})
+	in := New(Options{Getenv: testEnv, EnvNames: testEnvNames})
 	s := newSession(context.Background(), in)
 	f, diags, err := in.parse(context.Background(), "case.py", []byte(src))
 	require.NoError(t, err)

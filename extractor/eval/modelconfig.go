@@ -20,7 +20,7 @@ var configNoEffect = map[string]bool{
 // configBool are the boolean settings the extractor honours.
 var configBool = map[string]bool{
 	"allow_mutation": true, "frozen": true, "allow_population_by_field_name": true, "validate_assignment": true,
-	"anystr_strip_whitespace": true, "validate_all": true,
+	"anystr_strip_whitespace": true, "validate_all": true, "case_sensitive": true,
 }
 
 // modelConfig runs a model's nested Config class body: simple assignments
@@ -67,6 +67,21 @@ func checkConfig(name string, v value.Value) string {
 	switch {
 	case configNoEffect[name]:
 		return ""
+	case name == "env_prefix" || name == "env_file_encoding":
+		if _, ok := v.(value.Str); ok || (name == "env_file_encoding" && v == value.Value(value.None)) {
+			return ""
+		}
+		return "only a string is supported"
+	case name == "env_nested_delimiter":
+		if _, ok := v.(value.Str); ok || v == value.Value(value.None) {
+			return ""
+		}
+		return "only a string or None is supported"
+	case name == "env_file" || name == "secrets_dir":
+		if v == value.Value(value.None) {
+			return ""
+		}
+		return "reading settings from files is not modeled"
 	case name == "extra":
 		if s, ok := v.(value.Str); ok && (s == "ignore" || s == "forbid" || s == "allow") {
 			return ""

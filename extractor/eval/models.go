@@ -18,6 +18,9 @@ type modelDef struct {
 	bases     []*modelDef
 	fields    []fieldDef
 	dataclass bool
+	// settings marks a BaseSettings model: fields not given come from the
+	// environment.
+	settings bool
 	// broken says why using the class cannot be modeled (validators,
 	// a custom __init__...); nil when it can.
 	broken *diag.Diagnostic
@@ -54,7 +57,8 @@ type fieldDef struct {
 	// factoryFn is any other default_factory: a project function, a lambda
 	// or a class, called each time an instance needs the default.
 	factoryFn value.Value
-	alias     string // Field(alias=...): the name callers and by_alias use
+	alias     string   // Field(alias=...): the name callers and by_alias use
+	env       []string // Field(env=...): a settings field's variable names
 	// annValues are the values the annotation names (model classes,
 	// Literal's values), evaluated in the class body as Python does.
 	annValues map[pysyntax.Expr]value.Value
@@ -112,6 +116,7 @@ type fieldInfo struct {
 	factory   string
 	factoryFn value.Value
 	alias     string
+	env       []string
 	err       *diag.Diagnostic
 	required  bool // Field(...): required even when Optional
 }
@@ -144,6 +149,12 @@ func pydanticField(c *call) value.Value {
 				continue
 			}
 			fi.alias = string(a)
+		case "env":
+			if names, err := fieldEnvNames(c, k); err != nil {
+				fi.err = err
+			} else {
+				fi.env = names
+			}
 		case "const", "regex", "gt", "ge", "lt", "le", "min_length", "max_length", "min_items", "max_items",
 			"multiple_of", "max_digits", "decimal_places", "allow_mutation", "unique_items":
 			fi.err = c.m.unknown(k.node, "Field(%s=...) changes validation, which is not modeled", k.name).Err
@@ -244,7 +255,12 @@ func (m *module) defineClass(st *pysyntax.ClassStmt) value.Value {
 				pydantic = true
 				continue
 			}
-			if bd := m.s.models[x]; bd != nil {
+			bd := m.s.models[x]
+			if bd == nil {
+				bd = m.s.libraryModel(x)
+			}
+			if bd != nil {
+				def.settings = def.settings || bd.settings
 				if bd.broken != nil {
 					brk(&b, "base class %s cannot be modeled: %s", x.Name, bd.broken.Msg)
 				}
@@ -359,7 +375,7 @@ func (m *module) classField(def *modelDef, st *pysyntax.AssignStmt, brk func(pys
 			if fi.err != nil {
 				brk(st, "%s", fi.err.Msg)
 			}
-			f.def, f.factory, f.factoryFn, f.alias = fi.def, fi.factory, fi.factoryFn, fi.alias
+			f.def, f.factory, f.factoryFn, f.alias, f.env = fi.def, fi.factory, fi.factoryFn, fi.alias, fi.env
 			if !f.hasDefault() && !fi.required && !def.dataclass && isOptional(st.Annotation) {
 				f.def = value.None // Optional[X] = Field(): pydantic v1 makes it None
 			}
@@ -537,6 +553,9 @@ func isOptional(e pysyntax.Expr) bool {
 func (m *module) constructModel(c *call, cls *value.Class, def *modelDef) value.Value {
 	if def.broken != nil {
 		return value.Unknown{Err: diag.Errorf(m.f.PosOf(c.at), m.f.Text(c.at), "cannot know statically: %s is not a data-only model: %s (at %s)", cls.Name, strings.TrimPrefix(def.broken.Msg, "cannot know statically: "), def.broken.Pos)}
+	}
+	if def.settings {
+		return m.constructSettings(c, cls, def)
 	}
 	fields := &value.Dict{}
 	given := map[string]value.Value{}

@@ -151,7 +151,7 @@ func starExports(module string) []string {
 	case "prefect.server.schemas.schedules", "prefect.orion.schemas.schedules", "prefect.client.schemas.schedules":
 		return []string{"CronSchedule", "IntervalSchedule", "RRuleSchedule"}
 	case "common.settings":
-		return []string{"CommonSettings"}
+		return []string{"CommonSettings", "NestedSettings", "SecretSettings", "Settings", "get_cached_settings"}
 	case "prefect":
 		return []string{"flow", "task"}
 	}
@@ -439,12 +439,7 @@ func (s *session) knownModule(name string) *moduleObj {
 			return nil, false
 		})
 	case "common.settings":
-		return attrs(func(a string) (value.Value, bool) {
-			if a == "CommonSettings" {
-				return s.class(classCommonSettings, a, name), true
-			}
-			return nil, false
-		})
+		return attrs(s.commonSettingsAttr)
 	case "prefect":
 		return attrs(func(a string) (value.Value, bool) {
 			switch a {

@@ -1,8 +1,8 @@
 """Runs every case of cases.txt with CPython and records what it binds to R.
 
 Cases are separated by lines holding only "---". Each case is module-level
-code that binds R. The environment is replaced by {"FOO": "bar",
-"NUM": "42"} so that os.getenv cases are deterministic. Writes
+code that binds R. The environment is replaced by ENV so that os.getenv
+cases are deterministic. Writes
 expected.json: [{"src": ..., "repr": repr(R)} or {"src": ..., "error": type,
 "message": str(exc)}].
 
@@ -27,6 +27,12 @@ try:
 except ImportError:
     pass
 sys.set_int_max_str_digits(4300)
+# The seed's common package, as the golden cases see it.
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "pylib"))
+
+
+# The environment of every case (golden_test.go's testEnvVars).
+ENV = {"FOO": "bar", "NUM": "42", "DF_CONFIG_PORT": "8080", "df_config_name": "lower", "App_Mode": "fast"}
 
 
 def forget_validators():
@@ -44,7 +50,7 @@ out = []
 for case in cases:
     case = case.strip("\n") + "\n"
     os.environ.clear()
-    os.environ.update({"FOO": "bar", "NUM": "42"})
+    os.environ.update(ENV)
     forget_validators()
     ns = {"__name__": "case"}
     try:
