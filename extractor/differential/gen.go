@@ -796,9 +796,22 @@ func (g *gen) localModel() (expr, modName, modSrc string) {
 		b.WriteString("    @property\n    def summary(self):\n        return f\"{self.name}:{self.retries}:{self._cache}\"\n\n")
 		b.WriteString("    def tagged(self, extra=()):\n        return sorted(set(self.tags) | set(extra))\n")
 	}
+	// each_item validators, and a Config that validates assignments and
+	// strips strings.
+	checked := g.chance(0.4)
+	if checked {
+		b.WriteString("\n    codes: List[int] = []\n\n")
+		b.WriteString("    @validator(\"codes\", each_item=True)\n    def bump(cls, v):\n        return v + 1\n\n")
+		fmt.Fprintf(&b, "    class Config:\n        validate_assignment = True\n        anystr_strip_whitespace = %s\n", g.pick("True", "False"))
+	}
 	// Nested models with an alias, a default_factory and a Config, given
 	// as a dict and as an instance changed afterwards.
 	nested := g.chance(0.4)
+	if checked && !nested {
+		s := b.String()
+		b.Reset()
+		b.WriteString(strings.Replace(s, "from typing import Optional", "from typing import List, Optional", 1))
+	}
 	if nested {
 		b.WriteString("\n\n")
 		fmt.Fprintf(&b, "class %sPart(BaseModel):\n    part_id: str = Field(alias=\"partId\")\n    size: int = Field(default_factory=lambda: %d)\n    KIND = %s\n\n", cls, g.intn(9), g.strLit())
@@ -809,7 +822,10 @@ func (g *gen) localModel() (expr, modName, modSrc string) {
 		b.Reset()
 		b.WriteString(strings.Replace(s, "from typing import Optional", "from typing import List, Optional", 1))
 	}
-	inst := fmt.Sprintf("%s(name=%s", cls, g.strLit())
+	inst := fmt.Sprintf("%s(name=%s", cls, g.pick(g.strLit(), `"  padded  "`))
+	if checked && g.chance(0.7) {
+		inst += fmt.Sprintf(", codes=[%d, \"%d\"]", g.intn(9), g.intn(9))
+	}
 	if g.chance(0.5) {
 		inst += fmt.Sprintf(", batch=%d", g.intn(1000))
 	}
@@ -825,6 +841,10 @@ func (g *gen) localModel() (expr, modName, modSrc string) {
 		if nested {
 			names += fmt.Sprintf(", %sPart, %sWhole", cls, cls)
 		}
+		if g.chance(0.3) {
+			// A star import binds the module's public names.
+			names = "*"
+		}
 		g.imports = append(g.imports, fmt.Sprintf("from lib_%s import %s", g.id, names))
 	} else {
 		for _, l := range strings.Split(strings.TrimRight(b.String(), "\n"), "\n") {
@@ -837,6 +857,10 @@ func (g *gen) localModel() (expr, modName, modSrc string) {
 		g.emit("")
 	}
 	g.emit("%s = %s", v, inst)
+	if checked && g.chance(0.6) {
+		g.emit("%s.retries = %s", v, g.pick(`"2"`, "7", "0"))
+		g.emit("%s.mode = %s", v, g.pick(`" spaced "`, g.strLit()))
+	}
 	if nested {
 		p, w := g.fresh("PART"), g.fresh("WHOLE")
 		g.emit("%s = %sPart(partId=%s%s)", p, cls, g.strLit(), g.pick("", ", size=2", ", part_id=\"x\""))

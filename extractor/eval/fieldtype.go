@@ -12,6 +12,22 @@ import (
 // whitespace stripping of Config.anystr_strip_whitespace, and the errors
 // pydantic reports when a value does not convert, with their locations.
 
+// settleTypeValidators gives each field the config its type validators
+// were made with. pydantic v1 makes them when a class defines the field,
+// and again in a subclass only for a field that validators of the
+// subclass (its own or inherited) apply to: an inherited field without
+// validators keeps its base's whitespace stripping.
+func (def *modelDef) settleTypeValidators() {
+	strip := def.configBool("anystr_strip_whitespace", false)
+	vals := def.allValidators()
+	for i := range def.fields {
+		f := &def.fields[i]
+		if def.own[f.name] || len(fieldValidators(vals, f.name)) > 0 {
+			f.strip = strip
+		}
+	}
+}
+
 // validateType is the type's validation of one field value: each_item
 // validators, when the field has some, run around each item's conversion.
 func (m *module) validateType(c *call, cls *value.Class, def *modelDef, f fieldDef, vds []*validatorDef, v value.Value, values *value.Dict) (value.Value, []fieldError) {
@@ -37,7 +53,7 @@ func (m *module) coerceField(c *call, cls *value.Class, def *modelDef, f fieldDe
 	if v == value.Value(value.None) && f.def == value.Value(value.None) {
 		return v, nil // a None default makes pydantic v1 allow None (allow_none)
 	}
-	strip := def.configBool("anystr_strip_whitespace", false)
+	strip := f.strip
 	if strip && !stripsWholeValue(f.annotation) && mentionsStr(f.annotation) {
 		return m.unknown(c.at, "Config.anystr_strip_whitespace on %s.%s (%s): stripping strings inside other types is not modeled", cls.Name, f.name, f.annSrc), nil
 	}
@@ -135,7 +151,7 @@ func (m *module) validateEachItem(c *call, cls *value.Class, def *modelDef, f fi
 	if u, ok := v.(value.Unknown); ok {
 		return u, nil
 	}
-	if def.configBool("anystr_strip_whitespace", false) && mentionsStr(f.annotation) {
+	if f.strip && mentionsStr(f.annotation) {
 		return m.unknown(c.at, "Config.anystr_strip_whitespace with each_item validators (%s.%s) is not modeled", cls.Name, f.name), nil
 	}
 	around := func(loc string, item value.Value, conv func(value.Value) (value.Value, []fieldError)) (value.Value, []fieldError) {

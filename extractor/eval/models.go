@@ -40,8 +40,10 @@ type modelDef struct {
 	// functions and classes bound in the body, a dataclass's un-annotated
 	// names), with their values.
 	classAttrs map[string]value.Value
-	// ownAnnotated are the fields annotated in this class's own body.
+	// ownAnnotated are the fields annotated in this class's own body, and
+	// own every field its body defines.
 	ownAnnotated map[string]bool
+	own          map[string]bool
 	// inferred collects, while the class body runs, the new fields declared
 	// without an annotation: pydantic v1 puts them after every annotated
 	// field of the class, whatever the order of the body.
@@ -59,6 +61,10 @@ type fieldDef struct {
 	factoryFn value.Value
 	alias     string   // Field(alias=...): the name callers and by_alias use
 	env       []string // Field(env=...): a settings field's variable names
+	// strip is Config.anystr_strip_whitespace as the field's validators
+	// were made with: by the class that defined the field, or by the
+	// last subclass that gave it validators.
+	strip bool
 	// annValues are the values the annotation names (model classes,
 	// Literal's values), evaluated in the class body as Python does.
 	annValues map[pysyntax.Expr]value.Value
@@ -312,6 +318,7 @@ func (m *module) defineClass(st *pysyntax.ClassStmt) value.Value {
 	}
 	def.fields = append(def.fields, def.inferred...)
 	def.inferred = nil
+	def.settleTypeValidators()
 	return cls
 }
 
@@ -388,6 +395,10 @@ func (m *module) classField(def *modelDef, st *pysyntax.AssignStmt, brk func(pys
 	if !f.hasDefault() && st.Annotation == nil {
 		brk(st, "field %s has neither annotation nor default", id.Name)
 	}
+	if def.own == nil {
+		def.own = map[string]bool{}
+	}
+	def.own[f.name] = true
 	if st.Annotation != nil {
 		// An annotation makes the name an annotated field of this class,
 		// even when the body assigned it without one before.
