@@ -847,6 +847,9 @@ func (m *module) modelAttr(at pysyntax.Node, x *value.Instance, def *modelDef, n
 	if !def.dataclass && name == "dict" {
 		return &builtin{name: x.Class.Name + ".dict", typeName: "method", fn: func(c *call) value.Value { return c.m.modelDictCall(c, x) }}
 	}
+	if !def.dataclass && name == "json" {
+		return &builtin{name: x.Class.Name + ".json", typeName: "method", fn: func(c *call) value.Value { return c.m.modelJSONCall(c, x) }}
+	}
 	if !def.dataclass && name == "copy" {
 		return &builtin{name: x.Class.Name + ".copy", typeName: "method", fn: func(c *call) value.Value { return c.m.modelCopy(c, x) }}
 	}

@@ -450,6 +450,8 @@ func (s *session) knownModule(name string) *moduleObj {
 			}
 			return nil, false
 		})
+	case "json":
+		return attrs(func(a string) (value.Value, bool) { return s.jsonAttr(a) })
 	case "os":
 		return attrs(func(a string) (value.Value, bool) {
 			switch a {
