@@ -44,8 +44,11 @@ func (a *applier) applyTaskDefinition(ctx context.Context, td *plan.TaskDefiniti
 }
 
 // registerInput is the RegisterTaskDefinition input of the plan's task
-// definition.
+// definition, refused while it holds the AWS account id placeholder.
 func registerInput(td *plan.TaskDefinition) (*ecs.RegisterTaskDefinitionInput, error) {
+	// The placeholder may sit in any string of the task definition (an
+	// ARN, an image, an environment value): the encoded form shows them
+	// all.
 	raw, err := json.Marshal(td)
 	if err != nil {
 		return nil, fmt.Errorf("encoding task definition %s: %w", td.Family, err)
@@ -53,7 +56,7 @@ func registerInput(td *plan.TaskDefinition) (*ecs.RegisterTaskDefinitionInput, e
 	if bytes.Contains(raw, []byte(plan.PlaceholderAWSAccountID)) {
 		return nil, fmt.Errorf("task definition %s still holds the AWS account id placeholder", td.Family)
 	}
-	in, err := aws.DecodeRegisterInput(raw)
+	in, err := aws.RegisterInput(td)
 	if err != nil {
 		return nil, fmt.Errorf("task definition %s: %w", td.Family, err)
 	}
