@@ -189,7 +189,7 @@ func TestChangedPlanUpdatesExactlyWhatChanged(t *testing.T) {
 					live, err := f.client.ReadDeploymentByName(ctx, d.FlowName, d.Name)
 					require.NoError(t, err)
 					require.NoError(t, f.client.UpdateDeployment(ctx, live.ID, prefect.DeploymentUpdate{
-						Description: ptr("written by hand"), IsScheduleActive: ptr(false),
+						Description: plan.Some("written by hand"), IsScheduleActive: plan.Some(false),
 					}))
 				}
 			}

@@ -1,9 +1,18 @@
 // Package executor applies a deployment plan: it builds and pushes the
 // Docker images, registers ECS task definitions, saves the Prefect ECS task
-// blocks and creates or updates the Prefect deployments, reading the live
-// state of each resource first and writing only what is missing or
-// different, so that applying the same plan twice writes nothing the second
-// time.
+// blocks and creates or updates the Prefect deployments, so that applying
+// the same plan twice writes nothing the second time.
+//
+// Each flow goes through three steps. Read: the live state of the flow's
+// resources and of what they refer to (read.go). Compare: a pure function
+// of the plan and the live state gives the flow's change set, one
+// operation (create, update, replace or no-op) per resource with the
+// fields that differ (changeset.go, plan_compare.go). Execute: the change
+// set is written, in order (execute.go). A dry run stops after the
+// comparison and reports the change set; an apply executes it, and only
+// when it holds something to write. Plan types become request types
+// through typed functions (request.go); a field sent as null is a
+// plan.Nullable from the plan to the wire.
 //
 // Every external system sits behind a small interface (Prefect, ECS, ECR,
 // STS, Docker) that the clients of executor/prefect, executor/aws and
@@ -91,8 +100,8 @@ func (d runnerDocker) Push(ctx context.Context, label, image string) error {
 // BuildOnly), ECS and Prefect for flows, STS when the plan left the AWS
 // account id open.
 type Options struct {
-	// DryRun reads the live state and reports what would change, writing
-	// nothing and running no docker command.
+	// DryRun reads the live state and reports the change set, what would
+	// change, writing nothing and running no docker command.
 	DryRun bool
 	// BuildOnly builds the images and stops (no login, push or flows).
 	BuildOnly bool

@@ -71,7 +71,7 @@ func TestConflictOnCreateReadsComparesAndUpdates(t *testing.T) {
 	})
 	require.NoError(t, err)
 	arn2 := "arn:aws:ecs:us-east-1:123456789012:task-definition/" + block.TaskDefinitionFamily + ":2"
-	id, action, changes, err := a.reconcileBlock(context.Background(), block, arn2, nil, false)
+	id, action, changes, err := a.reconcileBlock(context.Background(), block, arn2, nil)
 	require.NoError(t, err)
 	assert.NotEmpty(t, id)
 	assert.Equal(t, Updated, action)
@@ -84,7 +84,7 @@ func TestConflictOnCreateReadsComparesAndUpdates(t *testing.T) {
 	f.prefect.Fail("POST", "/block_documents/", prefectfake.Fault{Status: 409, Body: `{"detail": "Data integrity conflict"}`})
 	other := *block
 	other.Name = "nowhere"
-	_, action, _, err = a.reconcileBlock(context.Background(), &other, arn2, nil, false)
+	_, action, _, err = a.reconcileBlock(context.Background(), &other, arn2, nil)
 	assert.Equal(t, Failed, action)
 	assert.ErrorContains(t, err, "the server answered 409 (already exists) but has no such block")
 }

@@ -8,62 +8,47 @@ import (
 	"strconv"
 
 	"github.com/aws/aws-sdk-go-v2/service/ecs"
-	ecstypes "github.com/aws/aws-sdk-go-v2/service/ecs/types"
 
 	"github.com/flowplan/flowplan/executor/aws"
 	"github.com/flowplan/flowplan/plan"
 )
 
-// taskDefOutcome is what reconciling a task definition gives the resources
-// that need it: the ARN of the revision in effect ("" in a dry run that
-// would register one).
+// taskDefOutcome is what applying a task definition of a docker env gives
+// the flows that run with it: the ARN of the revision in effect ("" in a
+// dry run that would register one).
 type taskDefOutcome struct {
-	arn    string
-	action Action
-	diffs  []string
-	// registered: this apply registered the revision arn names.
-	registered bool
+	arn     string
+	action  Action
+	changes []string
 }
 
-// reconcileTaskDefinition compares the plan's task definition with the
-// family's latest ACTIVE revision and registers a new revision only when a
-// compared field differs (normalized, so AWS's defaults and order never
-// cause churn).
-//
-// live and liveARN are the latest revision as read before (nil and "" when
-// the family has none); dry compares without registering.
-func (a *applier) reconcileTaskDefinition(ctx context.Context, td *plan.TaskDefinition, live *ecstypes.TaskDefinition, liveARN string, dry bool) (taskDefOutcome, error) {
-	in, err := registerInput(td)
-	if err != nil {
-		return taskDefOutcome{}, err
+// applyTaskDefinition reads the family's latest revision, compares, and
+// unless this is a dry run registers a new revision when the comparison
+// asks for one.
+func (a *applier) applyTaskDefinition(ctx context.Context, td *plan.TaskDefinition) (taskDefOutcome, error) {
+	live, liveARN, err := a.readTaskDefinition(ctx, td.Family)
+	c := compareTaskDefinition(td, live, liveARN, err)
+	if c.err != nil {
+		return taskDefOutcome{}, c.err
 	}
-	out := taskDefOutcome{arn: liveARN, action: Unchanged}
-	if live == nil {
-		out.action = Created
-	} else {
-		for _, d := range aws.Diff(in, live) {
-			out.diffs = append(out.diffs, d.Field)
-		}
-		if len(out.diffs) == 0 {
-			return out, nil
-		}
-		out.action = Updated
-	}
-	if dry {
-		out.arn = ""
+	out := taskDefOutcome{arn: c.liveARN, action: c.op.action(), changes: fieldNames(c.changes)}
+	if c.op == OpNoOp {
 		return out, nil
 	}
-	arn, err := a.opts.ECS.RegisterTaskDefinition(ctx, in)
-	if err != nil {
-		return taskDefOutcome{}, fmt.Errorf("registering task definition %s: %w", td.Family, err)
+	out.arn = ""
+	if a.opts.DryRun {
+		return out, nil
 	}
-	out.arn, out.registered = arn, true
-	return out, nil
+	out.arn, err = a.registerTaskDefinition(ctx, c)
+	return out, err
 }
 
 // registerInput is the RegisterTaskDefinition input of the plan's task
-// definition.
+// definition, refused while it holds the AWS account id placeholder.
 func registerInput(td *plan.TaskDefinition) (*ecs.RegisterTaskDefinitionInput, error) {
+	// The placeholder may sit in any string of the task definition (an
+	// ARN, an image, an environment value): the encoded form shows them
+	// all.
 	raw, err := json.Marshal(td)
 	if err != nil {
 		return nil, fmt.Errorf("encoding task definition %s: %w", td.Family, err)
@@ -71,7 +56,7 @@ func registerInput(td *plan.TaskDefinition) (*ecs.RegisterTaskDefinitionInput, e
 	if bytes.Contains(raw, []byte(plan.PlaceholderAWSAccountID)) {
 		return nil, fmt.Errorf("task definition %s still holds the AWS account id placeholder", td.Family)
 	}
-	in, err := aws.DecodeRegisterInput(raw)
+	in, err := aws.RegisterInput(td)
 	if err != nil {
 		return nil, fmt.Errorf("task definition %s: %w", td.Family, err)
 	}
@@ -119,18 +104,9 @@ func (a *applier) taskDefinitionResult(td *plan.TaskDefinition, flow string, ord
 		r.Action, r.Error = Failed, err.Error()
 		return r
 	}
-	r.Action, r.Changes, r.Detail = out.action, out.diffs, out.arn
+	r.Action, r.Changes, r.Detail = out.action, out.changes, out.arn
 	if r.Detail == "" {
 		r.Detail = "new revision"
 	}
 	return r
-}
-
-// readTaskDefinition reads the family's latest ACTIVE revision.
-func (a *applier) readTaskDefinition(ctx context.Context, family string) (*ecstypes.TaskDefinition, string, error) {
-	live, arn, err := a.opts.ECS.LatestTaskDefinition(ctx, family)
-	if err != nil {
-		return nil, "", fmt.Errorf("reading task definition %s: %w", family, err)
-	}
-	return live, arn, nil
 }

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"maps"
+	"math"
 	"reflect"
 	"regexp"
 	"slices"
@@ -14,81 +15,24 @@ import (
 	sdkaws "github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/ecs"
 	ecstypes "github.com/aws/aws-sdk-go-v2/service/ecs/types"
+
+	"github.com/flowplan/flowplan/plan"
 )
-
-// registerJSON is the task definition as the plan writes it: the
-// RegisterTaskDefinition request shape in AWS's field names, limited to the
-// fields flowplan uses.
-type registerJSON struct {
-	Family                  string          `json:"family"`
-	NetworkMode             string          `json:"networkMode,omitempty"`
-	RequiresCompatibilities []string        `json:"requiresCompatibilities,omitempty"`
-	CPU                     *string         `json:"cpu,omitempty"`
-	Memory                  *string         `json:"memory,omitempty"`
-	EphemeralStorage        *storageJSON    `json:"ephemeralStorage,omitempty"`
-	TaskRoleArn             *string         `json:"taskRoleArn,omitempty"`
-	ExecutionRoleArn        *string         `json:"executionRoleArn,omitempty"`
-	ContainerDefinitions    []containerJSON `json:"containerDefinitions"`
-	Volumes                 []volumeJSON    `json:"volumes,omitempty"`
-}
-
-type storageJSON struct {
-	SizeInGiB int32 `json:"sizeInGiB"`
-}
-
-type containerJSON struct {
-	Name             string       `json:"name"`
-	Image            string       `json:"image"`
-	Environment      []envJSON    `json:"environment,omitempty"`
-	Secrets          []secretJSON `json:"secrets,omitempty"`
-	LogConfiguration *logJSON     `json:"logConfiguration,omitempty"`
-	MountPoints      []mountJSON  `json:"mountPoints,omitempty"`
-}
-
-type envJSON struct {
-	Name  string `json:"name"`
-	Value string `json:"value"`
-}
-
-type secretJSON struct {
-	Name      string `json:"name"`
-	ValueFrom string `json:"valueFrom"`
-}
-
-type logJSON struct {
-	LogDriver string            `json:"logDriver"`
-	Options   map[string]string `json:"options,omitempty"`
-}
-
-type mountJSON struct {
-	SourceVolume  string `json:"sourceVolume"`
-	ContainerPath string `json:"containerPath"`
-	ReadOnly      *bool  `json:"readOnly,omitempty"`
-}
-
-type volumeJSON struct {
-	Name string    `json:"name"`
-	Host *hostJSON `json:"host,omitempty"`
-}
-
-type hostJSON struct {
-	SourcePath *string `json:"sourcePath,omitempty"`
-}
 
 var namePattern = regexp.MustCompile(`^[A-Za-z0-9_-]{1,255}$`)
 
-// DecodeRegisterInput decodes a task definition written in AWS's field
-// names (family, networkMode, requiresCompatibilities, cpu, memory,
-// ephemeralStorage{sizeInGiB}, taskRoleArn, executionRoleArn,
-// containerDefinitions[{name, image, environment[{name, value}],
-// secrets[{name, valueFrom}], logConfiguration{logDriver, options},
-// mountPoints[{sourceVolume, containerPath, readOnly}]}],
-// volumes[{name, host{sourcePath}}]) into a RegisterTaskDefinition request.
+// DecodeRegisterInput decodes a task definition as a plan writes it
+// (plan.TaskDefinition, in AWS's field names: family, networkMode,
+// requiresCompatibilities, cpu, memory, ephemeralStorage{sizeInGiB},
+// taskRoleArn, executionRoleArn, containerDefinitions[{name, image,
+// environment[{name, value}], secrets[{name, valueFrom}],
+// logConfiguration{logDriver, options}, mountPoints[{sourceVolume,
+// containerPath}]}], volumes[{name}]) into a RegisterTaskDefinition
+// request (see RegisterInput).
 //
 // It is strict: a field it does not know (or spelled in another case), a
-// value of the wrong type, trailing data, a missing family, container,
-// container name or image, or an enum value ECS does not define is an
-// error naming the JSON path.
+// value of the wrong type, trailing data, or what RegisterInput refuses
+// is an error naming the JSON path.
 func DecodeRegisterInput(raw json.RawMessage) (*ecs.RegisterTaskDefinitionInput, error) {
 	var generic any
 	dec := json.NewDecoder(bytes.NewReader(raw))
@@ -99,19 +43,73 @@ func DecodeRegisterInput(raw json.RawMessage) (*ecs.RegisterTaskDefinitionInput,
 	if dec.More() {
 		return nil, errors.New("task definition: trailing data after the JSON object")
 	}
-	if err := checkFields(generic, reflect.TypeFor[registerJSON](), ""); err != nil {
+	if err := checkFields(generic, reflect.TypeFor[plan.TaskDefinition](), ""); err != nil {
 		return nil, fmt.Errorf("task definition: %w", err)
 	}
-	var td registerJSON
+	var td plan.TaskDefinition
 	strict := json.NewDecoder(bytes.NewReader(raw))
 	strict.DisallowUnknownFields()
 	if err := strict.Decode(&td); err != nil {
 		return nil, fmt.Errorf("task definition: %w", err)
 	}
-	if err := td.validate(); err != nil {
+	return RegisterInput(&td)
+}
+
+// RegisterInput is the RegisterTaskDefinition request of the plan's task
+// definition, field by field; an empty string or a zero log configuration
+// is left out. It refuses what ECS would (a missing or malformed family,
+// container name or image, no container, an enum value ECS does not
+// define, a secret or mount point without its source) with an error
+// naming the field.
+func RegisterInput(td *plan.TaskDefinition) (*ecs.RegisterTaskDefinitionInput, error) {
+	if err := validate(td); err != nil {
 		return nil, fmt.Errorf("task definition %q: %w", td.Family, err)
 	}
-	return td.input(), nil
+	in := &ecs.RegisterTaskDefinitionInput{
+		Family:           sdkaws.String(td.Family),
+		NetworkMode:      ecstypes.NetworkMode(td.NetworkMode),
+		Cpu:              optional(td.Cpu),
+		Memory:           optional(td.Memory),
+		TaskRoleArn:      optional(td.TaskRoleArn),
+		ExecutionRoleArn: optional(td.ExecutionRoleArn),
+	}
+	for _, c := range td.RequiresCompatibilities {
+		in.RequiresCompatibilities = append(in.RequiresCompatibilities, ecstypes.Compatibility(c))
+	}
+	if td.EphemeralStorage != nil {
+		in.EphemeralStorage = &ecstypes.EphemeralStorage{SizeInGiB: int32(td.EphemeralStorage.SizeInGiB)}
+	}
+	for _, v := range td.Volumes {
+		in.Volumes = append(in.Volumes, ecstypes.Volume{Name: sdkaws.String(v.Name)})
+	}
+	for _, c := range td.ContainerDefinitions {
+		cd := ecstypes.ContainerDefinition{Name: sdkaws.String(c.Name), Image: sdkaws.String(c.Image)}
+		for _, e := range c.Environment {
+			cd.Environment = append(cd.Environment, ecstypes.KeyValuePair{Name: sdkaws.String(e.Name), Value: sdkaws.String(e.Value)})
+		}
+		for _, s := range c.Secrets {
+			cd.Secrets = append(cd.Secrets, ecstypes.Secret{Name: sdkaws.String(s.Name), ValueFrom: sdkaws.String(s.ValueFrom)})
+		}
+		if lc := c.LogConfiguration; lc.LogDriver != "" || lc.Options != nil {
+			cd.LogConfiguration = &ecstypes.LogConfiguration{LogDriver: ecstypes.LogDriver(lc.LogDriver), Options: lc.Options}
+		}
+		for _, m := range c.MountPoints {
+			cd.MountPoints = append(cd.MountPoints, ecstypes.MountPoint{
+				SourceVolume:  sdkaws.String(m.SourceVolume),
+				ContainerPath: sdkaws.String(m.ContainerPath),
+			})
+		}
+		in.ContainerDefinitions = append(in.ContainerDefinitions, cd)
+	}
+	return in, nil
+}
+
+// optional is s, or nil (left out) when it is empty.
+func optional(s string) *string {
+	if s == "" {
+		return nil
+	}
+	return &s
 }
 
 // checkFields walks a decoded JSON value against the Go type it will be
@@ -176,7 +174,7 @@ func enumCheck[T ~string](path string, v T, values []T) error {
 	return fmt.Errorf("%s: %q is not one of %v", path, string(v), values)
 }
 
-func (td *registerJSON) validate() error {
+func validate(td *plan.TaskDefinition) error {
 	if !namePattern.MatchString(td.Family) {
 		return errors.New("family: must be 1 to 255 letters, digits, hyphens or underscores")
 	}
@@ -189,6 +187,9 @@ func (td *registerJSON) validate() error {
 		if err := enumCheck(fmt.Sprintf("requiresCompatibilities[%d]", i), ecstypes.Compatibility(c), ecstypes.Compatibility("").Values()); err != nil {
 			return err
 		}
+	}
+	if e := td.EphemeralStorage; e != nil && (e.SizeInGiB < 0 || e.SizeInGiB > math.MaxInt32) {
+		return fmt.Errorf("ephemeralStorage.sizeInGiB: %d is out of range", e.SizeInGiB)
 	}
 	if len(td.ContainerDefinitions) == 0 {
 		return errors.New("containerDefinitions: at least one container is required")
@@ -216,7 +217,7 @@ func (td *registerJSON) validate() error {
 				return fmt.Errorf("%s.secrets[%d]: name and valueFrom are required", at, j)
 			}
 		}
-		if lc := c.LogConfiguration; lc != nil {
+		if lc := c.LogConfiguration; lc.LogDriver != "" || lc.Options != nil {
 			if err := enumCheck(at+".logConfiguration.logDriver", ecstypes.LogDriver(lc.LogDriver), ecstypes.LogDriver("").Values()); err != nil {
 				return err
 			}
@@ -228,49 +229,4 @@ func (td *registerJSON) validate() error {
 		}
 	}
 	return nil
-}
-
-func (td *registerJSON) input() *ecs.RegisterTaskDefinitionInput {
-	in := &ecs.RegisterTaskDefinitionInput{
-		Family:           sdkaws.String(td.Family),
-		NetworkMode:      ecstypes.NetworkMode(td.NetworkMode),
-		Cpu:              td.CPU,
-		Memory:           td.Memory,
-		TaskRoleArn:      td.TaskRoleArn,
-		ExecutionRoleArn: td.ExecutionRoleArn,
-	}
-	for _, c := range td.RequiresCompatibilities {
-		in.RequiresCompatibilities = append(in.RequiresCompatibilities, ecstypes.Compatibility(c))
-	}
-	if td.EphemeralStorage != nil {
-		in.EphemeralStorage = &ecstypes.EphemeralStorage{SizeInGiB: td.EphemeralStorage.SizeInGiB}
-	}
-	for _, v := range td.Volumes {
-		vol := ecstypes.Volume{Name: sdkaws.String(v.Name)}
-		if v.Host != nil {
-			vol.Host = &ecstypes.HostVolumeProperties{SourcePath: v.Host.SourcePath}
-		}
-		in.Volumes = append(in.Volumes, vol)
-	}
-	for _, c := range td.ContainerDefinitions {
-		cd := ecstypes.ContainerDefinition{Name: sdkaws.String(c.Name), Image: sdkaws.String(c.Image)}
-		for _, e := range c.Environment {
-			cd.Environment = append(cd.Environment, ecstypes.KeyValuePair{Name: sdkaws.String(e.Name), Value: sdkaws.String(e.Value)})
-		}
-		for _, s := range c.Secrets {
-			cd.Secrets = append(cd.Secrets, ecstypes.Secret{Name: sdkaws.String(s.Name), ValueFrom: sdkaws.String(s.ValueFrom)})
-		}
-		if lc := c.LogConfiguration; lc != nil {
-			cd.LogConfiguration = &ecstypes.LogConfiguration{LogDriver: ecstypes.LogDriver(lc.LogDriver), Options: lc.Options}
-		}
-		for _, m := range c.MountPoints {
-			cd.MountPoints = append(cd.MountPoints, ecstypes.MountPoint{
-				SourceVolume:  sdkaws.String(m.SourceVolume),
-				ContainerPath: sdkaws.String(m.ContainerPath),
-				ReadOnly:      m.ReadOnly,
-			})
-		}
-		in.ContainerDefinitions = append(in.ContainerDefinitions, cd)
-	}
-	return in
 }

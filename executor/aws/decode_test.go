@@ -10,6 +10,8 @@ import (
 	ecstypes "github.com/aws/aws-sdk-go-v2/service/ecs/types"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/flowplan/flowplan/plan"
 )
 
 func TestDecodeRegisterInput(t *testing.T) {
@@ -77,7 +79,7 @@ func TestDecodeRegisterInputErrors(t *testing.T) {
 		{"unknown container field", `{"family":"f","containerDefinitions":[{"name":"c","image":"i","essential":true}]}`, `containerDefinitions[0]: unknown field "essential"`},
 		{"unknown nested field", `{"family":"f","containerDefinitions":[{"name":"c","image":"i","environment":[{"name":"A","value":"1","type":"x"}]}]}`, `containerDefinitions[0].environment[0]: unknown field "type"`},
 		{"unknown storage field", `{"family":"f","ephemeralStorage":{"sizeInGB":30},"containerDefinitions":[{"name":"c","image":"i"}]}`, `ephemeralStorage: unknown field "sizeInGB"`},
-		{"cpu as a number", `{"family":"f","cpu":256,"containerDefinitions":[{"name":"c","image":"i"}]}`, "cannot unmarshal number into Go struct field registerJSON.cpu of type string"},
+		{"cpu as a number", `{"family":"f","cpu":256,"containerDefinitions":[{"name":"c","image":"i"}]}`, "cannot unmarshal number into Go struct field TaskDefinition.cpu of type string"},
 		{"no family", `{"containerDefinitions":[{"name":"c","image":"i"}]}`, "family: must be"},
 		{"bad family", `{"family":"a.b","containerDefinitions":[{"name":"c","image":"i"}]}`, `task definition "a.b": family: must be`},
 		{"no containers", `{"family":"f"}`, "containerDefinitions: at least one container is required"},
@@ -101,4 +103,30 @@ func TestDecodeRegisterInputErrors(t *testing.T) {
 			assert.True(t, strings.HasPrefix(err.Error(), "task definition"), err.Error())
 		})
 	}
+}
+
+func TestRegisterInput(t *testing.T) {
+	td := &plan.TaskDefinition{
+		Family: "f", TaskRoleArn: "arn:aws:iam::1:role/t", Cpu: "256",
+		EphemeralStorage: &plan.EphemeralStorage{SizeInGiB: 30},
+		ContainerDefinitions: []plan.ContainerDefinition{{
+			Name: "c", Image: "i", Environment: []plan.KeyValuePair{{Name: "A", Value: ""}},
+			Secrets: []plan.Secret{{Name: "S", ValueFrom: "arn:s"}},
+		}},
+	}
+	got, err := RegisterInput(td)
+	require.NoError(t, err)
+	assert.Equal(t, &ecs.RegisterTaskDefinitionInput{
+		Family: sdkaws.String("f"), TaskRoleArn: sdkaws.String("arn:aws:iam::1:role/t"), Cpu: sdkaws.String("256"),
+		EphemeralStorage: &ecstypes.EphemeralStorage{SizeInGiB: 30},
+		ContainerDefinitions: []ecstypes.ContainerDefinition{{
+			Name: sdkaws.String("c"), Image: sdkaws.String("i"),
+			Environment: []ecstypes.KeyValuePair{{Name: sdkaws.String("A"), Value: sdkaws.String("")}},
+			Secrets:     []ecstypes.Secret{{Name: sdkaws.String("S"), ValueFrom: sdkaws.String("arn:s")}},
+		}},
+	}, got, "empty strings and the zero log configuration are left out, an empty env value is kept")
+
+	td.EphemeralStorage.SizeInGiB = 1 << 40
+	_, err = RegisterInput(td)
+	assert.ErrorContains(t, err, `task definition "f": ephemeralStorage.sizeInGiB: 1099511627776 is out of range`)
 }

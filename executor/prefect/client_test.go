@@ -16,7 +16,11 @@ import (
 
 	"github.com/flowplan/flowplan/executor/prefect"
 	"github.com/flowplan/flowplan/executor/prefect/prefectfake"
+	"github.com/flowplan/flowplan/plan"
 )
+
+// raw is a JSON value sent as written.
+func raw(s string) plan.Nullable[json.RawMessage] { return plan.Some(json.RawMessage(s)) }
 
 // sleeps records the waits a client asked for, without waiting.
 type sleeps struct {
@@ -62,20 +66,21 @@ func TestResourcesRoundTrip(t *testing.T) {
 			wantVersion: "2.10.6",
 			deployment: func(flowID, storageID, infraID string) prefect.DeploymentCreate {
 				return prefect.DeploymentCreate{
-					Name: "daily-main", FlowID: flowID, Version: ptr("abc1234"),
-					Description: ptr("Loads things."), Tags: []string{"proj", "main"},
-					Parameters: map[string]any{"n": 1}, WorkQueueName: ptr("prefect-v2-queue-main"),
-					Path: ptr("proj/src/flows"), Entrypoint: ptr("x_flow.py:x"),
-					StorageDocumentID: ptr(storageID), InfrastructureDocumentID: ptr(infraID),
-					Schedule:       &prefect.Schedule{Cron: "0 1 * * *", Timezone: ptr("UTC")},
-					InfraOverrides: map[string]any{"env.A": "1"},
-					ParameterOpenAPISchema: map[string]any{"title": "Parameters", "type": "object",
-						"properties": map[string]any{}},
-					Null: []string{"manifest_path"},
+					Name: "daily-main", FlowID: flowID, DeploymentUpdate: prefect.DeploymentUpdate{
+						Version: plan.Some("abc1234"), Description: plan.Some("Loads things."),
+						Tags: plan.Some([]string{"proj", "main"}), Parameters: raw(`{"n": 1}`),
+						WorkQueueName: plan.Some("prefect-v2-queue-main"),
+						Path:          plan.Some("proj/src/flows"), Entrypoint: plan.Some("x_flow.py:x"),
+						StorageDocumentID: plan.Some(storageID), InfrastructureDocumentID: plan.Some(infraID),
+						Schedule:               plan.Some(plan.Schedule{Cron: ptr("0 1 * * *"), Timezone: ptr("UTC")}),
+						InfraOverrides:         raw(`{"env.A": "1"}`),
+						ParameterOpenAPISchema: raw(`{"title": "Parameters", "type": "object", "properties": {}}`),
+						ManifestPath:           plan.Null[string](),
+					},
 				}
 			},
-			changed: func(d *prefect.DeploymentCreate) { d.Version = ptr("def5678") },
-			update:  prefect.DeploymentUpdate{Description: ptr("New."), Null: []string{"schedule"}},
+			changed: func(d *prefect.DeploymentCreate) { d.Version = plan.Some("def5678") },
+			update:  prefect.DeploymentUpdate{Description: plan.Some("New."), Schedule: plan.Null[plan.Schedule]()},
 			check: func(t *testing.T, d *prefect.Deployment) {
 				require.NotNil(t, d.Description)
 				assert.Equal(t, "New.", *d.Description)
@@ -90,17 +95,19 @@ func TestResourcesRoundTrip(t *testing.T) {
 			wantVersion: "3.4.0",
 			deployment: func(flowID, storageID, _ string) prefect.DeploymentCreate {
 				return prefect.DeploymentCreate{
-					Name: "daily-main", FlowID: flowID, Version: ptr("abc1234"), Tags: []string{"proj"},
-					WorkPoolName: ptr("pool-main"), WorkQueueName: ptr("default"),
-					Entrypoint: ptr("src/x_flow.py:x"), StorageDocumentID: ptr(storageID),
-					PullSteps:              []map[string]any{{"prefect.deployments.steps.git_clone": map[string]any{"repository": "r"}}},
-					Schedules:              []prefect.DeploymentSchedule{{Schedule: prefect.Schedule{Cron: "0 1 * * *", Timezone: ptr("UTC")}, Active: ptr(true)}},
-					JobVariables:           map[string]any{"task_definition_arn": "arn:td"},
-					EnforceParameterSchema: ptr(false),
+					Name: "daily-main", FlowID: flowID, DeploymentUpdate: prefect.DeploymentUpdate{
+						Version: plan.Some("abc1234"), Tags: plan.Some([]string{"proj"}),
+						WorkPoolName: plan.Some("pool-main"), WorkQueueName: plan.Some("default"),
+						Entrypoint: plan.Some("src/x_flow.py:x"), StorageDocumentID: plan.Some(storageID),
+						PullSteps:              raw(`[{"prefect.deployments.steps.git_clone": {"repository": "r"}}]`),
+						Schedules:              plan.Some([]plan.DeploymentSchedule{{Schedule: plan.Schedule{Cron: ptr("0 1 * * *"), Timezone: ptr("UTC")}, Active: true}}),
+						JobVariables:           raw(`{"task_definition_arn": "arn:td"}`),
+						EnforceParameterSchema: plan.Some(false),
+					},
 				}
 			},
-			changed: func(d *prefect.DeploymentCreate) { d.Version = ptr("def5678") },
-			update:  prefect.DeploymentUpdate{Description: ptr("New."), Paused: ptr(true)},
+			changed: func(d *prefect.DeploymentCreate) { d.Version = plan.Some("def5678") },
+			update:  prefect.DeploymentUpdate{Description: plan.Some("New."), Paused: plan.Some(true)},
 			check: func(t *testing.T, d *prefect.Deployment) {
 				require.NotNil(t, d.Description)
 				assert.Equal(t, "New.", *d.Description)
@@ -219,17 +226,17 @@ func TestUnknownFieldIsRejected(t *testing.T) {
 	}{
 		{
 			name: "job_variables on Prefect 2", version: prefectfake.Prefect2,
-			body: prefect.DeploymentCreate{Name: "d", JobVariables: map[string]any{"a": 1}},
+			body: prefect.DeploymentCreate{Name: "d", DeploymentUpdate: prefect.DeploymentUpdate{JobVariables: raw(`{"a": 1}`)}},
 			want: "body.job_variables: extra fields not permitted",
 		},
 		{
 			name: "infra_overrides on Prefect 3", version: prefectfake.Prefect3,
-			body: prefect.DeploymentCreate{Name: "d", InfraOverrides: map[string]any{"a": 1}},
+			body: prefect.DeploymentCreate{Name: "d", DeploymentUpdate: prefect.DeploymentUpdate{InfraOverrides: raw(`{"a": 1}`)}},
 			want: "body.infra_overrides: Extra inputs are not permitted",
 		},
 		{
 			name: "schedule on Prefect 3", version: prefectfake.Prefect3,
-			body: prefect.DeploymentCreate{Name: "d", Schedule: &prefect.Schedule{Cron: "* * * * *"}},
+			body: prefect.DeploymentCreate{Name: "d", DeploymentUpdate: prefect.DeploymentUpdate{Schedule: plan.Some(plan.Schedule{Cron: ptr("* * * * *")})}},
 			want: "body.schedule: Extra inputs are not permitted",
 		},
 	}
@@ -533,24 +540,24 @@ func TestRequestBodies(t *testing.T) {
 			want: `{"name":"d","flow_id":"f"}`,
 		},
 		{
-			name: "empty maps and lists are sent, nil ones are not",
-			body: prefect.DeploymentUpdate{Tags: []string{}, Parameters: map[string]any{}},
+			name: "empty objects and lists are sent, unset ones are not",
+			body: prefect.DeploymentUpdate{Tags: plan.Some([]string{}), Parameters: raw(`{}`)},
 			want: `{"tags":[],"parameters":{}}`,
 		},
 		{
-			name: "Null fields are sent as null",
-			body: prefect.DeploymentUpdate{Version: ptr("v"), Null: []string{"schedule", "description"}},
-			want: `{"description":null,"schedule":null,"version":"v"}`,
+			name: "null fields are sent as null",
+			body: prefect.DeploymentUpdate{Version: plan.Some("v"), Description: plan.Null[string](), Schedule: plan.Null[plan.Schedule]()},
+			want: `{"version":"v","description":null,"schedule":null}`,
 		},
 		{
-			name: "unknown Null field",
-			body: prefect.DeploymentCreate{Name: "d", Null: []string{"nope"}},
-			err:  `Null names "nope"`,
+			name: "free-form JSON is sent as written, every digit kept",
+			body: prefect.DeploymentUpdate{Parameters: raw(`{"big": 123456789012345678901234567890, "x": null}`)},
+			want: `{"parameters":{"big":123456789012345678901234567890,"x":null}}`,
 		},
 		{
-			name: "field both set and Null",
-			body: prefect.DeploymentCreate{Name: "d", Version: ptr("v"), Null: []string{"version"}},
-			err:  `field "version" is both set and listed in Null`,
+			name: "the create's own fields come first",
+			body: prefect.DeploymentCreate{Name: "d", FlowID: "f", DeploymentUpdate: prefect.DeploymentUpdate{Path: plan.Null[string]()}},
+			want: `{"name":"d","flow_id":"f","path":null}`,
 		},
 		{
 			name: "block document update as Block.save sends it",
@@ -568,9 +575,7 @@ func TestRequestBodies(t *testing.T) {
 			}
 			require.NoError(t, err)
 			assert.JSONEq(t, tt.want, string(got))
-			if !strings.Contains(tt.name, "Null") {
-				assert.Equal(t, tt.want, string(got), "field order follows the struct")
-			}
+			assert.Equal(t, tt.want, string(got), "field order follows the struct")
 		})
 	}
 }
@@ -602,4 +607,26 @@ func TestConcurrentCallsOverlapLatency(t *testing.T) {
 	assert.Equal(t, calls, writes)
 	_, ok := fake.Flow("f")
 	assert.True(t, ok)
+}
+
+func TestDeploymentUpdateFields(t *testing.T) {
+	var u prefect.DeploymentUpdate
+	require.NoError(t, u.SetJSON("description", json.RawMessage(`null`)))
+	require.NoError(t, u.SetJSON("is_schedule_active", json.RawMessage(`false`)))
+	require.NoError(t, u.SetJSON("schedule", json.RawMessage(`{"cron": "0 1 * * *", "day_or": true, "timezone": null}`)))
+	require.NoError(t, u.SetJSON("parameters", json.RawMessage(`{"n": 10000000000000000000001}`)))
+	got, err := json.Marshal(u)
+	require.NoError(t, err)
+	assert.Equal(t, `{"description":null,"parameters":{"n":10000000000000000000001},"schedule":{"cron":"0 1 * * *","day_or":true},"is_schedule_active":false}`, string(got))
+
+	assert.ErrorContains(t, u.SetJSON("nope", json.RawMessage(`1`)), `unknown field "nope"`)
+	assert.ErrorContains(t, u.SetJSON("paused", json.RawMessage(`"yes"`)), `field "paused"`)
+
+	only, err := u.Only([]string{"schedule", "description"})
+	require.NoError(t, err)
+	got, err = json.Marshal(only)
+	require.NoError(t, err)
+	assert.Equal(t, `{"description":null,"schedule":{"cron":"0 1 * * *","day_or":true}}`, string(got))
+	_, err = u.Only([]string{"name"})
+	assert.ErrorContains(t, err, `unknown field "name"`)
 }

@@ -3,8 +3,8 @@ package prefect
 import (
 	"encoding/json"
 	"fmt"
-	"reflect"
-	"strings"
+
+	"github.com/flowplan/flowplan/plan"
 )
 
 // Flow is a flow as the server returns it.
@@ -64,7 +64,8 @@ type BlockDocumentUpdate struct {
 	MergeExistingData *bool          `json:"merge_existing_data,omitempty"`
 }
 
-// Schedule is a Prefect schedule object: a CronSchedule (Cron, Timezone,
+// Schedule is a Prefect schedule object as a deployment read from the
+// server holds it (requests send the plan's plan.Schedule): a CronSchedule (Cron, Timezone,
 // DayOr), an IntervalSchedule (Interval in seconds, AnchorDate, Timezone) or
 // an RRuleSchedule (RRule, Timezone). Fields of the other kinds stay zero.
 type Schedule struct {
@@ -77,7 +78,7 @@ type Schedule struct {
 }
 
 // DeploymentSchedule is one entry of a Prefect 3 deployment's "schedules"
-// (DeploymentScheduleCreate / DeploymentScheduleUpdate in requests).
+// as the server returns it (requests send plan.DeploymentSchedule).
 type DeploymentSchedule struct {
 	Schedule   Schedule       `json:"schedule"`
 	Active     *bool          `json:"active,omitempty"`
@@ -86,87 +87,166 @@ type DeploymentSchedule struct {
 }
 
 // DeploymentCreate is the body of POST /deployments/ (which upserts on flow
-// id and name). It holds the fields of both versions' DeploymentCreate; the
-// caller fills only those of the target version, as the server rejects the
-// others: Prefect 2 (2.10.6) takes Schedule, IsScheduleActive,
-// InfraOverrides and ManifestPath; Prefect 3 takes Schedules, Paused,
-// JobVariables and EnforceParameterSchema. Unset fields are left out of the
-// body; Null lists JSON field names to send as null.
+// id and name): the name, the flow id, and the other fields as in a
+// DeploymentUpdate (only those Set are sent).
 type DeploymentCreate struct {
-	Name                     string           `json:"name"`
-	FlowID                   string           `json:"flow_id"`
-	Version                  *string          `json:"version,omitempty"`
-	Description              *string          `json:"description,omitempty"`
-	Tags                     []string         `json:"tags,omitzero"`
-	Parameters               map[string]any   `json:"parameters,omitzero"`
-	ParameterOpenAPISchema   map[string]any   `json:"parameter_openapi_schema,omitzero"`
-	WorkQueueName            *string          `json:"work_queue_name,omitempty"`
-	WorkPoolName             *string          `json:"work_pool_name,omitempty"`
-	Path                     *string          `json:"path,omitempty"`
-	Entrypoint               *string          `json:"entrypoint,omitempty"`
-	StorageDocumentID        *string          `json:"storage_document_id,omitempty"`
-	InfrastructureDocumentID *string          `json:"infrastructure_document_id,omitempty"`
-	PullSteps                []map[string]any `json:"pull_steps,omitzero"`
-
-	Schedule         *Schedule      `json:"schedule,omitempty"`
-	IsScheduleActive *bool          `json:"is_schedule_active,omitempty"`
-	InfraOverrides   map[string]any `json:"infra_overrides,omitzero"`
-	ManifestPath     *string        `json:"manifest_path,omitempty"`
-
-	Schedules              []DeploymentSchedule `json:"schedules,omitzero"`
-	Paused                 *bool                `json:"paused,omitempty"`
-	JobVariables           map[string]any       `json:"job_variables,omitzero"`
-	EnforceParameterSchema *bool                `json:"enforce_parameter_schema,omitempty"`
-
-	Null []string `json:"-"`
+	Name   string `json:"name"`
+	FlowID string `json:"flow_id"`
+	DeploymentUpdate
 }
 
-// MarshalJSON writes the set fields plus the Null ones as null.
-func (d DeploymentCreate) MarshalJSON() ([]byte, error) {
-	type plain DeploymentCreate
-	return marshalWithNulls(plain(d), d.Null)
-}
-
-// DeploymentUpdate is the body of PATCH /deployments/{id}: the server changes
-// only the fields sent. Prefect 2 (2.10.6) accepts Version, Description,
-// Tags, Parameters, WorkQueueName, WorkPoolName, Path, Entrypoint,
-// StorageDocumentID, InfrastructureDocumentID, Schedule, IsScheduleActive,
-// InfraOverrides and ManifestPath (not ParameterOpenAPISchema nor PullSteps);
-// Prefect 3 accepts the common fields plus ParameterOpenAPISchema,
-// PullSteps, Schedules (replacing all schedules when sent), Paused,
-// JobVariables and EnforceParameterSchema. Null lists JSON field names to
-// send as null (to clear them).
+// DeploymentUpdate is the body of PATCH /deployments/{id}, and the fields
+// besides name and flow id of a DeploymentCreate. Every field is a
+// plan.Nullable: one that is not Set is left out of the body (an update
+// keeps the server's value, a create gets the server's default), one Set
+// to plan.Null[T]() is sent as null (to clear it), any other is sent as
+// its value. Free-form JSON (parameters, job variables...) is sent as
+// written, so numbers keep every digit.
+//
+// It holds the fields of both Prefect versions; the caller sets only those
+// of the target version, as the server rejects the others: Prefect 2
+// (2.10.6) takes Schedule, IsScheduleActive, InfraOverrides and
+// ManifestPath; Prefect 3 takes Schedules, Paused, JobVariables and
+// EnforceParameterSchema. PATCH on Prefect 2.10.6 does not take
+// ParameterOpenAPISchema nor PullSteps.
 type DeploymentUpdate struct {
-	Version                  *string          `json:"version,omitempty"`
-	Description              *string          `json:"description,omitempty"`
-	Tags                     []string         `json:"tags,omitzero"`
-	Parameters               map[string]any   `json:"parameters,omitzero"`
-	ParameterOpenAPISchema   map[string]any   `json:"parameter_openapi_schema,omitzero"`
-	WorkQueueName            *string          `json:"work_queue_name,omitempty"`
-	WorkPoolName             *string          `json:"work_pool_name,omitempty"`
-	Path                     *string          `json:"path,omitempty"`
-	Entrypoint               *string          `json:"entrypoint,omitempty"`
-	StorageDocumentID        *string          `json:"storage_document_id,omitempty"`
-	InfrastructureDocumentID *string          `json:"infrastructure_document_id,omitempty"`
-	PullSteps                []map[string]any `json:"pull_steps,omitzero"`
+	Version                  plan.Nullable[string]          `json:"version,omitzero"`
+	Description              plan.Nullable[string]          `json:"description,omitzero"`
+	Tags                     plan.Nullable[[]string]        `json:"tags,omitzero"`
+	Parameters               plan.Nullable[json.RawMessage] `json:"parameters,omitzero"`
+	ParameterOpenAPISchema   plan.Nullable[json.RawMessage] `json:"parameter_openapi_schema,omitzero"`
+	WorkQueueName            plan.Nullable[string]          `json:"work_queue_name,omitzero"`
+	WorkPoolName             plan.Nullable[string]          `json:"work_pool_name,omitzero"`
+	Path                     plan.Nullable[string]          `json:"path,omitzero"`
+	Entrypoint               plan.Nullable[string]          `json:"entrypoint,omitzero"`
+	StorageDocumentID        plan.Nullable[string]          `json:"storage_document_id,omitzero"`
+	InfrastructureDocumentID plan.Nullable[string]          `json:"infrastructure_document_id,omitzero"`
+	PullSteps                plan.Nullable[json.RawMessage] `json:"pull_steps,omitzero"`
 
-	Schedule         *Schedule      `json:"schedule,omitempty"`
-	IsScheduleActive *bool          `json:"is_schedule_active,omitempty"`
-	InfraOverrides   map[string]any `json:"infra_overrides,omitzero"`
-	ManifestPath     *string        `json:"manifest_path,omitempty"`
+	Schedule         plan.Nullable[plan.Schedule]   `json:"schedule,omitzero"`
+	IsScheduleActive plan.Nullable[bool]            `json:"is_schedule_active,omitzero"`
+	InfraOverrides   plan.Nullable[json.RawMessage] `json:"infra_overrides,omitzero"`
+	ManifestPath     plan.Nullable[string]          `json:"manifest_path,omitzero"`
 
-	Schedules              []DeploymentSchedule `json:"schedules,omitzero"`
-	Paused                 *bool                `json:"paused,omitempty"`
-	JobVariables           map[string]any       `json:"job_variables,omitzero"`
-	EnforceParameterSchema *bool                `json:"enforce_parameter_schema,omitempty"`
-
-	Null []string `json:"-"`
+	Schedules              plan.Nullable[[]plan.DeploymentSchedule] `json:"schedules,omitzero"`
+	Paused                 plan.Nullable[bool]                      `json:"paused,omitzero"`
+	JobVariables           plan.Nullable[json.RawMessage]           `json:"job_variables,omitzero"`
+	EnforceParameterSchema plan.Nullable[bool]                      `json:"enforce_parameter_schema,omitzero"`
 }
 
-// MarshalJSON writes the set fields plus the Null ones as null.
-func (d DeploymentUpdate) MarshalJSON() ([]byte, error) {
-	type plain DeploymentUpdate
-	return marshalWithNulls(plain(d), d.Null)
+// field returns the field whose JSON name is name, to be read into, or
+// false when DeploymentUpdate has no such field.
+func (u *DeploymentUpdate) field(name string) (json.Unmarshaler, bool) {
+	switch name {
+	case "version":
+		return &u.Version, true
+	case "description":
+		return &u.Description, true
+	case "tags":
+		return &u.Tags, true
+	case "parameters":
+		return &u.Parameters, true
+	case "parameter_openapi_schema":
+		return &u.ParameterOpenAPISchema, true
+	case "work_queue_name":
+		return &u.WorkQueueName, true
+	case "work_pool_name":
+		return &u.WorkPoolName, true
+	case "path":
+		return &u.Path, true
+	case "entrypoint":
+		return &u.Entrypoint, true
+	case "storage_document_id":
+		return &u.StorageDocumentID, true
+	case "infrastructure_document_id":
+		return &u.InfrastructureDocumentID, true
+	case "pull_steps":
+		return &u.PullSteps, true
+	case "schedule":
+		return &u.Schedule, true
+	case "is_schedule_active":
+		return &u.IsScheduleActive, true
+	case "infra_overrides":
+		return &u.InfraOverrides, true
+	case "manifest_path":
+		return &u.ManifestPath, true
+	case "schedules":
+		return &u.Schedules, true
+	case "paused":
+		return &u.Paused, true
+	case "job_variables":
+		return &u.JobVariables, true
+	case "enforce_parameter_schema":
+		return &u.EnforceParameterSchema, true
+	}
+	return nil, false
+}
+
+// SetJSON sets the field whose JSON name is name from its JSON value (as
+// the server returns it): null sets it to null. A name that is not a field
+// is an error.
+func (u *DeploymentUpdate) SetJSON(name string, value json.RawMessage) error {
+	f, ok := u.field(name)
+	if !ok {
+		return fmt.Errorf("deployment request: unknown field %q", name)
+	}
+	if err := f.UnmarshalJSON(value); err != nil {
+		return fmt.Errorf("deployment request: field %q: %w", name, err)
+	}
+	return nil
+}
+
+// Only returns the update that sends the named fields of u and no other.
+// A name that is not a field is an error.
+func (u DeploymentUpdate) Only(names []string) (DeploymentUpdate, error) {
+	var out DeploymentUpdate
+	for _, n := range names {
+		switch n {
+		case "version":
+			out.Version = u.Version
+		case "description":
+			out.Description = u.Description
+		case "tags":
+			out.Tags = u.Tags
+		case "parameters":
+			out.Parameters = u.Parameters
+		case "parameter_openapi_schema":
+			out.ParameterOpenAPISchema = u.ParameterOpenAPISchema
+		case "work_queue_name":
+			out.WorkQueueName = u.WorkQueueName
+		case "work_pool_name":
+			out.WorkPoolName = u.WorkPoolName
+		case "path":
+			out.Path = u.Path
+		case "entrypoint":
+			out.Entrypoint = u.Entrypoint
+		case "storage_document_id":
+			out.StorageDocumentID = u.StorageDocumentID
+		case "infrastructure_document_id":
+			out.InfrastructureDocumentID = u.InfrastructureDocumentID
+		case "pull_steps":
+			out.PullSteps = u.PullSteps
+		case "schedule":
+			out.Schedule = u.Schedule
+		case "is_schedule_active":
+			out.IsScheduleActive = u.IsScheduleActive
+		case "infra_overrides":
+			out.InfraOverrides = u.InfraOverrides
+		case "manifest_path":
+			out.ManifestPath = u.ManifestPath
+		case "schedules":
+			out.Schedules = u.Schedules
+		case "paused":
+			out.Paused = u.Paused
+		case "job_variables":
+			out.JobVariables = u.JobVariables
+		case "enforce_parameter_schema":
+			out.EnforceParameterSchema = u.EnforceParameterSchema
+		default:
+			return DeploymentUpdate{}, fmt.Errorf("deployment request: unknown field %q", n)
+		}
+	}
+	return out, nil
 }
 
 // Deployment is a deployment as the server returns it. Fields of the other
@@ -210,43 +290,4 @@ type WorkPool struct {
 	IsPaused        bool           `json:"is_paused"`
 	BaseJobTemplate map[string]any `json:"base_job_template"`
 	DefaultQueueID  string         `json:"default_queue_id"`
-}
-
-// marshalWithNulls marshals v (a struct without a MarshalJSON method) and
-// adds the named JSON fields as null; a name that is not a JSON field of v,
-// or that is also set, is an error.
-func marshalWithNulls(v any, nulls []string) ([]byte, error) {
-	raw, err := json.Marshal(v)
-	if err != nil {
-		return nil, fmt.Errorf("encode %T: %w", v, err)
-	}
-	if len(nulls) == 0 {
-		return raw, nil
-	}
-	known := map[string]bool{}
-	t := reflect.TypeOf(v)
-	for i := range t.NumField() {
-		name, _, _ := strings.Cut(t.Field(i).Tag.Get("json"), ",")
-		if name != "" && name != "-" {
-			known[name] = true
-		}
-	}
-	var fields map[string]json.RawMessage
-	if err := json.Unmarshal(raw, &fields); err != nil {
-		return nil, fmt.Errorf("encode %T: %w", v, err)
-	}
-	for _, n := range nulls {
-		if !known[n] {
-			return nil, fmt.Errorf("encode %T: Null names %q, which is not one of its fields", v, n)
-		}
-		if _, set := fields[n]; set {
-			return nil, fmt.Errorf("encode %T: field %q is both set and listed in Null", v, n)
-		}
-		fields[n] = json.RawMessage("null")
-	}
-	out, err := json.Marshal(fields)
-	if err != nil {
-		return nil, fmt.Errorf("encode %T: %w", v, err)
-	}
-	return out, nil
 }
