@@ -824,6 +824,9 @@ func fnIsinstance(c *call) value.Value {
 			if _, ok := x.(*value.Instance); ok {
 				return false
 			}
+			if def := c.m.s.models[tt]; def != nil && def.scalarBase != nil && (typeName(x) == def.scalarBase.name || def.scalarBase.name == "int" && typeName(x) == "bool") {
+				panic(unknownSignal{c.m.unknown(c.at, "instances of %s are kept as %s values: isinstance() against it is not modeled", tt.Name, def.scalarBase.name)})
+			}
 			switch x.(type) {
 			case value.Str, value.Int, value.Float, value.Bool, value.NoneType, *value.List, *value.Tuple, *value.Dict, *value.Set:
 				return false

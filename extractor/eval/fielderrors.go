@@ -22,6 +22,9 @@ func (m *module) explainInvalid(at pysyntax.Node, ann pysyntax.Expr, annv map[py
 	}
 	if cls, ok := annv[ann].(*value.Class); ok {
 		def := m.s.models[cls]
+		if def != nil && def.scalarBase != nil {
+			return m.explainInvalid(at, &pysyntax.Ident{Name: def.scalarBase.name}, annv, v, loc)
+		}
 		if def == nil || def.dataclass {
 			return nil, false
 		}
@@ -144,7 +147,7 @@ func isContainer(v value.Value) bool {
 func (m *module) knownAnnotation(ann pysyntax.Expr, annv map[pysyntax.Expr]value.Value) bool {
 	if cls, ok := annv[ann].(*value.Class); ok {
 		def := m.s.models[cls]
-		return def != nil && !def.dataclass
+		return def != nil && !def.dataclass && def.broken == nil
 	}
 	name, _ := annotationHead(ann)
 	switch name {

@@ -54,7 +54,7 @@ func (m *module) coerceField(c *call, cls *value.Class, def *modelDef, f fieldDe
 		return v, nil // a None default makes pydantic v1 allow None (allow_none)
 	}
 	strip := f.strip
-	if strip && !stripsWholeValue(f.annotation) && mentionsStr(f.annotation) {
+	if strip && !m.stripsWholeValue(f.annotation, f.annValues) && m.mentionsStr(f.annotation, f.annValues) {
 		return m.unknown(c.at, "Config.anystr_strip_whitespace on %s.%s (%s): stripping strings inside other types is not modeled", cls.Name, f.name, f.annSrc), nil
 	}
 	out, ok := m.coerceTo(c.at, f.annotation, f.annValues, v)
@@ -72,13 +72,17 @@ func (m *module) coerceField(c *call, cls *value.Class, def *modelDef, f fieldDe
 
 // stripsWholeValue tells the annotations whose string value
 // anystr_strip_whitespace strips as a whole: str and Optional[str].
-func stripsWholeValue(ann pysyntax.Expr) bool {
+func (m *module) stripsWholeValue(ann pysyntax.Expr, annv map[pysyntax.Expr]value.Value) bool {
+	if cls, ok := annv[ann].(*value.Class); ok {
+		def := m.s.models[cls]
+		return def != nil && def.scalarBase != nil && def.scalarBase.name == "str"
+	}
 	if id, ok := ann.(*pysyntax.Ident); ok {
 		return id.Name == "str"
 	}
 	if isOptional(ann) {
 		inner := optionalInner(ann)
-		return inner != nil && stripsWholeValue(inner)
+		return inner != nil && m.stripsWholeValue(inner, annv)
 	}
 	return false
 }
@@ -111,16 +115,25 @@ func optionalInner(ann pysyntax.Expr) pysyntax.Expr {
 
 // mentionsStr tells an annotation that names str anywhere, or one the
 // check cannot see into.
-func mentionsStr(ann pysyntax.Expr) bool {
+func (m *module) mentionsStr(ann pysyntax.Expr, annv map[pysyntax.Expr]value.Value) bool {
+	mentionsStr := func(e pysyntax.Expr) bool { return m.mentionsStr(e, annv) }
+	if cls, ok := annv[ann].(*value.Class); ok {
+		def := m.s.models[cls]
+		return def == nil || def.dataclass || def.scalarBase != nil && def.scalarBase.name == "str"
+	}
 	switch x := ann.(type) {
 	case nil:
 		return false
 	case *pysyntax.Ident:
-		return x.Name == "str" || x.Name == "Any" || x.Name == "AnyStr"
+		switch x.Name {
+		case "int", "float", "bool", "None", "List", "Dict", "Optional", "Union", "Literal", "list", "dict", "Tuple", "tuple":
+			return false
+		}
+		return true
 	case *pysyntax.Const:
 		return false
 	case *pysyntax.AttrExpr:
-		return x.Name == "str" || x.Name == "Any"
+		return mentionsStr(&pysyntax.Ident{Name: x.Name})
 	case *pysyntax.IndexExpr:
 		if mentionsStr(x.X) {
 			return true
@@ -151,7 +164,7 @@ func (m *module) validateEachItem(c *call, cls *value.Class, def *modelDef, f fi
 	if u, ok := v.(value.Unknown); ok {
 		return u, nil
 	}
-	if f.strip && mentionsStr(f.annotation) {
+	if f.strip && m.mentionsStr(f.annotation, f.annValues) {
 		return m.unknown(c.at, "Config.anystr_strip_whitespace with each_item validators (%s.%s) is not modeled", cls.Name, f.name), nil
 	}
 	around := func(loc string, item value.Value, conv func(value.Value) (value.Value, []fieldError)) (value.Value, []fieldError) {

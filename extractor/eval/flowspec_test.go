@@ -252,6 +252,8 @@ func TestUnknownsAndTaint(t *testing.T) {
 		{"BaseModel method not modeled", "from pydantic import BaseModel\nclass J(BaseModel):\n    a: int = 1\nX = J.parse_raw('{}')\n", "X", "class attribute J.parse_raw is not evaluated"},
 		{"validator replaced in a subclass", "from pydantic import BaseModel, validator\nclass P(BaseModel):\n    a: str = 'a'\n    @validator('a')\n    def v(cls, x):\n        return x + 'P'\nclass C(P):\n    @validator('a')\n    def v(cls, x):\n        return x + 'C'\nX = C().a\n", "X", "validator v replaces a base class's validator of the same name"},
 		{"star validator across classes", "from pydantic import BaseModel, validator\nclass P(BaseModel):\n    a: str = 'a'\n    @validator('*')\n    def v(cls, x):\n        return x + 'P'\nclass C(P):\n    @validator('a')\n    def w(cls, x):\n        return x + 'C'\nX = C(a='q').a\n", "X", "validators for \"*\" together with validators of another class"},
+		{"isinstance against a str subclass", "class Name(str):\n    pass\nX = str(isinstance(Name('a'), Name))\n", "X", "instances of Name are kept as str values: isinstance() against it is not modeled"},
+		{"str subclass with a method", "class Name(str):\n    def shout(self):\n        return self.upper()\nX = Name('a')\n", "X", "a subclass of str whose body defines something is not modeled"},
 		{"time dependent", "from datetime import datetime\nX = datetime.now()\n", "X", "datetime.now() depends on the time"},
 	}
 	for _, tt := range tests {

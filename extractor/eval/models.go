@@ -21,6 +21,10 @@ type modelDef struct {
 	// settings marks a BaseSettings model: fields not given come from the
 	// environment.
 	settings bool
+	// scalarBase is the builtin type (str, int, float) of a class that
+	// derives from it and adds nothing: its instances are kept as values
+	// of that type.
+	scalarBase *typeObj
 	// broken says why using the class cannot be modeled (validators,
 	// a custom __init__...); nil when it can.
 	broken *diag.Diagnostic
@@ -276,6 +280,12 @@ func (m *module) defineClass(st *pysyntax.ClassStmt) value.Value {
 				continue
 			}
 			brk(&b, "base class %s is not a data model the extractor knows", x.Name)
+		case *typeObj:
+			if (x.name == "str" || x.name == "int" || x.name == "float") && len(st.Bases) == 1 && len(st.Decorators) == 0 {
+				def.scalarBase = x
+				return m.defineScalarSubclass(st, def, brk)
+			}
+			brk(&b, "base class %s is not a data model the extractor knows", m.f.Text(b.Value))
 		case value.Unknown:
 			brk(&b, "base class %s is not known: %s", m.f.Text(b.Value), x.Err.Msg)
 		default:
@@ -568,6 +578,9 @@ func (m *module) constructModel(c *call, cls *value.Class, def *modelDef) value.
 	if def.settings {
 		return m.constructSettings(c, cls, def)
 	}
+	if def.scalarBase != nil {
+		return def.scalarBase.ctor(c)
+	}
 	fields := &value.Dict{}
 	given := map[string]value.Value{}
 	if def.dataclass {
@@ -657,7 +670,13 @@ func (m *module) coerceTo(at pysyntax.Node, ann pysyntax.Expr, annv map[pysyntax
 		return v, true
 	}
 	if cls, ok := annv[ann].(*value.Class); ok {
-		if def := m.s.models[cls]; def != nil && !def.dataclass {
+		def := m.s.models[cls]
+		if def != nil && def.scalarBase != nil {
+			// pydantic validates a subclass of str, int or float with
+			// its base's validators, which keep the base type.
+			return m.coerceTo(at, &pysyntax.Ident{Name: def.scalarBase.name}, annv, v)
+		}
+		if def != nil && !def.dataclass {
 			return m.coerceModel(at, cls, def, v)
 		}
 		return v, false
@@ -1058,4 +1077,24 @@ func (m *module) modelStr(at pysyntax.Node, x *value.Instance) string {
 		m.writeRepr(at, &b, x.Fields.Vals[i], 1)
 	}
 	return b.String()
+}
+
+// defineScalarSubclass finishes `class Name(str): ...` whose body adds
+// nothing (a docstring, pass): calling it gives a value of its base.
+func (m *module) defineScalarSubclass(st *pysyntax.ClassStmt, def *modelDef, brk func(pysyntax.Node, string, ...any)) value.Value {
+	for i, s := range st.Body {
+		switch x := s.(type) {
+		case *pysyntax.ExprStmt:
+			if _, ok := x.X.(*pysyntax.StrLit); ok && i == 0 {
+				continue
+			}
+		case *pysyntax.SimpleStmt:
+			if x.Keyword == "pass" {
+				continue
+			}
+		}
+		brk(s, "a subclass of %s whose body defines something is not modeled", def.scalarBase.name)
+		break
+	}
+	return def.cls
 }
