@@ -7,7 +7,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
-	"github.com/flowplan/flowplan/extractor/pyfmt"
+	"github.com/flowplan/flowplan/extractor/lift"
 	"github.com/flowplan/flowplan/extractor/pysyntax"
 	"github.com/flowplan/flowplan/extractor/value"
 )
@@ -205,23 +205,16 @@ func (m *module) jsonObject(at pysyntax.Node, b *strings.Builder, d *value.Dict,
 	b.WriteString("{")
 	first := true
 	for _, i := range idx {
-		var key string
-		switch k := d.Keys[i].(type) {
-		case value.Str:
-			key = string(k)
-		case value.Int:
-			key = k.V.String()
-		case value.Float:
-			key = m.jsonFloat(at, float64(k), opts)
-		case value.Bool:
-			key = map[bool]string{true: "true", false: "false"}[bool(k)]
-		case value.NoneType:
-			key = "null"
-		default:
+		k := m.need(d.Keys[i])
+		if f, isFloat := k.(value.Float); isFloat {
+			m.jsonFloat(at, float64(f), opts) // allow_nan applies to keys too
+		}
+		key, ok := lift.JSONKey(k)
+		if !ok {
 			if opts.skipKeys {
 				continue
 			}
-			panic(m.raise(at, "TypeError", "keys must be str, int, float, bool or None, not %s", typeName(d.Keys[i])))
+			panic(m.raise(at, "TypeError", "keys must be str, int, float, bool or None, not %s", typeName(k)))
 		}
 		if !first {
 			b.WriteString(opts.itemSep)
@@ -241,24 +234,10 @@ func (m *module) jsonObject(at pysyntax.Node, b *strings.Builder, d *value.Dict,
 }
 
 func (m *module) jsonFloat(at pysyntax.Node, f float64, opts jsonOptions) string {
-	switch {
-	case math.IsNaN(f):
-		if !opts.allowNaN {
-			panic(m.raise(at, "ValueError", "Out of range float values are not JSON compliant"))
-		}
-		return "NaN"
-	case math.IsInf(f, 1):
-		if !opts.allowNaN {
-			panic(m.raise(at, "ValueError", "Out of range float values are not JSON compliant"))
-		}
-		return "Infinity"
-	case math.IsInf(f, -1):
-		if !opts.allowNaN {
-			panic(m.raise(at, "ValueError", "Out of range float values are not JSON compliant"))
-		}
-		return "-Infinity"
+	if !opts.allowNaN && (math.IsNaN(f) || math.IsInf(f, 0)) {
+		panic(m.raise(at, "ValueError", "Out of range float values are not JSON compliant"))
 	}
-	return pyfmt.ReprFloat(f)
+	return lift.JSONFloat(f)
 }
 
 // jsonString writes s as a JSON string literal, as CPython's encoder

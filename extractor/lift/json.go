@@ -186,25 +186,39 @@ func (e *jsonEncoder) object(d *value.Dict, path string) error {
 
 // key is json.dumps's key coercion.
 func (e *jsonEncoder) key(k value.Value, path string) (string, error) {
-	switch x := k.(type) {
-	case value.Str:
-		return string(x), nil
-	case value.Bool:
-		return strconv.FormatBool(bool(x)), nil
-	case value.NoneType:
-		return "null", nil
-	case value.Int:
-		return x.V.String(), nil
-	case value.Float:
-		return jsonFloatKey(float64(x)), nil
-	case value.Unknown:
-		return "", &NotJSONError{Path: path, Msg: "key not known statically", Unknown: x.Err}
+	if u, ok := k.(value.Unknown); ok {
+		return "", &NotJSONError{Path: path, Msg: "key not known statically", Unknown: u.Err}
+	}
+	if s, ok := JSONKey(k); ok {
+		return s, nil
 	}
 	return "", e.fail(path, "keys must be str, int, float, bool or None, not %s (json.dumps raises TypeError)", k.TypeName())
 }
 
+// JSONKey is json.dumps's conversion of a dict key to its string: str as
+// is, True/False/None as true/false/null, int and float as JSON writes
+// them. ok is false for a key json.dumps refuses.
+func JSONKey(k value.Value) (string, bool) {
+	switch x := k.(type) {
+	case value.Str:
+		return string(x), true
+	case value.Bool:
+		return strconv.FormatBool(bool(x)), true
+	case value.NoneType:
+		return "null", true
+	case value.Int:
+		return x.V.String(), true
+	case value.Float:
+		return JSONFloat(float64(x)), true
+	}
+	return "", false
+}
+
 // jsonFloatKey is how json.dumps writes a float: repr, or NaN/Infinity.
-func jsonFloatKey(f float64) string {
+func jsonFloatKey(f float64) string { return JSONFloat(f) }
+
+// JSONFloat is how json.dumps writes a float: repr, or NaN/Infinity.
+func JSONFloat(f float64) string {
 	switch {
 	case math.IsNaN(f):
 		return "NaN"
