@@ -158,8 +158,15 @@ func (m *module) callExpr(e *pysyntax.CallExpr) value.Value {
 	if u, ok := fn.(value.Unknown); ok && recv != nil {
 		m.taintObj(recv, u.Err)
 	}
-	// A call that an unknown value interrupts (a sort whose key function is
-	// unknown) may have changed its object or arguments part way.
+	v, pass := m.callTainting(c, fn, recv)
+	rethrow(pass)
+	return v
+}
+
+// callTainting calls fn. A call that an unknown value interrupts (a sort
+// whose key function is unknown) may have changed its object or arguments
+// part way: they are tainted. pass is a signal to raise again.
+func (m *module) callTainting(c *call, fn, recv value.Value) (v value.Value, pass any) {
 	defer func() {
 		if r := recover(); r != nil {
 			if sig, ok := r.(unknownSignal); ok {
@@ -168,10 +175,13 @@ func (m *module) callExpr(e *pysyntax.CallExpr) value.Value {
 				}
 				m.taintArgs(c, sig.u)
 			}
-			panic(r)
+			if !isSignal(r) {
+				panic(r)
+			}
+			pass = r
 		}
 	}()
-	return m.callValue(c, fn)
+	return m.callValue(c, fn), nil
 }
 
 func (c *call) addKw(name string, v value.Value, node pysyntax.Node) {

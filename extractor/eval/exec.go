@@ -112,7 +112,36 @@ func (m *module) execBlock(stmts []pysyntax.Stmt) ctrl {
 	return ctrlNext
 }
 
-func (m *module) exec(st pysyntax.Stmt) (c ctrl) {
+// isSignal tells the panics the evaluator unwinds with on purpose: a
+// Python exception, a return, an uncertain control flow, an Unknown.
+// Handlers that pass one on let their own frame return first and raise it
+// again from their caller (see rethrow), so that unwinding a deep
+// recursion walks each frame once: a panic raised inside a deferred
+// function starts above every frame that is still being unwound. Any
+// other panic is a bug, raised again where it is to keep its stack.
+func isSignal(r any) bool {
+	switch r.(type) {
+	case *pyExc, returnSignal, uncertainFlow, unknownSignal:
+		return true
+	}
+	return false
+}
+
+// rethrow raises again a signal a handler passed on, if any.
+func rethrow(r any) {
+	if r != nil {
+		panic(r)
+	}
+}
+
+func (m *module) exec(st pysyntax.Stmt) ctrl {
+	c, pass := m.execStmt(st)
+	rethrow(pass)
+	return c
+}
+
+// execStmt runs one statement; pass is a signal to raise again.
+func (m *module) execStmt(st pysyntax.Stmt) (c ctrl, pass any) {
 	// A statement that needs a value the extractor does not know outside
 	// any expression (a subscript assignment with an unknown index, a loop
 	// over a set) has unknown effects: forget them, as for code that may or
@@ -121,12 +150,20 @@ func (m *module) exec(st pysyntax.Stmt) (c ctrl) {
 		if r := recover(); r != nil {
 			sig, ok := r.(unknownSignal)
 			if !ok {
-				panic(r)
+				if !isSignal(r) {
+					panic(r)
+				}
+				pass = r
+				return
 			}
 			m.forgetEffects([]pysyntax.Stmt{st}, sig.u)
 			c = ctrlNext
 		}
 	}()
+	return m.execSwitch(st), nil
+}
+
+func (m *module) execSwitch(st pysyntax.Stmt) ctrl {
 	m.s.step(m, st)
 	switch st := st.(type) {
 	case *pysyntax.AssignStmt:

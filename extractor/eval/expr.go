@@ -30,17 +30,28 @@ func (m *module) eval(e pysyntax.Expr) value.Value {
 // guard runs fn, turning an Unknown it needs (an unknownSignal) into its
 // result. Code outside an eval that may need a value (statements combining
 // values they evaluated) runs under guard.
-func guard(fn func() value.Value) (v value.Value) {
+func guard(fn func() value.Value) value.Value {
+	v, pass := guarded(fn)
+	rethrow(pass)
+	return v
+}
+
+// guarded is guard; pass is a signal to raise again.
+func guarded(fn func() value.Value) (v value.Value, pass any) {
 	defer func() {
 		if r := recover(); r != nil {
 			sig, ok := r.(unknownSignal)
 			if !ok {
-				panic(r)
+				if !isSignal(r) {
+					panic(r)
+				}
+				pass = r
+				return
 			}
 			v = sig.u
 		}
 	}()
-	return fn()
+	return fn(), nil
 }
 
 // ev evaluates e; Unknowns it needs unwind to the enclosing eval.

@@ -343,7 +343,14 @@ func (m *module) callFunction(c *call, f *value.Function, impl *funcImpl) value.
 }
 
 // runBody executes a function body and gives its return value.
-func (m *module) runBody(body []pysyntax.Stmt) (result value.Value) {
+func (m *module) runBody(body []pysyntax.Stmt) value.Value {
+	v, pass := m.runBodyCaught(body)
+	rethrow(pass)
+	return v
+}
+
+// runBodyCaught is runBody; pass is a signal to raise again.
+func (m *module) runBodyCaught(body []pysyntax.Stmt) (result value.Value, pass any) {
 	result = value.None
 	defer func() {
 		if r := recover(); r != nil {
@@ -356,14 +363,17 @@ func (m *module) runBody(body []pysyntax.Stmt) (result value.Value) {
 				m.forgetQuietly(body, sig.u)
 				result = sig.u
 			default:
-				panic(r)
+				if !isSignal(r) {
+					panic(r)
+				}
+				pass = r
 			}
 		}
 	}()
 	if c := m.execBlock(body); c != ctrlNext {
 		panic(m.raise(body[0], "SyntaxError", "'break' or 'continue' outside loop"))
 	}
-	return value.None
+	return value.None, nil
 }
 
 // forgetQuietly is forgetEffects for code that is already known to be
