@@ -33,6 +33,9 @@ type Options struct {
 	// settings, which look variables up in any case; nil means unknown
 	// (a settings model reading the environment is then refused).
 	EnvNames func() []string
+	// StepLimit bounds the evaluation steps of one flow file; 0 means the
+	// default, 5,000,000.
+	StepLimit int
 	Modules  ModuleFinder // may be nil
 }
 
@@ -65,6 +68,13 @@ type Interpreter struct {
 
 	mu     sync.Mutex
 	parsed map[string]*parsedModule // project-local modules, by dotted name
+}
+
+func (in *Interpreter) stepLimit() int {
+	if in.opts.StepLimit > 0 {
+		return in.opts.StepLimit
+	}
+	return maxSteps
 }
 
 // New creates an Interpreter.
@@ -234,8 +244,8 @@ const (
 
 func (s *session) step(m *module, n pysyntax.Node) {
 	s.steps++
-	if s.steps > maxSteps {
-		panic(m.raise(n, "LimitExceeded", "evaluation takes more than %d steps; refusing to continue", maxSteps))
+	if limit := s.in.stepLimit(); s.steps > limit {
+		panic(m.raise(n, "LimitExceeded", "evaluation takes more than %d steps; refusing to continue", limit))
 	}
 	if s.steps&1023 == 0 {
 		if err := s.ctx.Err(); err != nil {

@@ -34,7 +34,9 @@ func FuzzEval(f *testing.F) {
 	} {
 		f.Add(seed)
 	}
-	in := New(Options{Getenv: testEnv})
+	// A smaller step budget keeps each input quick, so that the time
+	// limit below finds hangs, not slow machines.
+	in := New(Options{Getenv: testEnv, StepLimit: 200_000})
 	f.Fuzz(func(t *testing.T, src string) {
 		ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 		defer cancel()
