@@ -15,8 +15,13 @@ export CGO_CFLAGS
 
 all: build
 
+# deployer holds the deploy credentials: it is built without cgo and links
+# no Python parser or evaluator. deploy-envs and deploy-flows run the
+# flowspec-extract built next to it (cmd/deployer/extract.go); a test
+# checks both (TestDeployerLinksNoPythonEvaluator).
 build:
-	$(GO) build -o $(BIN)/ ./cmd/...
+	CGO_ENABLED=0 $(GO) build -o $(BIN)/ ./cmd/deployer
+	$(GO) build -o $(BIN)/ ./cmd/flowspec-extract
 
 test: vet
 	$(GO) test ./...
