@@ -11,14 +11,22 @@ EXAMPLE := testdata/example-project
 CGO_CFLAGS ?= -O2 -g -fno-semantic-interposition
 export CGO_CFLAGS
 
-.PHONY: all build test test-integration demo bench fmt vet clean
+# staticcheck, pinned: go run fetches it once into the module cache.
+STATICCHECK := honnef.co/go/tools/cmd/staticcheck@v0.7.0
+
+.PHONY: all build test test-integration demo bench fmt vet staticcheck clean
 
 all: build
 
+# deployer holds the deploy credentials: it is built without cgo and links
+# no Python parser or evaluator. deploy-envs and deploy-flows run the
+# flowspec-extract built next to it (cmd/deployer/extract.go); a test
+# checks both (TestDeployerLinksNoPythonEvaluator).
 build:
-	$(GO) build -o $(BIN)/ ./cmd/...
+	CGO_ENABLED=0 $(GO) build -o $(BIN)/ ./cmd/deployer
+	$(GO) build -o $(BIN)/ ./cmd/flowspec-extract
 
-test: vet
+test: vet staticcheck
 	$(GO) test ./...
 
 # The integration tier: deployer and flowspec-extract against a real Docker
@@ -33,6 +41,9 @@ test-integration:
 vet:
 	@test -z "$$(gofmt -l $$(git ls-files '*.go'))" || { gofmt -l $$(git ls-files '*.go'); echo "gofmt needed"; exit 1; }
 	$(GO) vet ./...
+
+staticcheck:
+	$(GO) run $(STATICCHECK) ./...
 
 # The demo plans the bundled example project as CI would for a pull request
 # (dev) and for a release (main). The example holds one deliberately broken

@@ -110,12 +110,17 @@ func (e *engines) build(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("MISSING go: the go command is not on PATH: %w", err)
 	}
-	cmd := exec.CommandContext(ctx, goTool, "build", "-o", e.bin+string(filepath.Separator), "./cmd/deployer", "./cmd/flowspec-extract")
-	cmd.Dir = e.repo
-	if out, err := cmd.CombinedOutput(); err != nil {
-		return fmt.Errorf("building deployer and flowspec-extract: %w\n%s", err, out)
+	// As make build: deployer without cgo, next to the flowspec-extract
+	// it runs for deploy-envs and deploy-flows.
+	for _, b := range []struct{ pkg, cgo string }{{"./cmd/deployer", "0"}, {"./cmd/flowspec-extract", "1"}} {
+		cmd := exec.CommandContext(ctx, goTool, "build", "-o", e.bin+string(filepath.Separator), b.pkg)
+		cmd.Dir = e.repo
+		cmd.Env = append(os.Environ(), "CGO_ENABLED="+b.cgo)
+		if out, err := cmd.CombinedOutput(); err != nil {
+			return fmt.Errorf("building %s: %w\n%s", b.pkg, err, out)
+		}
 	}
-	cmd = exec.CommandContext(ctx, goTool, "build", "-o", filepath.Join(e.bin, "sleeper"), "./integration/testdata/sleeper")
+	cmd := exec.CommandContext(ctx, goTool, "build", "-o", filepath.Join(e.bin, "sleeper"), "./integration/testdata/sleeper")
 	cmd.Dir = e.repo
 	cmd.Env = append(os.Environ(), "CGO_ENABLED=0")
 	if out, err := cmd.CombinedOutput(); err != nil {

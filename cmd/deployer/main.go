@@ -15,9 +15,6 @@ import (
 	"github.com/flowplan/flowplan/cmd/internal/interrupt"
 )
 
-// version is flowplan's version, recorded in the plans deployer makes.
-const version = buildversion.Version
-
 // Exit codes shared by the subcommands (diff --exit-code also uses 2 for
 // plans that differ, see diffUsage).
 const (

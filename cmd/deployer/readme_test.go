@@ -40,10 +40,9 @@ func TestReadmeRunsAsWritten(t *testing.T) {
 	require.Len(t, ci, 2, "CircleCI and GitHub Actions")
 
 	bin := t.TempDir()
-	for dir, name := range map[string]string{"../flowspec-extract": "flowspec-extract", ".": "deployer"} {
-		out, err := exec.Command("go", "build", "-o", filepath.Join(bin, name), dir).CombinedOutput()
-		require.NoError(t, err, "%s", out)
-	}
+	// as make build does: deployer without cgo
+	buildCommand(t, "../flowspec-extract", filepath.Join(bin, "flowspec-extract"))
+	buildCommand(t, ".", filepath.Join(bin, "deployer"), "CGO_ENABLED=0")
 	dockerProgram, err := fakedocker.Path()
 	require.NoError(t, err)
 	repoRoot, err := filepath.Abs("../..")

@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"errors"
-	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -20,51 +19,36 @@ import (
 	"github.com/flowplan/flowplan/executor/prefect/prefectfake"
 )
 
-// flowspecExtractEnv names the flowspec-extract binary TestMain built, for
-// the re-executed test binary that stands in for it.
-const flowspecExtractEnv = "FLOWPLAN_TEST_FLOWSPEC_EXTRACT"
-
 func TestMain(m *testing.M) {
 	testscript.Main(m, map[string]func(){
 		"deployer": func() {
 			os.Exit(runProcess(os.Args[1:], os.Stdout, os.Stderr, os.LookupEnv))
 		},
-		"flowspec-extract": runFlowspecExtract,
 	})
 }
 
-// runFlowspecExtract runs the flowspec-extract command built from
-// ../flowspec-extract (a main package cannot be imported).
-func runFlowspecExtract() {
-	bin := os.Getenv(flowspecExtractEnv)
-	if bin == "" {
-		fmt.Fprintln(os.Stderr, "flowspec-extract: not built for this test run")
-		os.Exit(127)
-	}
-	cmd := exec.Command(bin, os.Args[1:]...)
-	cmd.Stdin, cmd.Stdout, cmd.Stderr = os.Stdin, os.Stdout, os.Stderr
-	if err := cmd.Run(); err != nil {
-		if ee, ok := err.(*exec.ExitError); ok {
-			os.Exit(ee.ExitCode())
-		}
-		fmt.Fprintln(os.Stderr, err)
-		os.Exit(127)
-	}
-	os.Exit(0)
-}
-
+// buildFlowspecExtract builds flowspec-extract into a folder of its own.
 func buildFlowspecExtract(t *testing.T) string {
 	t.Helper()
-	return buildCommand(t, "../flowspec-extract", "flowspec-extract")
+	return buildCommand(t, "../flowspec-extract", filepath.Join(t.TempDir(), "flowspec-extract"))
 }
 
-// buildCommand builds the main package in dir as a binary named name.
-func buildCommand(t *testing.T, dir, name string) string {
+// buildDeployer builds deployer as make build does, without cgo, into a
+// folder of its own.
+func buildDeployer(t *testing.T) string {
 	t.Helper()
-	bin := filepath.Join(t.TempDir(), name)
-	out, err := exec.Command("go", "build", "-o", bin, dir).CombinedOutput()
+	return buildCommand(t, ".", filepath.Join(t.TempDir(), "deployer"), "CGO_ENABLED=0")
+}
+
+// buildCommand builds the main package in dir as the binary bin, with env
+// added to the environment.
+func buildCommand(t *testing.T, dir, bin string, env ...string) string {
+	t.Helper()
+	cmd := exec.Command("go", "build", "-o", bin, dir)
+	cmd.Env = append(os.Environ(), env...)
+	out, err := cmd.CombinedOutput()
 	if err != nil {
-		t.Fatalf("building %s: %v\n%s", name, err, out)
+		t.Fatalf("building %s: %v\n%s", bin, err, out)
 	}
 	return bin
 }
@@ -80,7 +64,7 @@ const fakesKey = "fakes"
 func TestScripts(t *testing.T) {
 	extract := buildFlowspecExtract(t)
 	// The real deployer binary, for the scripts that signal it.
-	deployerBin := buildCommand(t, ".", "deployer")
+	deployerBin := buildDeployer(t)
 	docker, err := fakedocker.Path()
 	if err != nil {
 		t.Fatal(err)
@@ -110,7 +94,9 @@ func TestScripts(t *testing.T) {
 			env.Setenv("PREFECT_API_KEY", "pnu_script-secret-key")
 			env.Setenv("DOCKER", docker)
 			env.Setenv("FAKE_DOCKER_LOG", filepath.Join(env.WorkDir, "docker.log"))
-			env.Setenv(flowspecExtractEnv, extract)
+			// deployer deploy-envs and deploy-flows find flowspec-extract
+			// on PATH (the deployer of the scripts is this test binary).
+			env.Setenv("PATH", filepath.Dir(extract)+string(os.PathListSeparator)+env.Getenv("PATH"))
 			env.Setenv("DEPLOYER_BIN", deployerBin)
 			env.Setenv("EXAMPLE_PROJECT", filepath.Join(repoRoot, "testdata", "example-project"))
 			env.Setenv("WORKER_PROJECT", filepath.Join(repoRoot, "testdata", "projects", "worker-era"))

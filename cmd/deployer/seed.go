@@ -3,15 +3,11 @@ package main
 import (
 	"context"
 	"fmt"
-	"strings"
 
 	"github.com/flowplan/flowplan/checkversion"
 	"github.com/flowplan/flowplan/cmd/internal/inputs"
 	"github.com/flowplan/flowplan/cmd/internal/output"
 	"github.com/flowplan/flowplan/executor"
-	"github.com/flowplan/flowplan/extractor"
-	"github.com/flowplan/flowplan/extractor/report"
-	"github.com/flowplan/flowplan/plan"
 )
 
 const deployEnvsUsage = `Usage: deployer deploy-envs [--build-only] [flags]
@@ -20,31 +16,41 @@ The original 'deploy-cli deploy-envs', run from a sub-project root: reads
 pyproject.toml, builds every docker env's image and (unless --build-only)
 logs in to its registry (ECR, or the --registry given), tags and pushes
 it; an image the registry already holds under the commit's tag is left
-alone unless --force-build. Flow files are read statically (no
-Python runs); their failures do not stop the images.
+alone unless --force-build. The plan comes from flowspec-extract
+--skip-invalid (see below): flow files are read statically (no Python runs)
+and their failures do not stop the images.
 
 The plan inputs come from the flags below or the same environment variables
 flowspec-extract reads.
 
-Exit codes: 0 every image built (and pushed); 1 an image failed or the
-project cannot be read; 2 bad usage.
-`
+Exit codes: 0 every image built (and pushed); 1 an image failed, the
+project cannot be read or flowspec-extract is missing; 2 bad usage.
+` + extractNote
 
 const deployFlowsUsage = `Usage: deployer deploy-flows [--validate-only] [--save-plan FILE] [flags]
 
 The original 'deploy-cli deploy-flows', run from a sub-project root:
-evaluates every flow file's FLOW_SPEC statically (no Python runs), makes the
-plan and applies its flows (task definitions, blocks, flows, deployments;
-images come from deploy-envs). Every failing flow file is listed and nothing
-is applied while any fails. --validate-only only checks the flow specs, as
-flowspec-extract --validate-only does. --save-plan keeps the plan it applied.
+flowspec-extract evaluates every flow file's FLOW_SPEC statically (no Python
+runs) and makes the plan, and deployer applies its flows (task definitions,
+blocks, flows, deployments; images come from deploy-envs). Every failing
+flow file is listed and nothing is applied while any fails. --validate-only
+only checks the flow specs, by running flowspec-extract --validate-only.
+--save-plan keeps the plan it applied.
 
 The plan inputs come from the flags below or the same environment variables
 flowspec-extract reads; PREFECT_API_URL, PREFECT_API_KEY and the AWS SDK's
 default chain as for apply.
 
-Exit codes: 0 valid (and applied); 1 a flow file or a resource failed, or the
-project cannot be read; 2 bad usage.
+Exit codes: 0 valid (and applied); 1 a flow file or a resource failed, the
+project cannot be read or flowspec-extract is missing; 2 bad usage.
+` + extractNote
+
+// extractNote is the part of deploy-envs' and deploy-flows' help about
+// flowspec-extract.
+const extractNote = `
+deployer itself reads no Python: it runs the flowspec-extract program found
+next to its own executable, else on PATH, with the input flags given and its
+own environment; flowspec-extract's messages appear on stderr.
 `
 
 const checkVersionUsage = `Usage: deployer check-version [--against REF] [--project DIR]
@@ -60,32 +66,11 @@ Exit codes: 0 the local version is greater; 1 it is not, or a version cannot
 be read; 2 bad usage.
 `
 
-// extractPlan extracts the project in process and builds its plan. It
-// returns the extraction too, for reports; a nil plan with a nil error
-// means the extraction failed and was reported.
-func extractPlan(ctx context.Context, e env, project string, in *inputs.Resolved, allowFailures, checkOnly bool) (*extractor.Result, *plan.Plan, error) {
-	res, err := extractor.Extract(ctx, extractor.Options{
-		ProjectDir: project, DeploymentType: in.DeploymentType(), Getenv: e.lookup, FlowsFolder: in.FlowsFolder(),
-	})
-	if err != nil {
-		return nil, nil, err
-	}
-	for _, d := range res.Project.Diags {
-		fmt.Fprintln(e.stderr, d.Error())
-	}
-	if res.Failed() && !allowFailures {
-		return res, nil, nil
-	}
-	opts := in.PlanOptions(res, version)
-	if checkOnly {
-		opts.CheckOnly = true
-		return res, nil, plan.Check(res.Project, res.Files, opts)
-	}
-	p, err := plan.Build(res.Project, res.Files, opts)
-	if err != nil {
-		return res, nil, fmt.Errorf("building the plan: %w", err)
-	}
-	return res, p, nil
+// extractArgs are the flowspec-extract arguments for the project and the
+// input flags given to deployer; the inputs from the environment reach it
+// through its environment, which is deployer's.
+func extractArgs(project string, in *inputs.Flags) []string {
+	return append([]string{"--project=" + project}, in.Args()...)
 }
 
 func runDeployEnvs(ctx context.Context, e env, args []string) int {
@@ -105,7 +90,9 @@ func runDeployEnvs(ctx context.Context, e env, args []string) int {
 		return exitUsage
 	}
 	f.only = executor.OnlyImages
-	resolved, err := in.Resolve(e.lookup, f.project)
+	// The inputs are checked here, so that a bad one is a usage error
+	// (exit 2) before flowspec-extract runs.
+	_, err := in.Resolve(e.lookup, f.project)
 	if err == nil {
 		err = f.check()
 	}
@@ -113,7 +100,9 @@ func runDeployEnvs(ctx context.Context, e env, args []string) int {
 		e.errorf("deploy-envs: %v", err)
 		return exitUsage
 	}
-	_, p, err := extractPlan(ctx, e, f.project, resolved, true, false)
+	// The images do not depend on the flows: a failing flow file is
+	// skipped (and reported), as --skip-invalid does.
+	p, _, err := extractPlan(ctx, e, append(extractArgs(f.project, &in), "--skip-invalid"))
 	if err != nil {
 		e.errorf("deploy-envs: %v", err)
 		return exitFailed
@@ -144,7 +133,9 @@ func runDeployFlows(ctx context.Context, e env, args []string) int {
 		return exitUsage
 	}
 	f.only = executor.OnlyFlows
-	resolved, err := in.Resolve(e.lookup, f.project)
+	// The inputs are checked here, so that a bad one is a usage error
+	// (exit 2) before flowspec-extract runs.
+	_, err := in.Resolve(e.lookup, f.project)
 	if err == nil {
 		err = f.check()
 	}
@@ -158,39 +149,21 @@ func runDeployFlows(ctx context.Context, e env, args []string) int {
 		return exitUsage
 	}
 	if validateOnly {
-		// As flowspec-extract --validate-only: the code is checked, and
-		// inputs only a deployment needs may be missing.
-		res, _, err := extractPlan(ctx, e, f.project, resolved, true, true)
-		if res == nil {
+		// flowspec-extract --validate-only prints the report: the code is
+		// checked, and inputs only a deployment needs may be missing.
+		if err := runExtract(ctx, e, append(extractArgs(f.project, &in), "--validate-only"), e.stdout); err != nil {
 			e.errorf("deploy-flows: %v", err)
-			return exitFailed
-		}
-		report.WriteValidation(e.stdout, res)
-		if err != nil {
-			fmt.Fprintf(e.stdout, "FAILED  planning\n        %s\n", strings.ReplaceAll(err.Error(), "\n", "\n        "))
-			return exitFailed
-		}
-		if res.Failed() {
 			return exitFailed
 		}
 		return exitOK
 	}
-	res, p, err := extractPlan(ctx, e, f.project, resolved, false, false)
+	p, b, err := extractPlan(ctx, e, extractArgs(f.project, &in))
 	if err != nil {
-		e.errorf("deploy-flows: %v", err)
-		return exitFailed
-	}
-	if p == nil {
-		report.WriteFailures(e.stderr, res)
-		e.errorf("deploy-flows: nothing applied; fix the flow files above")
+		e.errorf("deploy-flows: nothing applied: %v", err)
 		return exitFailed
 	}
 	if savePlan != "" {
-		b, err := p.MarshalCanonical()
-		if err == nil {
-			err = output.Write(savePlan, e.stdout, b)
-		}
-		if err != nil {
+		if err := output.Write(savePlan, e.stdout, b); err != nil {
 			e.errorf("deploy-flows: saving the plan: %v", err)
 			return writeExitCode(err)
 		}

@@ -158,7 +158,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv fu
 		// write the same resources, or a target that cannot express a flow.
 		// Inputs only a deployment needs (the git repository) may be
 		// missing: validation checks the code.
-		opts := in.PlanOptions(res, version.Version)
+		opts := planOptions(in, res)
 		opts.CheckOnly = true
 		if err := plan.Check(res.Project, res.Files, opts); err != nil {
 			fmt.Fprintf(stdout, "FAILED  planning\n        %s\n", strings.ReplaceAll(err.Error(), "\n", "\n        "))
@@ -190,7 +190,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv fu
 			return exitFailed
 		}
 	}
-	opts := in.PlanOptions(res, version.Version)
+	opts := planOptions(in, res)
 	opts.SkipInvalid = o.skipInvalid
 	p, b, err := plan.BuildCanonical(res.Project, res.Files, opts)
 	if errors.Is(err, plan.ErrMissingInput) {
@@ -219,6 +219,15 @@ func writeFailed(stderr io.Writer, err error) int {
 		return exitUsage
 	}
 	return exitFailed
+}
+
+// planOptions returns the plan options of the inputs for the extraction res.
+func planOptions(in *inputs.Resolved, res *extractor.Result) plan.Options {
+	reads := make([]inputs.EnvRead, len(res.EnvReads))
+	for i, e := range res.EnvReads {
+		reads[i] = inputs.EnvRead{Name: e.Name, Value: e.Value, Found: e.Found}
+	}
+	return in.PlanOptions(res.Project, res.Files, reads, version.Version)
 }
 
 func displayOutput(path string) string {

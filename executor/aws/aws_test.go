@@ -288,7 +288,7 @@ func TestParseTaskDefinitionARNErrors(t *testing.T) {
 }
 
 func TestDescribedFormCarriesAWSAdditions(t *testing.T) {
-	// Guards the premise of the Changed tests: the live side really differs
+	// Guards the premise of the Diff tests: the live side really differs
 	// from the request in ways that must be normalized away.
 	f := startFake(t, awsfake.Options{})
 	c := newClient(t, Options{})

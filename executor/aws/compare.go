@@ -23,9 +23,10 @@ type FieldDiff struct {
 	Live    string `json:"live"`
 }
 
-// Changed reports whether registering desired would give a task definition
-// that differs from live in a compared field, and which fields differ.
-// A nil live (no revision yet) is changed, with the field "taskDefinition".
+// Diff returns the compared fields whose normalized values differ, in a
+// fixed order: those where registering desired would give a task
+// definition that differs from live. A nil live (no revision yet) differs
+// in the field "taskDefinition".
 //
 // The compared fields are the original tool's (taskRoleArn,
 // executionRoleArn, requiresCompatibilities, cpu, memory, ephemeralStorage;
@@ -35,17 +36,6 @@ type FieldDiff struct {
 // mountPoints). Everything else AWS returns on describe (revision, status,
 // registeredAt, compatibilities, requiresAttributes, container defaults such
 // as cpu 0, essential, portMappings) is ignored.
-func Changed(desired *ecs.RegisterTaskDefinitionInput, live *ecstypes.TaskDefinition) (bool, []string) {
-	diffs := Diff(desired, live)
-	var fields []string
-	for _, d := range diffs {
-		fields = append(fields, d.Field)
-	}
-	return len(diffs) > 0, fields
-}
-
-// Diff returns the compared fields whose normalized values differ, in a
-// fixed order. See Changed for the fields and the normalization.
 func Diff(desired *ecs.RegisterTaskDefinitionInput, live *ecstypes.TaskDefinition) []FieldDiff {
 	if live == nil {
 		return []FieldDiff{{Field: "taskDefinition", Desired: canonical(sdkaws.ToString(desired.Family)), Live: "null"}}

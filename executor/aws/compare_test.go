@@ -30,7 +30,16 @@ func liveAfterRegister(t *testing.T, c *Client, in *ecs.RegisterTaskDefinitionIn
 	return live
 }
 
-func TestChanged(t *testing.T) {
+// diffFields is the names of the fields Diff returns.
+func diffFields(desired *ecs.RegisterTaskDefinitionInput, live *ecstypes.TaskDefinition) []string {
+	var fields []string
+	for _, d := range Diff(desired, live) {
+		fields = append(fields, d.Field)
+	}
+	return fields
+}
+
+func TestDiffFields(t *testing.T) {
 	startFake(t, awsfake.Options{})
 	c := newClient(t, Options{})
 	live := liveAfterRegister(t, c, loadTaskDef(t))
@@ -122,20 +131,16 @@ func TestChanged(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			desired := loadTaskDef(t) // a fresh copy for each case
 			tt.mutate(desired)
-			changed, fields := Changed(desired, live)
-			assert.Equal(t, tt.want != nil, changed)
-			assert.Equal(t, tt.want, fields)
+			assert.Equal(t, tt.want, diffFields(desired, live))
 		})
 	}
 }
 
-func TestChangedWithoutLiveRevision(t *testing.T) {
-	changed, fields := Changed(loadTaskDef(t), nil)
-	assert.True(t, changed)
-	assert.Equal(t, []string{"taskDefinition"}, fields)
+func TestDiffWithoutLiveRevision(t *testing.T) {
+	assert.Equal(t, []string{"taskDefinition"}, diffFields(loadTaskDef(t), nil))
 }
 
-func TestChangedAbsentEqualsDefault(t *testing.T) {
+func TestDiffAbsentEqualsDefault(t *testing.T) {
 	// Compared directly, without the fake: the plan leaves out what AWS
 	// fills in, or spells it another way.
 	desired := &ecs.RegisterTaskDefinitionInput{
@@ -173,8 +178,7 @@ func TestChangedAbsentEqualsDefault(t *testing.T) {
 			LogConfiguration: &ecstypes.LogConfiguration{LogDriver: ecstypes.LogDriverAwslogs, Options: map[string]string{}, SecretOptions: []ecstypes.Secret{}},
 		}},
 	}
-	changed, fields := Changed(desired, live)
-	assert.False(t, changed, fields)
+	assert.Empty(t, Diff(desired, live))
 }
 
 func TestDiffGolden(t *testing.T) {

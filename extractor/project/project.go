@@ -266,12 +266,6 @@ func (p *Project) readSourceRoots(doc *document) error {
 	return nil
 }
 
-// EnvNames returns the agent-era env names, sorted.
-func (p *Project) EnvNames() []string { return sortedKeys(p.Envs) }
-
-// WorkerEnvNames returns the worker-era env names, sorted.
-func (p *Project) WorkerEnvNames() []string { return sortedKeys(p.WorkerEnvs) }
-
 func sortedKeys[V any](m map[string]V) []string {
 	out := make([]string, 0, len(m))
 	for k := range m {

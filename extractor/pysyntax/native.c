@@ -6,35 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-// Declarations of tree-sitter's C API (include/tree_sitter/api.h), which
-// go-tree-sitter compiles into the program. The structs have the layout of
-// TSNode and TSTreeCursor.
-typedef struct { uint32_t context[4]; const void *id; const void *tree; } PSNode;
-typedef struct { const void *tree; const void *id; uint32_t context[3]; } PSCursor;
-
-extern void ts_set_allocator(void *(*)(size_t), void *(*)(size_t, size_t), void *(*)(void *, size_t),
-                             void (*)(void *));
-extern void *ts_parser_new(void);
-extern void ts_parser_delete(void *);
-extern bool ts_parser_set_language(void *, const void *);
-extern void ts_parser_set_cancellation_flag(void *, const size_t *);
-extern void *ts_parser_parse_string(void *, const void *, const char *, uint32_t);
-extern PSNode ts_tree_root_node(const void *);
-extern PSCursor ts_tree_cursor_new(PSNode);
-extern bool ts_tree_cursor_goto_first_child(PSCursor *);
-extern bool ts_tree_cursor_goto_next_sibling(PSCursor *);
-extern bool ts_tree_cursor_goto_parent(PSCursor *);
-extern PSNode ts_tree_cursor_current_node(const PSCursor *);
-extern uint16_t ts_tree_cursor_current_field_id(const PSCursor *);
-extern uint16_t ts_node_symbol(PSNode);
-extern uint32_t ts_node_start_byte(PSNode);
-extern uint32_t ts_node_end_byte(PSNode);
-extern uint32_t ts_node_descendant_count(PSNode);
-extern bool ts_node_is_missing(PSNode);
-extern bool ts_node_is_error(PSNode);
-extern bool ts_node_has_error(PSNode);
-extern bool ts_node_is_named(PSNode);
-extern uint32_t ts_node_child_count(PSNode);
+#include "tsapi.h"
 
 // Blocks are handed out in multiples of PS_GRAIN bytes. Sizes below
 // PS_CLASSES grains have a size class whose freed blocks are reused.
@@ -304,7 +276,7 @@ enum {
 
 // ps_flatten stores the nodes under root in preorder, pruning function
 // bodies as p says when prune is set.
-static PSFlatNode *ps_flatten(PSArena *a, const char *src, PSNode root, bool prune, PSPrune p, uint32_t *count) {
+static PSFlatNode *ps_flatten(PSArena *a, const char *src, TSNode root, bool prune, PSPrune p, uint32_t *count) {
 	uint32_t cap = ts_node_descendant_count(root);
 	PSFlatNode *out = ps_arena_alloc(a, (size_t)cap * sizeof *out);
 	uint32_t depth_cap = 64, depth = 0, n = 0;
@@ -312,7 +284,7 @@ static PSFlatNode *ps_flatten(PSArena *a, const char *src, PSNode root, bool pru
 	// of each one's children.
 	uint32_t *open = ps_arena_alloc(a, depth_cap * sizeof *open);
 	uint8_t *keep = ps_arena_alloc(a, depth_cap);
-	PSCursor cur = ts_tree_cursor_new(root);
+	TSTreeCursor cur = ts_tree_cursor_new(root);
 	for (;;) {
 		if (n == cap) {
 			cap *= 2;
@@ -323,7 +295,7 @@ static PSFlatNode *ps_flatten(PSArena *a, const char *src, PSNode root, bool pru
 			open = ps_arena_realloc(a, open, depth_cap * sizeof *open);
 			keep = ps_arena_realloc(a, keep, depth_cap);
 		}
-		PSNode node = ts_tree_cursor_current_node(&cur);
+		TSNode node = ts_tree_cursor_current_node(&cur);
 		PSFlatNode *f = &out[n];
 		f->start = ts_node_start_byte(node);
 		f->end = ts_node_end_byte(node);
@@ -375,12 +347,12 @@ PSTree ps_parse_flat(PSArena *a, const void *language, const char *src, uint32_t
 	ps_arena_reset(a);
 	ps_active = a;
 	PSTree t = {NULL, 0};
-	void *parser = ts_parser_new();
+	TSParser *parser = ts_parser_new();
 	if (ts_parser_set_language(parser, language)) {
 		ts_parser_set_cancellation_flag(parser, flag);
-		void *tree = ts_parser_parse_string(parser, NULL, n ? src : "", n);
+		TSTree *tree = ts_parser_parse_string(parser, NULL, n ? src : "", n);
 		if (tree) {
-			PSNode root = ts_tree_root_node(tree);
+			TSNode root = ts_tree_root_node(tree);
 			t.nodes = ps_flatten(a, n ? src : "", root, !ts_node_has_error(root), prune, &t.count);
 		}
 		ts_parser_set_cancellation_flag(parser, NULL);

@@ -141,13 +141,3 @@ func (p *Parser) parse(ctx context.Context, path string, src []byte, full bool) 
 	}
 	return f, nil, nil
 }
-
-// ParseFile is a convenience for one-off parsing with a fresh parser.
-func ParseFile(ctx context.Context, path string, src []byte) (*File, diag.List, error) {
-	p, err := NewParser()
-	if err != nil {
-		return nil, nil, err
-	}
-	defer p.Close()
-	return p.Parse(ctx, path, src)
-}

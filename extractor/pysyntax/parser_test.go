@@ -14,13 +14,25 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/flowplan/flowplan/extractor/diag"
 )
 
 var update = flag.Bool("update", false, "rewrite golden files")
 
+// parseFile parses one source with a parser of its own.
+func parseFile(ctx context.Context, path string, src []byte) (*File, diag.List, error) {
+	p, err := NewParser()
+	if err != nil {
+		return nil, nil, err
+	}
+	defer p.Close()
+	return p.Parse(ctx, path, src)
+}
+
 func parse(t *testing.T, src string) (*File, []string) {
 	t.Helper()
-	f, diags, err := ParseFile(context.Background(), "x.py", []byte(src))
+	f, diags, err := parseFile(context.Background(), "x.py", []byte(src))
 	require.NoError(t, err)
 	var msgs []string
 	for _, d := range diags {
@@ -274,7 +286,7 @@ func TestCancelledContext(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
 	src := strings.Repeat("x = [1, 2, 3]\n", 200000)
-	_, _, err := ParseFile(ctx, "big.py", []byte(src))
+	_, _, err := parseFile(ctx, "big.py", []byte(src))
 	require.Error(t, err)
 	assert.ErrorIs(t, err, context.Canceled)
 }
@@ -301,7 +313,7 @@ func TestParserReuse(t *testing.T) {
 		} else {
 			assert.LessOrEqual(t, p.arena.size(), keptBytes, "source %d", i)
 		}
-		want, wantDiags, err := ParseFile(context.Background(), "x.py", []byte(src))
+		want, wantDiags, err := parseFile(context.Background(), "x.py", []byte(src))
 		require.NoError(t, err)
 		assert.Equal(t, wantDiags, gotDiags, "source %d", i)
 		if want == nil {

@@ -274,13 +274,6 @@ type Param struct {
 	DefaultErr *diag.Diagnostic
 }
 
-// Module is an imported module object (a known module or a project-local one).
-type Module struct {
-	Name string
-}
-
-func (*Module) TypeName() string { return "module" }
-
 // Unknown stands for a value the extractor cannot know statically (a call to
 // an unknown function, an attribute of an unknown module, ...). Binding one
 // to a name is not an error; using it where FLOW_SPEC needs a value reports

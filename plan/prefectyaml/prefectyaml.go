@@ -41,7 +41,7 @@
 // A null description is filled by `prefect deploy` from the flow's own
 // description, which the plan has already done when there is one, so both
 // agree; the parameter schema is computed by `prefect deploy` from the flow
-// itself. Write does not check the plan's digest: callers verify first. The flow's name is whatever
+// itself. Marshal does not check the plan's digest: callers verify first. The flow's name is whatever
 // importing the flow file gives: common.deployment.worker's FlowSpec
 // prefixes it with the project name, as the plan does.
 //
@@ -55,7 +55,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"slices"
 	"strings"
 
@@ -63,22 +62,9 @@ import (
 	"github.com/flowplan/flowplan/plan"
 )
 
-// ErrNotExpressible is wrapped by the errors of Write and Marshal for plans
+// ErrNotExpressible is wrapped by the errors of Marshal for plans
 // that prefect.yaml cannot express faithfully.
 var ErrNotExpressible = errors.New("the plan cannot be written as prefect.yaml")
-
-// Write writes the prefect.yaml equivalent to p's deployments to w. Nothing
-// is written when p cannot be expressed (see the package doc).
-func Write(w io.Writer, p *plan.Plan) error {
-	b, err := Marshal(p)
-	if err != nil {
-		return err
-	}
-	if _, err := w.Write(b); err != nil {
-		return fmt.Errorf("writing prefect.yaml: %w", err)
-	}
-	return nil
-}
 
 // Marshal returns the prefect.yaml equivalent to p's deployments.
 func Marshal(p *plan.Plan) ([]byte, error) {

@@ -3,7 +3,6 @@ package prefectyaml
 import (
 	"bytes"
 	"encoding/json"
-	"errors"
 	"flag"
 	"os"
 	"os/exec"
@@ -48,28 +47,11 @@ func TestMarshalGolden(t *testing.T) {
 	}
 }
 
-func TestWriteWritesNothingWhenRefused(t *testing.T) {
-	var buf bytes.Buffer
-	err := Write(&buf, plantest.Load(t, "seed-main"))
+func TestMarshalRefusesAnAgentPlan(t *testing.T) {
+	out, err := Marshal(plantest.Load(t, "seed-main"))
 	require.ErrorIs(t, err, ErrNotExpressible)
 	assert.Contains(t, err.Error(), "src/example/example_flow.py (data-products.example.flow-1)")
-	assert.Zero(t, buf.Len())
-
-	p := plantest.Load(t, "worker-main-prefect3")
-	require.NoError(t, Write(&buf, p))
-	want, err := Marshal(p)
-	require.NoError(t, err)
-	assert.Equal(t, string(want), buf.String())
-}
-
-type failingWriter struct{}
-
-func (failingWriter) Write([]byte) (int, error) { return 0, errors.New("disk full") }
-
-func TestWriteReportsWriterError(t *testing.T) {
-	err := Write(failingWriter{}, plantest.Load(t, "worker-main-prefect3"))
-	require.Error(t, err)
-	assert.Contains(t, err.Error(), "disk full")
+	assert.Nil(t, out)
 }
 
 func TestRefusals(t *testing.T) {
@@ -123,13 +105,12 @@ func TestRefusals(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			p := plantest.Load(t, "worker-main-prefect3")
 			tt.modify(p)
-			var buf bytes.Buffer
-			err := Write(&buf, p)
+			out, err := Marshal(p)
 			require.ErrorIs(t, err, ErrNotExpressible)
 			for _, w := range tt.want {
 				assert.Contains(t, err.Error(), w)
 			}
-			assert.Zero(t, buf.Len())
+			assert.Nil(t, out)
 		})
 	}
 }

@@ -16,7 +16,8 @@ import (
 	"regexp"
 	"strings"
 
-	"github.com/flowplan/flowplan/extractor"
+	"github.com/flowplan/flowplan/extractor/project"
+	"github.com/flowplan/flowplan/extractor/spec"
 	"github.com/flowplan/flowplan/plan"
 )
 
@@ -79,6 +80,20 @@ func (f *stringFlag) Set(v string) error { f.value, f.set = v, true; return nil 
 type Flags struct {
 	specs  []Spec
 	values map[string]*stringFlag
+}
+
+// Args returns the input flags that were set, as --name=value in the order
+// of Specs, for a command that hands the same inputs to flowspec-extract.
+// Inputs from the environment are not included: the child process
+// inherits them and records the same provenance.
+func (f *Flags) Args() []string {
+	var args []string
+	for _, s := range f.specs {
+		if v := f.values[s.Flag]; v.set {
+			args = append(args, "--"+s.Flag+"="+v.value)
+		}
+	}
+	return args
 }
 
 // Register adds one flag per input to fs, each documenting its environment
@@ -228,10 +243,17 @@ func jsonList(in Input) ([]string, error) {
 	return out, nil
 }
 
-// PlanOptions returns the plan options for an extraction: every input,
-// plus every environment variable a flow file read (as "flow-env:NAME"),
-// is recorded with its provenance.
-func (r *Resolved) PlanOptions(res *extractor.Result, generator string) plan.Options {
+// EnvRead is an environment variable a flow file read.
+type EnvRead struct {
+	Name, Value string
+	Found       bool
+}
+
+// PlanOptions returns the plan options for an extraction of proj into
+// files: every input, plus every environment variable a flow file read (as
+// "flow-env:NAME"), is recorded with its provenance. proj is nil when the
+// project could not be read.
+func (r *Resolved) PlanOptions(proj *project.Project, files []spec.FileResult, envReads []EnvRead, generator string) plan.Options {
 	opts := plan.Options{
 		DeploymentType:      r.DeploymentType(),
 		GitSHA:              r.byName["git-sha"].Value,
@@ -248,7 +270,7 @@ func (r *Resolved) PlanOptions(res *extractor.Result, generator string) plan.Opt
 		Registry:            r.registry,
 		Generator:           generator,
 	}
-	if in := r.byName["prefect-target"]; in.Source == "default" && hasWorkerFlows(res) {
+	if in := r.byName["prefect-target"]; in.Source == "default" && hasWorkerFlows(files) {
 		// Worker-era flows are deployed to workers: the original's
 		// prefect.yaml sent enforce_parameter_schema, which only the
 		// worker target can (Prefect 2.14+ is checked at apply time).
@@ -258,13 +280,13 @@ func (r *Resolved) PlanOptions(res *extractor.Result, generator string) plan.Opt
 		if in.Name == "prefect-target" && in.Source == "default" {
 			in.Value = opts.Target
 		}
-		if in.Name == "flows-folder" && in.Source == "default" && res.Project != nil {
+		if in.Name == "flows-folder" && in.Source == "default" && proj != nil {
 			// The project's own folder, as the plan's project records it.
-			in.Value, in.Source = res.Project.FlowsFolder, SourcePyproject
+			in.Value, in.Source = proj.FlowsFolder, SourcePyproject
 		}
 		opts.Inputs = append(opts.Inputs, plan.Input{Name: in.Name, Value: in.Value, Source: in.Source})
 	}
-	for _, e := range res.EnvReads {
+	for _, e := range envReads {
 		src := "env:" + e.Name
 		if !e.Found {
 			src = "env:" + e.Name + " (unset)"
@@ -303,8 +325,8 @@ func resolveRegistry(r *Resolved) error {
 
 // hasWorkerFlows reports a worker-era flow the plan deploys (not one
 // marked is_agent=True).
-func hasWorkerFlows(res *extractor.Result) bool {
-	for _, f := range res.Files {
+func hasWorkerFlows(files []spec.FileResult) bool {
+	for _, f := range files {
 		if f.Spec != nil && f.Spec.Worker != nil && !f.Spec.Worker.IsAgent {
 			return true
 		}

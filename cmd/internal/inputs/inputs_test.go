@@ -7,8 +7,6 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
-
-	"github.com/flowplan/flowplan/extractor"
 )
 
 func TestResolve(t *testing.T) {
@@ -115,7 +113,7 @@ func TestResolve(t *testing.T) {
 				assert.Equal(t, in, r.Get(name))
 			}
 			assert.Len(t, r.All, len(Specs()))
-			opts := r.PlanOptions(&extractor.Result{EnvReads: []extractor.EnvRead{{Name: "X", Value: "1", Found: true}, {Name: "Y"}}}, "v")
+			opts := r.PlanOptions(nil, nil, []EnvRead{{Name: "X", Value: "1", Found: true}, {Name: "Y"}}, "v")
 			assert.Equal(t, r.DeploymentType(), opts.DeploymentType)
 			if in := r.Get("registry"); in.Source == "default" {
 				assert.Empty(t, opts.Registry, "the plan derives the default registry itself")
@@ -126,4 +124,17 @@ func TestResolve(t *testing.T) {
 			assert.Equal(t, "env:Y (unset)", opts.Inputs[len(opts.Inputs)-1].Source)
 		})
 	}
+}
+
+func TestArgsForwardsTheFlagsSet(t *testing.T) {
+	fs := flag.NewFlagSet("t", flag.ContinueOnError)
+	var f Flags
+	f.Register(fs)
+	require.NoError(t, fs.Parse([]string{"--registry", "127.0.0.1:5000/team", "-deployment-type=Main", "--git-sha", "a b"}))
+	// in the order of Specs, as given (flowspec-extract resolves them again)
+	assert.Equal(t, []string{"--deployment-type=Main", "--git-sha=a b", "--registry=127.0.0.1:5000/team"}, f.Args())
+
+	var none Flags
+	none.Register(flag.NewFlagSet("t", flag.ContinueOnError))
+	assert.Empty(t, none.Args())
 }

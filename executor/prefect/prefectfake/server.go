@@ -106,9 +106,6 @@ func WithWorkPool(name, poolType string) Option {
 	return func(s *Server) { s.seedPools = append(s.seedPools, [2]string{name, poolType}) }
 }
 
-// WithClock replaces time.Now for the created/updated timestamps.
-func WithClock(now func() time.Time) Option { return func(s *Server) { s.now = now } }
-
 type seedDoc struct {
 	typeSlug, name string
 	data           map[string]any
