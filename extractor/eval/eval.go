@@ -36,7 +36,7 @@ type Options struct {
 	// StepLimit bounds the evaluation steps of one flow file; 0 means the
 	// default, 5,000,000.
 	StepLimit int
-	Modules  ModuleFinder // may be nil
+	Modules   ModuleFinder // may be nil
 }
 
 // EnvRead is one environment variable read by evaluated code.
