@@ -171,6 +171,14 @@ func (m *module) dtRepr(at pysyntax.Node, d value.Datetime) string {
 		default:
 			if strings.HasPrefix(d.TZ, "tzoffset") {
 				s += ", tzinfo=" + d.TZ
+			} else if strings.HasPrefix(d.TZ, "UTC+") || strings.HasPrefix(d.TZ, "UTC-") {
+				// a fixed offset: datetime.timezone(timedelta(...))
+				off := int64(d.UTCOffsetSeconds)
+				days := off / 86400
+				if off%86400 < 0 {
+					days--
+				}
+				s += ", tzinfo=datetime.timezone(" + tdRepr(value.Timedelta{Days: days, Seconds: off - days*86400}) + ")"
 			} else {
 				panic(unknownSignal{m.unknown(at, "the repr of a datetime in time zone %s is not supported", d.TZ)})
 			}
