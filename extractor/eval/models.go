@@ -572,32 +572,38 @@ func (m *module) constructModel(c *call, cls *value.Class, def *modelDef) value.
 		}
 	}
 	var missing []string
+	var errs []fieldError // pydantic's, in field order
+	rejectedAny := false
 	for _, f := range def.fields {
 		v, ok := given[f.key()]
 		switch {
 		case ok:
 			if !def.dataclass {
 				v = m.coerce(c, cls, f, v)
+				if r, isRej := v.(rejected); isRej {
+					errs = append(errs, r.under(f.key())...)
+					rejectedAny = true
+					continue
+				}
 			}
 		default:
 			if v, ok = m.defaultValue(c, f); !ok {
 				missing = append(missing, f.key())
+				errs = append(errs, fieldError{loc: f.key(), msg: "field required", typ: "value_error.missing"})
 				continue
 			}
 		}
 		fields.Keys = append(fields.Keys, value.Str(f.name))
 		fields.Vals = append(fields.Vals, v)
 	}
-	if len(missing) > 0 {
-		if def.dataclass {
-			panic(c.raise("TypeError", "%s.__init__() missing %d required positional argument%s: %s", cls.Name, len(missing), plural(len(missing)), quoteJoin(missing)))
+	if len(missing) > 0 && def.dataclass {
+		panic(c.raise("TypeError", "%s.__init__() missing %d required positional argument%s: %s", cls.Name, len(missing), plural(len(missing)), quoteJoin(missing)))
+	}
+	if len(errs) > 0 {
+		if rejectedAny && !rejectionsKnown(fields.Vals) {
+			return m.unknown(c.at, "%s's ValidationError: a field beside the invalid one has a validation that is not modeled", cls.Name)
 		}
-		var b strings.Builder
-		b.WriteString(itoa(len(missing)) + " validation error" + plural(len(missing)) + " for " + cls.Name)
-		for _, n := range missing {
-			b.WriteString("\n" + n + "\n  field required (type=value_error.missing)")
-		}
-		panic(c.raise("ValidationError", "%s", b.String()))
+		panic(validationError(c, cls, errs))
 	}
 	inst := &value.Instance{Class: cls, Pos: m.f.PosOf(c.at), Src: m.f.Text(c.at), Fields: fields, FieldsSet: map[string]bool{}}
 	for _, f := range def.fields {
@@ -632,6 +638,9 @@ func (m *module) coerce(c *call, cls *value.Class, f fieldDef, v value.Value) va
 		return v // a None default makes pydantic v1 allow None (allow_none)
 	}
 	out, ok := m.coerceTo(c.at, f.annotation, f.annValues, v)
+	if r, isRej := out.(rejected); isRej && !ok {
+		return r // the constructor reports it as a ValidationError
+	}
 	if !ok {
 		return m.unknown(c.at, "pydantic's validation of %s.%s (%s) for a %s value is not modeled", cls.Name, f.name, f.annSrc, typeName(v))
 	}
@@ -647,6 +656,11 @@ func (m *module) coerceTo(at pysyntax.Node, ann pysyntax.Expr, annv map[pysyntax
 			return m.coerceModel(at, cls, def, v)
 		}
 		return v, false
+	}
+	if t, ok := annv[ann].(*typeObj); ok {
+		if out, ok, handled := m.coercePyDate(at, t, v); handled {
+			return out, ok
+		}
 	}
 	name := ""
 	var args []pysyntax.Expr
@@ -758,15 +772,23 @@ func (m *module) coerceTo(at pysyntax.Node, ann pysyntax.Expr, annv map[pysyntax
 			return l, true // pydantic's list validator keeps the very object
 		}
 		out := &value.List{Elems: make([]value.Value, len(l.Elems))}
+		var rej rejected
 		for i, e := range l.Elems {
 			if len(args) == 1 {
 				ce, ok := m.coerceTo(at, args[0], annv, e)
+				if r, isRej := ce.(rejected); isRej && !ok {
+					rej.errs = append(rej.errs, r.under(itoa(i))...)
+					continue
+				}
 				if !ok {
 					return v, false
 				}
 				e = ce
 			}
 			out.Elems[i] = e
+		}
+		if rej.errs != nil {
+			return rej, false
 		}
 		return out, true
 	case "dict", "Dict":
@@ -781,20 +803,35 @@ func (m *module) coerceTo(at pysyntax.Node, ann pysyntax.Expr, annv map[pysyntax
 		// builds it: keys that convert to the same key keep the first
 		// place and the last value.
 		out := &value.Dict{}
+		var rej rejected
 		for i, e := range d.Vals {
 			k := d.Keys[i]
 			if len(args) == 2 {
 				ck, ok := m.coerceTo(at, args[0], annv, k)
-				if !ok {
+				if r, isRej := ck.(rejected); isRej && !ok {
+					rej.errs = append(rej.errs, r.under("__key__")...)
+				} else if !ok {
 					return v, false
 				}
-				ce, ok := m.coerceTo(at, args[1], annv, e)
-				if !ok {
+				ce, okV := m.coerceTo(at, args[1], annv, e)
+				if r, isRej := ce.(rejected); isRej && !okV {
+					loc, known := locName(k)
+					if !known {
+						return v, false
+					}
+					rej.errs = append(rej.errs, r.under(loc)...)
+				} else if !okV {
 					return v, false
+				}
+				if !ok || !okV {
+					continue
 				}
 				k, e = ck, ce
 			}
 			m.dictSet(at, out, k, e)
+		}
+		if rej.errs != nil {
+			return rej, false
 		}
 		return out, true
 	}

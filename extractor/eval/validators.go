@@ -156,6 +156,7 @@ func (m *module) constructValidated(c *call, cls *value.Class, def *modelDef, kw
 		m.dictSet(c.at, input, value.Str(k.name), k.v)
 	}
 	var errs []fieldError
+	rejectedAny := false // a field's type refused its value
 	call := func(v *validatorDef, args []value.Value, values *value.Dict) (out value.Value, err *fieldError) {
 		sub := &call{m: m, at: c.at, name: v.fn.Name, args: append([]value.Value{cls}, args...), argNodes: []pysyntax.Node{c.at, c.at}}
 		if !v.root && v.wants["values"] {
@@ -236,6 +237,10 @@ func (m *module) constructValidated(c *call, cls *value.Class, def *modelDef, kw
 				if !pass && (given || f.hasDefault()) && !failed {
 					if given {
 						v = m.coerce(c, cls, f, v)
+						if r, isRej := v.(rejected); isRej {
+							errs = append(errs, r.under(f.key())...)
+							failed, rejectedAny = true, true
+						}
 					}
 				}
 				for _, vd := range vals {
@@ -302,12 +307,10 @@ func (m *module) constructValidated(c *call, cls *value.Class, def *modelDef, kw
 		values = d
 	}
 	if len(errs) > 0 {
-		var b strings.Builder
-		b.WriteString(itoa(len(errs)) + " validation error" + plural(len(errs)) + " for " + cls.Name)
-		for _, e := range errs {
-			b.WriteString("\n" + e.loc + "\n  " + e.msg + " (type=" + e.typ + ")")
+		if rejectedAny && !rejectionsKnown(values.Vals) {
+			return m.unknown(c.at, "%s's ValidationError: a field beside the invalid one has a validation that is not modeled", cls.Name)
 		}
-		panic(c.raise("ValidationError", "%s", b.String()))
+		panic(validationError(c, cls, errs))
 	}
 	inst := &value.Instance{Class: cls, Pos: m.f.PosOf(c.at), Src: m.f.Text(c.at), Fields: values, FieldsSet: set}
 	m.initPrivate(c, inst, def)
