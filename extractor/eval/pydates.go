@@ -401,3 +401,49 @@ func validationError(c *call, cls *value.Class, errs []fieldError) *pyExc {
 	}
 	return c.raise("ValidationError", "%s", b.String())
 }
+
+// isISOSubset tells the text datetime.fromisoformat is modeled for:
+// YYYY-MM-DD, optionally T or space, HH:MM, :SS, a fraction of one to six
+// digits, and Z, ±HH:MM or ±HHMM, with nothing around it. CPython 3.11
+// reads each such text as parseISO does.
+func isISOSubset(s string) bool {
+	p := &pyText{s: s}
+	if _, k, ok := p.digits(4, 4); !ok || k != 4 || !p.lit("-") {
+		return false
+	}
+	if _, k, _ := p.digits(2, 2); k != 2 || !p.lit("-") {
+		return false
+	}
+	if _, k, _ := p.digits(2, 2); k != 2 {
+		return false
+	}
+	if p.i == len(s) {
+		return true
+	}
+	two := func() bool { _, k, _ := p.digits(2, 2); return k == 2 }
+	if !p.lit("T ") || !two() || !p.lit(":") || !two() {
+		return false
+	}
+	if p.lit(":") {
+		if !two() {
+			return false
+		}
+		if p.lit(".") {
+			if _, _, ok := p.digits(1, 6); !ok {
+				return false
+			}
+		}
+	}
+	switch {
+	case p.lit("Z"):
+	case p.lit("+-"):
+		if !two() {
+			return false
+		}
+		p.lit(":")
+		if !two() {
+			return false
+		}
+	}
+	return p.i == len(s)
+}
