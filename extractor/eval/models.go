@@ -809,22 +809,22 @@ func (m *module) coerceTo(at pysyntax.Node, ann pysyntax.Expr, annv map[pysyntax
 			if len(args) == 2 {
 				ck, ok := m.coerceTo(at, args[0], annv, k)
 				if r, isRej := ck.(rejected); isRej && !ok {
+					// pydantic skips the value of a refused key
 					rej.errs = append(rej.errs, r.under("__key__")...)
+					continue
 				} else if !ok {
 					return v, false
 				}
-				ce, okV := m.coerceTo(at, args[1], annv, e)
-				if r, isRej := ce.(rejected); isRej && !okV {
+				ce, ok := m.coerceTo(at, args[1], annv, e)
+				if r, isRej := ce.(rejected); isRej && !ok {
 					loc, known := locName(k)
 					if !known {
 						return v, false
 					}
 					rej.errs = append(rej.errs, r.under(loc)...)
-				} else if !okV {
-					return v, false
-				}
-				if !ok || !okV {
 					continue
+				} else if !ok {
+					return v, false
 				}
 				k, e = ck, ce
 			}
