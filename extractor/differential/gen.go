@@ -822,6 +822,16 @@ func (g *gen) localModel() (expr, modName, modSrc string) {
 		b.Reset()
 		b.WriteString(strings.Replace(s, "from typing import Optional", "from typing import List, Optional", 1))
 	}
+	// date and datetime fields, given what pydantic v1 parses: ISO text,
+	// unix timestamps (seconds, milliseconds, numeric text), date and
+	// datetime objects, and invalid text.
+	dated := g.chance(0.3)
+	if dated {
+		s := b.String()
+		b.Reset()
+		b.WriteString(strings.Replace(s, "from pydantic import", "from datetime import date as _date, datetime as _datetime\n\nfrom pydantic import", 1))
+		b.WriteString("\n\nclass " + cls + "Window(BaseModel):\n    start: _date\n    at: Optional[_datetime] = None\n")
+	}
 	inst := fmt.Sprintf("%s(name=%s", cls, g.pick(g.strLit(), `"  padded  "`))
 	if checked && g.chance(0.7) {
 		inst += fmt.Sprintf(", codes=[%d, \"%d\"]", g.intn(9), g.intn(9))
@@ -840,6 +850,9 @@ func (g *gen) localModel() (expr, modName, modSrc string) {
 		names := cls
 		if nested {
 			names += fmt.Sprintf(", %sPart, %sWhole", cls, cls)
+		}
+		if dated {
+			names += fmt.Sprintf(", %sWindow", cls)
 		}
 		if g.chance(0.3) {
 			// A star import binds the module's public names.
@@ -876,6 +889,13 @@ func (g *gen) localModel() (expr, modName, modSrc string) {
 		default:
 			return fmt.Sprintf("[%s.main.size, %s.parts[0].part_id, %s == %s.dict()]", w, w, p, p), modName, modSrc
 		}
+	}
+	if dated {
+		w := g.fresh("WINDOW")
+		g.emit("%s = %sWindow(start=%s, at=%s)", w, cls,
+			g.pick(`"2024-01-31"`, `"2024-1-5"`, `1706745600`, `1706745600123`, `"1706745600"`, `86400.5`, `-1.25`, `"2023-02-30"`, `_date(2020, 2, 29)`, `_datetime(2021, 3, 4, 5, 6)`, `None`),
+			g.pick(`"2024-01-31T06:30"`, `"2024-01-31 06:30:00.25+05:30"`, `"2024-01-31T06:30Z"`, `"2024-01-31T06:30:00-0800"`, `0`, `1.5`, `"1e3"`, `20000000001`, `"x"`, `"2024-01-31T24:00"`, `_datetime(2021, 3, 4, 5, 6)`, `None`))
+		return fmt.Sprintf("{\"start\": str(%s.start), \"at\": %s.at.isoformat() if %s.at else None, \"job\": %s.name}", w, w, w, v), modName, modSrc
 	}
 	if rich && g.chance(0.6) {
 		return fmt.Sprintf("{\"summary\": %s.summary, \"tags\": %s.tagged([%s]), \"label\": %s.label, \"d\": %s.dict()}", v, v, g.strLit(), v, v), modName, modSrc

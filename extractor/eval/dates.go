@@ -171,6 +171,14 @@ func (m *module) dtRepr(at pysyntax.Node, d value.Datetime) string {
 		default:
 			if strings.HasPrefix(d.TZ, "tzoffset") {
 				s += ", tzinfo=" + d.TZ
+			} else if strings.HasPrefix(d.TZ, "UTC+") || strings.HasPrefix(d.TZ, "UTC-") {
+				// a fixed offset: datetime.timezone(timedelta(...))
+				off := int64(d.UTCOffsetSeconds)
+				days := off / 86400
+				if off%86400 < 0 {
+					days--
+				}
+				s += ", tzinfo=datetime.timezone(" + tdRepr(value.Timedelta{Days: days, Seconds: off - days*86400}) + ")"
 			} else {
 				panic(unknownSignal{m.unknown(at, "the repr of a datetime in time zone %s is not supported", d.TZ)})
 			}
@@ -550,8 +558,11 @@ func (m *module) dateClassAttr(at pysyntax.Node, t *typeObj, name string) value.
 				panic(c.raise("TypeError", "fromisoformat: argument must be str"))
 			}
 			d, ok := parseISO(string(s), false)
-			if !ok {
-				panic(c.raise("ValueError", "Invalid isoformat string: %s", pyfmt.ReprStr(string(s))))
+			if !ok || !isISOSubset(string(s)) {
+				// Python 3.11 also reads basic (20230102T1000), week
+				// (2023-W01-2) and hour-only forms, and its errors name
+				// the bad field: neither is modeled.
+				return c.m.unknown(c.at, "%s.fromisoformat(%s): only valid YYYY-MM-DD[(T| )HH:MM[:SS[.f]]][Z|±HH:MM|±HHMM] text is modeled", t.name, pyfmt.ReprStr(string(s)))
 			}
 			if t.name == "date" {
 				if d.Hour != 0 || strings.ContainsAny(string(s), "T ") {

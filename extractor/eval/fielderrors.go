@@ -20,6 +20,11 @@ func (m *module) explainInvalid(at pysyntax.Node, ann pysyntax.Expr, annv map[py
 	if ann == nil {
 		return nil, false
 	}
+	if out, ok := m.coerceTo(at, ann, annv, v); !ok {
+		if r, isRej := out.(rejected); isRej {
+			return r.under(loc), true
+		}
+	}
 	if cls, ok := annv[ann].(*value.Class); ok {
 		def := m.s.models[cls]
 		if def != nil && def.scalarBase != nil {
@@ -101,8 +106,8 @@ func (m *module) explainInvalid(at pysyntax.Node, ann pysyntax.Expr, annv map[py
 			if len(args) != 2 {
 				return nil, false
 			}
-			// pydantic validates each key, then its value, and reports
-			// them in that order.
+			// pydantic validates each key, then its value (unless the key
+			// failed), and reports them in that order.
 			for i, k := range x.Keys {
 				if _, ok := m.coerceTo(at, args[0], annv, k); !ok {
 					ee, ok := m.explainInvalid(at, args[0], annv, k, loc+" -> __key__")
@@ -110,15 +115,16 @@ func (m *module) explainInvalid(at pysyntax.Node, ann pysyntax.Expr, annv map[py
 						return nil, false
 					}
 					errs = append(errs, ee...)
+					continue
 				}
 				if _, ok := m.coerceTo(at, args[1], annv, x.Vals[i]); ok {
 					continue
 				}
-				ks, isStr := k.(value.Str)
-				if !isStr {
+				name, known := locName(k)
+				if !known {
 					return nil, false
 				}
-				ee, ok := m.explainInvalid(at, args[1], annv, x.Vals[i], loc+" -> "+string(ks))
+				ee, ok := m.explainInvalid(at, args[1], annv, x.Vals[i], loc+" -> "+name)
 				if !ok {
 					return nil, false
 				}

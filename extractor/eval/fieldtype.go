@@ -59,6 +59,9 @@ func (m *module) coerceField(c *call, cls *value.Class, def *modelDef, f fieldDe
 	}
 	out, ok := m.coerceTo(c.at, f.annotation, f.annValues, v)
 	if !ok {
+		if r, isRej := out.(rejected); isRej {
+			return v, r.under(f.key())
+		}
 		if errs, known := m.explainInvalid(c.at, f.annotation, f.annValues, v, f.key()); known {
 			return v, errs
 		}
@@ -206,6 +209,9 @@ func (m *module) validateEachItem(c *call, cls *value.Class, def *modelDef, f fi
 			out, ok := m.coerceTo(c.at, itemAnn, f.annValues, x)
 			if ok {
 				return out, nil
+			}
+			if r, isRej := out.(rejected); isRej {
+				return x, r.under(loc)
 			}
 			if errs, known := m.explainInvalid(c.at, itemAnn, f.annValues, x, loc); known {
 				return x, errs

@@ -21,6 +21,7 @@ func FuzzEval(f *testing.F) {
 		"a, *b = range(10)\nc = [i for i in b if i % 2]\n",
 		"from datetime import timedelta\nx = timedelta(days=1.5) * 3\n",
 		"class M(BaseModel):\n    a: int = 1\n",
+		"from datetime import date, datetime\nfrom typing import Dict, List, Optional\nfrom pydantic import BaseModel\nclass W(BaseModel):\n    d: date\n    t: Optional[datetime] = None\n    l: List[date] = []\n    m: Dict[str, datetime] = {}\nx = W(d='2024-1-5', t='2024-01-31 06:30:00.25+05:30', l=[1706745600123, b'0'], m={'a': 1.5e20}).dict()\ny = datetime.fromisoformat('2024-01-31T06:30Z')\n",
 		"from pydantic import BaseModel, Field, PrivateAttr, validator\nfrom typing import List, Optional, Literal\nclass I(BaseModel):\n    a: int = Field(1, alias='A')\n    _p: str = PrivateAttr(default_factory=lambda: 'p')\n    class Config:\n        extra = 'forbid'\n        allow_population_by_field_name = True\nclass O(I):\n    k = 'x'\n    i: Optional[I] = None\n    l: List[I] = Field(default_factory=list)\n    m: Literal['a', k] = 'a'\n    @validator('l', pre=True, always=True)\n    def v(cls, x, values):\n        return x\n    @property\n    def n(self):\n        return self.a + 1\no = O(A=2, i={'a': 3}, l=[I()])\no.a = 4\nx = o.dict(by_alias=True, exclude_unset=True), o.copy(update={'a': 5}), o.n\n",
 		"try:\n    import x\nexcept ImportError:\n    x = None\n",
 		"def f(a, *, b=1):\n    '''doc'''\n",

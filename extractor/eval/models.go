@@ -681,6 +681,11 @@ func (m *module) coerceTo(at pysyntax.Node, ann pysyntax.Expr, annv map[pysyntax
 		}
 		return v, false
 	}
+	if t, ok := annv[ann].(*typeObj); ok {
+		if out, ok, handled := m.coercePyDate(at, t, v); handled {
+			return out, ok
+		}
+	}
 	name := ""
 	var args []pysyntax.Expr
 	switch x := ann.(type) {
@@ -804,15 +809,23 @@ func (m *module) coerceTo(at pysyntax.Node, ann pysyntax.Expr, annv map[pysyntax
 			return l, true // pydantic's list validator keeps the very object
 		}
 		out := &value.List{Elems: make([]value.Value, len(l.Elems))}
+		var rej rejected
 		for i, e := range l.Elems {
 			if len(args) == 1 {
 				ce, ok := m.coerceTo(at, args[0], annv, e)
+				if r, isRej := ce.(rejected); isRej && !ok {
+					rej.errs = append(rej.errs, r.under(itoa(i))...)
+					continue
+				}
 				if !ok {
 					return v, false
 				}
 				e = ce
 			}
 			out.Elems[i] = e
+		}
+		if rej.errs != nil {
+			return rej, false
 		}
 		return out, true
 	case "dict", "Dict":
@@ -827,20 +840,35 @@ func (m *module) coerceTo(at pysyntax.Node, ann pysyntax.Expr, annv map[pysyntax
 		// builds it: keys that convert to the same key keep the first
 		// place and the last value.
 		out := &value.Dict{}
+		var rej rejected
 		for i, e := range d.Vals {
 			k := d.Keys[i]
 			if len(args) == 2 {
 				ck, ok := m.coerceTo(at, args[0], annv, k)
-				if !ok {
+				if r, isRej := ck.(rejected); isRej && !ok {
+					// pydantic skips the value of a refused key
+					rej.errs = append(rej.errs, r.under("__key__")...)
+					continue
+				} else if !ok {
 					return v, false
 				}
 				ce, ok := m.coerceTo(at, args[1], annv, e)
-				if !ok {
+				if r, isRej := ce.(rejected); isRej && !ok {
+					loc, known := locName(k)
+					if !known {
+						return v, false
+					}
+					rej.errs = append(rej.errs, r.under(loc)...)
+					continue
+				} else if !ok {
 					return v, false
 				}
 				k, e = ck, ce
 			}
 			m.dictSet(at, out, k, e)
+		}
+		if rej.errs != nil {
+			return rej, false
 		}
 		return out, true
 	}

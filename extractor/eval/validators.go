@@ -371,7 +371,13 @@ func (m *module) constructValidated(c *call, cls *value.Class, def *modelDef, kw
 		values = d
 	}
 	if len(errs) > 0 {
-		panic(m.validationError(c.at, cls, errs))
+		exc := m.validationError(c.at, cls, errs)
+		if !rejectionsKnown(values.Vals) {
+			// A field whose validation is not modeled may have failed too:
+			// the type of the exception is known, not its whole message.
+			exc.Diag.Msg += "\n(a field whose validation the extractor does not model may have errors too)"
+		}
+		panic(exc)
 	}
 	inst := &value.Instance{Class: cls, Pos: m.f.PosOf(c.at), Src: m.f.Text(c.at), Fields: values, FieldsSet: set}
 	m.initPrivate(c, inst, def)
