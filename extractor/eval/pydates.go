@@ -392,7 +392,6 @@ func rejectionsKnown(vals []value.Value) bool {
 	return true
 }
 
-
 // isISOSubset tells the text datetime.fromisoformat is modeled for:
 // YYYY-MM-DD, optionally T or space, HH:MM, :SS, a fraction of one to six
 // digits, and Z, ±HH:MM or ±HHMM, with nothing around it. CPython 3.11
