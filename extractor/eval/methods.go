@@ -253,7 +253,7 @@ func strMethod(s value.Str, name string) func(c *call) value.Value {
 				kw.Keys = append(kw.Keys, value.Str(k.name))
 				kw.Vals = append(kw.Vals, k.v)
 			}
-			return value.Str(c.m.strFormat(c.at, str, c.args, kw, 0))
+			return value.Str(c.m.strFormat(c.at, str, c.args, kw))
 		}
 	case "format_map":
 		return func(c *call) value.Value {
@@ -263,7 +263,7 @@ func strMethod(s value.Str, name string) func(c *call) value.Value {
 			if !ok {
 				return c.m.unknown(c.at, "format_map() of a %s is not supported", typeName(c.arg(0)))
 			}
-			return value.Str(c.m.strFormat(c.at, str, nil, d, 0))
+			return value.Str(c.m.strFormatMap(c.at, str, d))
 		}
 	case "zfill":
 		return func(c *call) value.Value {

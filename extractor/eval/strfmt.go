@@ -9,226 +9,85 @@ import (
 	"github.com/flowplan/flowplan/extractor/value"
 )
 
-// strFormat is str.format(*args, **kwargs).
-func (m *module) strFormat(at pysyntax.Node, format string, args []value.Value, kwargs *value.Dict, depth int) string {
-	if depth > 2 {
-		panic(m.raise(at, "ValueError", "Max string recursion exceeded"))
+// strFormat is str.format(*args, **kwargs) (or format_map, with args
+// nil), rendered from pyfmt's parse of the template as CPython's
+// unicode_format.h renders it: pieces in order, each field looked up,
+// accessed, converted, and formatted with its spec (itself rendered first
+// when it holds fields, at most two levels deep).
+func (m *module) strFormat(at pysyntax.Node, format string, args []value.Value, kwargs *value.Dict) string {
+	return m.renderTemplate(at, format, args, kwargs, false, &pyfmt.AutoNumber{}, 2)
+}
+
+// strFormatMap is str.format_map(mapping).
+func (m *module) strFormatMap(at pysyntax.Node, format string, mapping *value.Dict) string {
+	return m.renderTemplate(at, format, nil, mapping, true, &pyfmt.AutoNumber{}, 2)
+}
+
+func (m *module) renderTemplate(at pysyntax.Node, tmpl string, args []value.Value, kwargs *value.Dict, mapOnly bool, auto *pyfmt.AutoNumber, recursion int) string {
+	if recursion <= 0 {
+		panic(m.fmtErr(at, pyfmt.RecursionError()))
 	}
+	pieces, perr := pyfmt.ParseTemplate(tmpl)
 	var b strings.Builder
-	auto := 0
-	mode := 0 // 0 unset, 1 automatic, 2 manual
-	s := format
-	for i := 0; i < len(s); {
-		c := s[i]
-		if c == '}' {
-			if i+1 < len(s) && s[i+1] == '}' {
-				b.WriteByte('}')
-				i += 2
-				continue
-			}
-			panic(m.raise(at, "ValueError", "Single '}' encountered in format string"))
-		}
-		if c != '{' {
-			b.WriteByte(c)
-			i++
+	for _, p := range pieces {
+		if p.Field == nil {
+			b.WriteString(p.Literal)
 			continue
 		}
-		if i+1 < len(s) && s[i+1] == '{' {
-			b.WriteByte('{')
-			i += 2
-			continue
-		}
-		// find the matching close brace, allowing one level of nesting
-		j := i + 1
-		nest := 1
-		for ; j < len(s); j++ {
-			if s[j] == '{' {
-				nest++
-			} else if s[j] == '}' {
-				nest--
-				if nest == 0 {
-					break
-				}
-			}
-		}
-		if j >= len(s) {
-			if nest > 1 {
-				panic(m.raise(at, "ValueError", "unmatched '{' in format spec"))
-			}
-			panic(m.raise(at, "ValueError", "expected '}' before end of string"))
-		}
-		field := s[i+1 : j]
-		i = j + 1
-		// split name, conversion, spec
-		name, conv, spec := field, "", ""
-		if k := indexOutsideBrackets(name, ':'); k >= 0 {
-			name, spec = name[:k], name[k+1:]
-		}
-		if k := indexOutsideBrackets(name, '!'); k >= 0 {
-			name, conv = name[:k], name[k+1:]
-			if len(conv) != 1 {
-				if conv == "" {
-					panic(m.raise(at, "ValueError", "end of string while looking for conversion specifier"))
-				}
-				panic(m.raise(at, "ValueError", "expected ':' after conversion specifier"))
-			}
-		}
-		// first part of the name: index, keyword or empty
-		first := name
-		rest := ""
-		if k := strings.IndexAny(name, ".["); k >= 0 {
-			first, rest = name[:k], name[k:]
+		f := p.Field
+		ref, err := auto.SplitFieldName(f.Name)
+		if err != nil {
+			panic(m.fmtErr(at, err))
 		}
 		var v value.Value
-		if first == "" {
-			if mode == 2 {
-				panic(m.raise(at, "ValueError", "cannot switch from manual field specification to automatic field numbering"))
+		if ref.Index >= 0 {
+			if mapOnly {
+				panic(m.raise(at, "ValueError", "Format string contains positional fields"))
 			}
-			mode = 1
-			if auto >= len(args) {
-				panic(m.raise(at, "IndexError", "Replacement index %d out of range for positional args tuple", auto))
+			if ref.Index >= len(args) {
+				panic(m.raise(at, "IndexError", "Replacement index %d out of range for positional args tuple", ref.Index))
 			}
-			v = args[auto]
-			auto++
-		} else if n, ok := decimal(first); ok {
-			if mode == 1 {
-				panic(m.raise(at, "ValueError", "cannot switch from automatic field numbering to manual field specification"))
-			}
-			mode = 2
-			if n >= len(args) {
-				panic(m.raise(at, "IndexError", "Replacement index %d out of range for positional args tuple", n))
-			}
-			v = args[n]
+			v = args[ref.Index]
 		} else {
-			var i int = -1
+			i := -1
 			if kwargs != nil {
-				i = m.dictFind(at, kwargs, value.Str(first))
+				i = m.dictFind(at, kwargs, value.Str(ref.First))
 			}
 			if i < 0 {
-				panic(m.raise(at, "KeyError", "%s", pyfmt.ReprStr(first)))
+				panic(m.raise(at, "KeyError", "%s", pyfmt.ReprStr(ref.First)))
 			}
 			v = kwargs.Vals[i]
 		}
-		for rest != "" {
-			if rest[0] == '.' {
-				k := strings.IndexAny(rest[1:], ".[")
-				attr := rest[1:]
-				if k >= 0 {
-					attr, rest = rest[1:k+1], rest[k+1:]
-				} else {
-					rest = ""
-				}
-				if attr == "" {
-					panic(m.raise(at, "ValueError", "Empty attribute in format string"))
-				}
-				v = m.getAttr(at, m.need(v), attr)
-				continue
-			}
-			k := strings.IndexByte(rest, ']')
-			if k < 0 {
-				panic(m.raise(at, "ValueError", "Missing ']' in format string"))
-			}
-			key := rest[1:k]
-			rest = rest[k+1:]
-			if key == "" {
-				panic(m.raise(at, "ValueError", "Empty attribute in format string"))
-			}
-			if rest != "" && rest[0] != '.' && rest[0] != '[' {
-				panic(m.raise(at, "ValueError", "Only '.' or '[' may follow ']' in format field specifier"))
-			}
-			if n, ok := decimal(key); ok {
-				v = m.getItem(at, m.need(v), value.NewInt(int64(n)))
-			} else {
-				v = m.getItem(at, m.need(v), value.Str(key))
-			}
-		}
-		if conv != "" {
-			switch conv[0] {
-			case 'r', 's', 'a':
-				v = m.convert(at, v, conv[0])
+		for _, acc := range ref.Rest {
+			switch {
+			case acc.Attr:
+				v = m.getAttr(at, m.need(v), acc.Name)
+			case acc.Index >= 0:
+				v = m.getItem(at, m.need(v), value.NewInt(int64(acc.Index)))
 			default:
-				panic(m.raise(at, "ValueError", "Unknown conversion specifier %s", conv))
+				v = m.getItem(at, m.need(v), value.Str(acc.Name))
 			}
 		}
-		if strings.ContainsAny(spec, "{}") {
-			// nested fields share the automatic numbering
-			sub := m.strFormatNested(at, spec, args, kwargs, &auto, &mode, depth+1)
-			spec = sub
+		if ref.RestErr != nil {
+			panic(m.fmtErr(at, ref.RestErr))
+		}
+		if f.Conversion != 0 {
+			if err := pyfmt.ConversionError(f.Conversion); err != nil {
+				panic(m.fmtErr(at, err))
+			}
+			v = m.convert(at, v, byte(f.Conversion))
+		}
+		spec := f.Spec
+		if f.SpecHasFields {
+			spec = m.renderTemplate(at, spec, args, kwargs, mapOnly, auto, recursion-1)
 		}
 		b.WriteString(m.format(at, v, spec))
 		m.checkStr(at, b.Len())
 	}
-	return b.String()
-}
-
-// strFormatNested expands the replacement fields inside a format spec.
-func (m *module) strFormatNested(at pysyntax.Node, spec string, args []value.Value, kwargs *value.Dict, auto, mode *int, depth int) string {
-	var b strings.Builder
-	for i := 0; i < len(spec); i++ {
-		if spec[i] != '{' {
-			b.WriteByte(spec[i])
-			continue
-		}
-		j := strings.IndexByte(spec[i:], '}')
-		if j < 0 {
-			panic(m.raise(at, "ValueError", "unmatched '{' in format spec"))
-		}
-		inner := spec[i : i+j+1]
-		// format the single field with the shared numbering
-		name := inner[1 : len(inner)-1]
-		if name == "" {
-			if *mode == 2 {
-				panic(m.raise(at, "ValueError", "cannot switch from manual field specification to automatic field numbering"))
-			}
-			*mode = 1
-			if *auto >= len(args) {
-				panic(m.raise(at, "IndexError", "Replacement index %d out of range for positional args tuple", *auto))
-			}
-			b.WriteString(m.format(at, args[*auto], ""))
-			*auto++
-		} else {
-			if _, ok := decimal(name); ok {
-				if *mode == 1 {
-					panic(m.raise(at, "ValueError", "cannot switch from automatic field numbering to manual field specification"))
-				}
-				*mode = 2
-			}
-			b.WriteString(m.strFormat(at, inner, args, kwargs, depth))
-		}
-		i += j
+	if perr != nil {
+		panic(m.fmtErr(at, perr))
 	}
 	return b.String()
-}
-
-func indexOutsideBrackets(s string, c byte) int {
-	in := false
-	for i := 0; i < len(s); i++ {
-		switch s[i] {
-		case '[':
-			in = true
-		case ']':
-			in = false
-		case c:
-			if !in {
-				return i
-			}
-		}
-	}
-	return -1
-}
-
-func decimal(s string) (int, bool) {
-	if s == "" || len(s) > 9 {
-		return 0, false
-	}
-	n := 0
-	for i := 0; i < len(s); i++ {
-		if s[i] < '0' || s[i] > '9' {
-			return 0, false
-		}
-		n = n*10 + int(s[i]-'0')
-	}
-	return n, true
 }
 
 // percentFormat is `format % args`.
