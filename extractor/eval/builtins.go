@@ -133,7 +133,7 @@ func init() {
 		"chr": func(c *call) value.Value {
 			c.noKwargs()
 			c.arity(1, 1)
-			i, ok := asInt(c.arg(0))
+			i, ok := value.AsInt(c.arg(0))
 			if !ok {
 				panic(c.raise("TypeError", "'%s' object cannot be interpreted as an integer", typeName(c.arg(0))))
 			}
@@ -168,7 +168,7 @@ func ctorInt(c *call) value.Value {
 	baseV, hasBase := c.param(1, "base")
 	base := int64(10)
 	if hasBase {
-		b, ok := asInt(baseV)
+		b, ok := value.AsInt(baseV)
 		if !ok {
 			panic(c.raise("TypeError", "'%s' object cannot be interpreted as an integer", typeName(baseV)))
 		}
@@ -187,7 +187,7 @@ func ctorInt(c *call) value.Value {
 		if hasBase {
 			panic(c.raise("TypeError", "int() can't convert non-string with explicit base"))
 		}
-		i, _ := asInt(v)
+		i, _ := value.AsInt(v)
 		return value.Int{V: i}
 	case value.Float:
 		if hasBase {
@@ -328,7 +328,7 @@ func ctorRange(c *call) value.Value {
 	c.arity(1, 3)
 	ints := make([]*big.Int, len(c.args))
 	for i := range c.args {
-		v, ok := asInt(c.arg(i))
+		v, ok := value.AsInt(c.arg(i))
 		if !ok {
 			panic(c.raise("TypeError", "'%s' object cannot be interpreted as an integer", typeName(c.arg(i))))
 		}
@@ -425,7 +425,7 @@ func fnAbs(c *call) value.Value {
 	case value.Int:
 		return value.Int{V: new(big.Int).Abs(x.V)}
 	case value.Bool:
-		i, _ := asInt(x)
+		i, _ := value.AsInt(x)
 		return value.Int{V: i}
 	case value.Float:
 		return value.Float(math.Abs(float64(x)))
@@ -450,11 +450,11 @@ func fnRound(c *call) value.Value {
 	}
 	switch v := x.(type) {
 	case value.Int, value.Bool:
-		i, _ := asInt(v)
+		i, _ := value.AsInt(v)
 		if !hasNd {
 			return value.Int{V: i}
 		}
-		n, ok := asInt(nd)
+		n, ok := value.AsInt(nd)
 		if !ok {
 			panic(c.raise("TypeError", "'%s' object cannot be interpreted as an integer", typeName(nd)))
 		}
@@ -487,7 +487,7 @@ func fnRound(c *call) value.Value {
 			}
 			return value.Int{V: i}
 		}
-		n, ok := asInt(nd)
+		n, ok := value.AsInt(nd)
 		if !ok {
 			panic(c.raise("TypeError", "'%s' object cannot be interpreted as an integer", typeName(nd)))
 		}
@@ -706,7 +706,7 @@ func fnEnumerate(c *call) value.Value {
 	c.arity(1, 2)
 	start := big.NewInt(0)
 	if s, ok := c.param(1, "start"); ok {
-		i, ok := asInt(s)
+		i, ok := value.AsInt(s)
 		if !ok {
 			panic(c.raise("TypeError", "'%s' object cannot be interpreted as an integer", typeName(s)))
 		}

@@ -55,7 +55,7 @@ func timedeltaCtor(pendulum bool) func(c *call) value.Value {
 				continue
 			}
 			if name == "years" || name == "months" {
-				if n, isInt := asInt(v); isInt && n.Sign() == 0 {
+				if n, isInt := value.AsInt(v); isInt && n.Sign() == 0 {
 					continue
 				}
 				return c.m.unknown(c.at, "pendulum durations with years or months are not supported")
@@ -63,7 +63,7 @@ func timedeltaCtor(pendulum bool) func(c *call) value.Value {
 			var r *big.Rat
 			switch x := v.(type) {
 			case value.Int, value.Bool:
-				i, _ := asInt(x)
+				i, _ := value.AsInt(x)
 				r = new(big.Rat).SetInt(i)
 			case value.Float:
 				if math.IsInf(float64(x), 0) || math.IsNaN(float64(x)) {
@@ -298,7 +298,7 @@ func (m *module) dateOp(at pysyntax.Node, op string, a, b value.Value) value.Val
 				return m.newTD(at, r, false)
 			}
 		case value.Int, value.Bool:
-			n, _ := asInt(y)
+			n, _ := value.AsInt(y)
 			switch op {
 			case "*":
 				return m.newTD(at, new(big.Int).Mul(big.NewInt(tdMicros(x)), n), false)
@@ -445,7 +445,7 @@ func datetimeCtor(pendulum bool) func(c *call) value.Value {
 				}
 				continue
 			}
-			n, isInt := asInt(v)
+			n, isInt := value.AsInt(v)
 			if !isInt {
 				panic(c.raise("TypeError", "'%s' object cannot be interpreted as an integer", typeName(v)))
 			}
@@ -508,7 +508,7 @@ func dateCtor(c *call) value.Value {
 		if !ok {
 			panic(c.raise("TypeError", "function missing required argument '%s' (pos %d)", name, i+1))
 		}
-		n, isInt := asInt(v)
+		n, isInt := value.AsInt(v)
 		if !isInt {
 			panic(c.raise("TypeError", "'%s' object cannot be interpreted as an integer", typeName(v)))
 		}
@@ -821,7 +821,7 @@ func (m *module) dateAttr(at pysyntax.Node, v value.Value, name string) value.Va
 				fields := map[string]*int{"year": &out.Year, "month": &out.Month, "day": &out.Day, "hour": &out.Hour, "minute": &out.Minute, "second": &out.Second, "microsecond": &out.Micro}
 				for _, k := range c.kwargs {
 					if p, ok := fields[k.name]; ok {
-						n, isInt := asInt(c.m.need(k.v))
+						n, isInt := value.AsInt(c.m.need(k.v))
 						if !isInt || !n.IsInt64() {
 							panic(c.raise("TypeError", "'%s' object cannot be interpreted as an integer", typeName(k.v)))
 						}

@@ -165,7 +165,7 @@ func strMethod(s value.Str, name string) func(c *call) value.Value {
 			}
 			n := -1
 			if len(c.args) == 3 {
-				i, ok := asInt(c.arg(2))
+				i, ok := value.AsInt(c.arg(2))
 				if !ok {
 					panic(c.raise("TypeError", "'%s' object cannot be interpreted as an integer", typeName(c.arg(2))))
 				}
@@ -470,7 +470,7 @@ func strList(parts []string) *value.List {
 }
 
 func intArg(c *call, i int) int64 {
-	n, ok := asInt(c.arg(i))
+	n, ok := value.AsInt(c.arg(i))
 	if !ok {
 		panic(c.raise("TypeError", "'%s' object cannot be interpreted as an integer", typeName(c.arg(i))))
 	}
@@ -491,7 +491,7 @@ func strSplit(c *call, s string, right bool) value.Value {
 	}
 	max := int64(-1)
 	if mv, ok := c.param(1, "maxsplit"); ok {
-		n, ok := asInt(mv)
+		n, ok := value.AsInt(mv)
 		if !ok {
 			panic(c.raise("TypeError", "'%s' object cannot be interpreted as an integer", typeName(mv)))
 		}

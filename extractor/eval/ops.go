@@ -48,25 +48,13 @@ func (m *module) truth(at pysyntax.Node, v value.Value) bool {
 }
 
 // asInt returns v as an int when it is an int or a bool.
-func asInt(v value.Value) (*big.Int, bool) {
-	switch x := v.(type) {
-	case value.Int:
-		return x.V, true
-	case value.Bool:
-		if x {
-			return big.NewInt(1), true
-		}
-		return big.NewInt(0), true
-	}
-	return nil, false
-}
 
 func (m *module) toFloat(at pysyntax.Node, v value.Value) (float64, bool) {
 	switch x := v.(type) {
 	case value.Float:
 		return float64(x), true
 	case value.Int, value.Bool:
-		i, _ := asInt(x)
+		i, _ := value.AsInt(x)
 		f, err := pyfmt.IntToFloat(i)
 		if err != nil {
 			panic(m.raise(at, "OverflowError", "int too large to convert to float"))
@@ -80,8 +68,8 @@ func (m *module) toFloat(at pysyntax.Node, v value.Value) (float64, bool) {
 func (m *module) binary(at pysyntax.Node, op string, a, b value.Value) value.Value {
 	a, b = m.need(a), m.need(b)
 	// int and bool arithmetic
-	if x, ok := asInt(a); ok {
-		if y, ok := asInt(b); ok {
+	if x, ok := value.AsInt(a); ok {
+		if y, ok := value.AsInt(b); ok {
 			if _, ab := a.(value.Bool); ab {
 				if _, bb := b.(value.Bool); bb && (op == "&" || op == "|" || op == "^") {
 					xa, ya := x.Sign() != 0, y.Sign() != 0
@@ -118,7 +106,7 @@ func (m *module) binary(at pysyntax.Node, op string, a, b value.Value) value.Val
 			}
 			panic(m.raise(at, "TypeError", "can only concatenate str (not \"%s\") to str", typeName(b)))
 		case "*":
-			if n, ok := asInt(b); ok {
+			if n, ok := value.AsInt(b); ok {
 				return value.Str(m.repeatStr(at, string(x), n))
 			}
 		case "%":
@@ -129,7 +117,7 @@ func (m *module) binary(at pysyntax.Node, op string, a, b value.Value) value.Val
 			m.checkStr(at, len(x)+len(y))
 			return x + y
 		}
-		if n, ok := asInt(b); ok && op == "*" {
+		if n, ok := value.AsInt(b); ok && op == "*" {
 			return value.Bytes(m.repeatStr(at, string(x), n))
 		}
 	case *value.List:
@@ -141,7 +129,7 @@ func (m *module) binary(at pysyntax.Node, op string, a, b value.Value) value.Val
 			}
 			panic(m.raise(at, "TypeError", "can only concatenate list (not \"%s\") to list", typeName(b)))
 		case "*":
-			if n, ok := asInt(b); ok {
+			if n, ok := value.AsInt(b); ok {
 				return &value.List{Elems: m.repeatSeq(at, x.Elems, n)}
 			}
 		}
@@ -154,7 +142,7 @@ func (m *module) binary(at pysyntax.Node, op string, a, b value.Value) value.Val
 			}
 			panic(m.raise(at, "TypeError", "can only concatenate tuple (not \"%s\") to tuple", typeName(b)))
 		case "*":
-			if n, ok := asInt(b); ok {
+			if n, ok := value.AsInt(b); ok {
 				return &value.Tuple{Elems: m.repeatSeq(at, x.Elems, n)}
 			}
 		}
@@ -176,7 +164,7 @@ func (m *module) binary(at pysyntax.Node, op string, a, b value.Value) value.Val
 		}
 	}
 	// reflected operand: int * str, int * list
-	if n, ok := asInt(a); ok && op == "*" {
+	if n, ok := value.AsInt(a); ok && op == "*" {
 		switch y := b.(type) {
 		case value.Str:
 			return value.Str(m.repeatStr(at, string(y), n))
@@ -456,34 +444,12 @@ func (m *module) equal(at pysyntax.Node, a, b value.Value) bool {
 			return eq
 		}
 	}
-	if x, ok := asInt(a); ok {
-		if y, ok := asInt(b); ok {
-			return x.Cmp(y) == 0
-		}
-		if y, ok := b.(value.Float); ok {
-			return cmpIntFloat(x, float64(y)) == 0
-		}
-		return false
-	}
-	if x, ok := a.(value.Float); ok {
-		if y, ok := asInt(b); ok {
-			return cmpIntFloat(y, float64(x)) == 0
-		}
-		if y, ok := b.(value.Float); ok {
-			return x == y
-		}
-		return false
+	if eq, ok := value.ScalarEqual(a, b); ok {
+		return eq
 	}
 	switch x := a.(type) {
-	case value.NoneType:
-		_, ok := b.(value.NoneType)
-		return ok
-	case value.Str:
-		y, ok := b.(value.Str)
-		return ok && x == y
-	case value.Bytes:
-		y, ok := b.(value.Bytes)
-		return ok && x == y
+	case value.Int, value.Bool, value.Float, value.NoneType, value.Str, value.Bytes:
+		return false // against a value of another kind
 	case *value.List:
 		y, ok := b.(*value.List)
 		return ok && m.equalSeq(at, x.Elems, y.Elems)
@@ -593,38 +559,21 @@ func (m *module) identical(a, b value.Value) bool {
 	return false
 }
 
-// cmpIntFloat compares an int with a float exactly, as Python does.
-func cmpIntFloat(i *big.Int, f float64) int {
-	if math.IsNaN(f) {
-		return 2 // unordered
-	}
-	if math.IsInf(f, 1) {
-		return -1
-	}
-	if math.IsInf(f, -1) {
-		return 1
-	}
-	r := new(big.Rat).SetInt(i)
-	fr := new(big.Rat)
-	fr.SetFloat64(f)
-	return r.Cmp(fr)
-}
-
 // order compares a and b for <, <=, >, >=: -1, 0, 1, or 2 when unordered
 // (NaN). It raises TypeError for types Python does not order.
 func (m *module) order(at pysyntax.Node, op string, a, b value.Value) int {
 	a, b = m.need(a), m.need(b)
-	if x, ok := asInt(a); ok {
-		if y, ok := asInt(b); ok {
+	if x, ok := value.AsInt(a); ok {
+		if y, ok := value.AsInt(b); ok {
 			return x.Cmp(y)
 		}
 		if y, ok := b.(value.Float); ok {
-			return cmpIntFloat(x, float64(y))
+			return value.CompareIntFloat(x, float64(y))
 		}
 	}
 	if x, ok := a.(value.Float); ok {
-		if y, ok := asInt(b); ok {
-			c := cmpIntFloat(y, float64(x))
+		if y, ok := value.AsInt(b); ok {
+			c := value.CompareIntFloat(y, float64(x))
 			if c == 2 {
 				return 2
 			}
@@ -808,7 +757,7 @@ func (m *module) contains(at pysyntax.Node, container, x value.Value) bool {
 	case *value.Tuple:
 		return m.containsSeq(at, c.Elems, x)
 	case *rangeObj:
-		i, ok := asInt(m.need(x))
+		i, ok := value.AsInt(m.need(x))
 		if !ok {
 			return m.containsSeq(at, m.iterate(at, c), x)
 		}
@@ -851,7 +800,7 @@ func (m *module) writeHashKey(at pysyntax.Node, b *strings.Builder, v value.Valu
 	case value.NoneType:
 		b.WriteString("N")
 	case value.Bool, value.Int:
-		i, _ := asInt(x)
+		i, _ := value.AsInt(x)
 		b.WriteString("i")
 		b.WriteString(i.String())
 	case value.Float:
@@ -1202,7 +1151,7 @@ func rangeContains(r *rangeObj, i *big.Int) bool {
 
 // index normalizes a Python index against length n.
 func (m *module) index(at pysyntax.Node, key value.Value, n int, what string) int {
-	i, ok := asInt(m.need(key))
+	i, ok := value.AsInt(m.need(key))
 	if !ok {
 		if what == "string" {
 			panic(m.raise(at, "TypeError", "string indices must be integers, not '%s'", typeName(key)))
@@ -1406,7 +1355,7 @@ func (m *module) sliceIndices(at pysyntax.Node, n int, lo, hi, step value.Value)
 		if _, ok := v.(value.NoneType); ok {
 			return 0, false
 		}
-		i, ok := asInt(v)
+		i, ok := value.AsInt(v)
 		if !ok {
 			panic(m.raise(at, "TypeError", "slice indices must be integers or None or have an __index__ method"))
 		}

@@ -84,7 +84,7 @@ func (m *module) coercePyDate(at pysyntax.Node, t *typeObj, v value.Value) (out 
 			return x, true, true
 		}
 	case value.Bool, value.Int:
-		n, _ := asInt(x)
+		n, _ := value.AsInt(x)
 		d, r := m.fromUnixInt(at, n)
 		if r != nil {
 			return *r, false, true

@@ -138,7 +138,7 @@ func (m *module) percentFormat(at pysyntax.Node, format string, args value.Value
 			positional = nil
 		}
 		if c.StarWidth {
-			w, ok := asInt(m.need(nextArg()))
+			w, ok := value.AsInt(m.need(nextArg()))
 			if !ok {
 				panic(m.raise(at, "TypeError", "* wants int"))
 			}
@@ -148,7 +148,7 @@ func (m *module) percentFormat(at pysyntax.Node, format string, args value.Value
 			c.SetWidth(w.Int64())
 		}
 		if c.StarPrec {
-			pr, ok := asInt(m.need(nextArg()))
+			pr, ok := value.AsInt(m.need(nextArg()))
 			if !ok {
 				panic(m.raise(at, "TypeError", "* wants int"))
 			}
@@ -168,7 +168,7 @@ func (m *module) percentFormat(at pysyntax.Node, format string, args value.Value
 		switch c.Verb {
 		case 'd', 'i', 'u', 'o', 'x', 'X':
 			var i *big.Int
-			if n, ok := asInt(v); ok {
+			if n, ok := value.AsInt(v); ok {
 				i = n
 			} else if f, ok := v.(value.Float); ok && (c.Verb == 'd' || c.Verb == 'i' || c.Verb == 'u') {
 				i, err = pyfmt.TruncateFloat(float64(f))
@@ -196,7 +196,7 @@ func (m *module) percentFormat(at pysyntax.Node, format string, args value.Value
 				}
 				s, err = c.PercentChar(rs[0])
 			default:
-				n, ok := asInt(v)
+				n, ok := value.AsInt(v)
 				if !ok {
 					panic(m.raise(at, "TypeError", "%%c requires int or char"))
 				}

@@ -1,8 +1,6 @@
 package lift
 
 import (
-	"math/big"
-
 	"github.com/flowplan/flowplan/extractor/value"
 )
 
@@ -68,7 +66,7 @@ func dictFromPairs(elems []value.Value) (*value.Dict, string) {
 // setItem is d[k] = v: an equal key keeps its place and takes the new value.
 func setItem(d *value.Dict, k, v value.Value) {
 	for i, old := range d.Keys {
-		if keysEqual(old, k) {
+		if eq, _ := value.ScalarEqual(old, k); eq {
 			d.Vals[i] = v
 			return
 		}
@@ -92,53 +90,4 @@ func hashableKey(k value.Value) bool {
 		return true
 	}
 	return false
-}
-
-// keysEqual is Python's == for hashable scalar keys: numbers compare by
-// value across bool, int and float (True == 1 == 1.0).
-func keysEqual(a, b value.Value) bool {
-	if an, ok := numeric(a); ok {
-		bn, ok := numeric(b)
-		return ok && an.Cmp(bn) == 0
-	}
-	switch x := a.(type) {
-	case value.NoneType:
-		_, ok := b.(value.NoneType)
-		return ok
-	case value.Str:
-		y, ok := b.(value.Str)
-		return ok && x == y
-	case value.Bytes:
-		y, ok := b.(value.Bytes)
-		return ok && x == y
-	case *value.Tuple:
-		y, ok := b.(*value.Tuple)
-		if !ok || len(x.Elems) != len(y.Elems) {
-			return false
-		}
-		for i := range x.Elems {
-			if !keysEqual(x.Elems[i], y.Elems[i]) {
-				return false
-			}
-		}
-		return true
-	}
-	return false
-}
-
-// numeric returns a bool, int or finite float as an exact rational.
-func numeric(v value.Value) (*big.Rat, bool) {
-	switch x := v.(type) {
-	case value.Bool:
-		if x {
-			return big.NewRat(1, 1), true
-		}
-		return new(big.Rat), true
-	case value.Int:
-		return new(big.Rat).SetInt(x.V), true
-	case value.Float:
-		r := new(big.Rat).SetFloat64(float64(x))
-		return r, r != nil // nil for nan and inf, which this package never treats as equal
-	}
-	return nil, false
 }
