@@ -1,6 +1,7 @@
 package lift
 
 import (
+	"github.com/flowplan/flowplan/internal/cron"
 	"math"
 	"strconv"
 	"strings"
@@ -90,7 +91,7 @@ func (l *lifter) cron(from value.Value, at arg) (*spec.Schedule, bool) {
 	expr, fine := l.str(m, args, "cron", "")
 	if fine {
 		if a, given := args["cron"]; given {
-			if msg := checkCron(expr); msg != "" {
+			if msg := cron.Validate(expr); msg != "" {
 				l.errorf(a, "%s.cron: %s", m.name, msg)
 				fine = false
 			}

@@ -4,6 +4,7 @@ import (
 	"github.com/flowplan/flowplan/extractor/diag"
 	"github.com/flowplan/flowplan/extractor/spec"
 	"github.com/flowplan/flowplan/extractor/value"
+	"github.com/flowplan/flowplan/internal/cron"
 )
 
 // The worker-era models of common.deployment.worker (Pocket/data-flows
@@ -123,7 +124,7 @@ func (l *lifter) workerDeployment(at arg) (spec.WorkerDeployment, bool) {
 // cron or zone only when the schedule is sent, on main.
 func (l *lifter) workerScheduleWarnings(m model, args map[string]arg, d spec.WorkerDeployment) {
 	if d.Cron != nil {
-		if msg := checkCron(*d.Cron); msg != "" {
+		if msg := cron.Validate(*d.Cron); msg != "" {
 			a := args["cron"]
 			l.diags.Add(diag.Warningf(a.pos, a.src, "%s.cron: Prefect will refuse this schedule when deploying to main: %s", m.name, msg))
 		}

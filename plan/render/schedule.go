@@ -2,6 +2,7 @@ package render
 
 import (
 	"fmt"
+	"github.com/flowplan/flowplan/internal/cron"
 	"strconv"
 	"strings"
 
@@ -120,12 +121,6 @@ func pluralWord(n int64, unit string) string {
 var (
 	monthNames = []string{"", "January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"}
 	dayNames   = []string{"Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"}
-	dayAbbrev  = map[string]int{"SUN": 0, "MON": 1, "TUE": 2, "WED": 3, "THU": 4, "FRI": 5, "SAT": 6}
-	monAbbrev  = map[string]int{"JAN": 1, "FEB": 2, "MAR": 3, "APR": 4, "MAY": 5, "JUN": 6, "JUL": 7, "AUG": 8, "SEP": 9, "OCT": 10, "NOV": 11, "DEC": 12}
-	cronMacros = map[string]string{
-		"@yearly": "0 0 1 1 *", "@annually": "0 0 1 1 *", "@monthly": "0 0 1 * *",
-		"@weekly": "0 0 * * 0", "@daily": "0 0 * * *", "@midnight": "0 0 * * *", "@hourly": "0 * * * *",
-	}
 )
 
 // CronWords describes the common five-field cron patterns (croniter's
@@ -136,7 +131,7 @@ var (
 func CronWords(expr string, dayOr bool) string {
 	fields := strings.Fields(expr)
 	if len(fields) == 1 {
-		if m, ok := cronMacros[strings.ToLower(fields[0])]; ok {
+		if m := cron.Macro(fields[0]); m != "" {
 			fields = strings.Fields(m)
 		}
 	}
@@ -146,13 +141,13 @@ func CronWords(expr string, dayOr bool) string {
 	minute, hour, dom, month, dow := fields[0], fields[1], fields[2], fields[3], fields[4]
 
 	var when string
-	m, mOK := cronNumber(minute, 0, 59, nil)
-	h, hOK := cronNumber(hour, 0, 23, nil)
+	m, mOK := cronValue(cron.Minute, minute)
+	h, hOK := cronValue(cron.Hour, hour)
 	switch {
 	case minute == "*" && hour == "*":
 		when = "every minute"
 	case strings.HasPrefix(minute, "*/") && hour == "*":
-		n, ok := cronNumber(minute[2:], 1, 59, nil)
+		n, ok := cronStep(minute[2:], 59)
 		if !ok {
 			return ""
 		}
@@ -160,7 +155,7 @@ func CronWords(expr string, dayOr bool) string {
 	case mOK && hour == "*":
 		when = fmt.Sprintf("every hour at minute %d", m)
 	case mOK && strings.HasPrefix(hour, "*/"):
-		n, ok := cronNumber(hour[2:], 1, 23, nil)
+		n, ok := cronStep(hour[2:], 23)
 		if !ok {
 			return ""
 		}
@@ -188,7 +183,7 @@ func CronWords(expr string, dayOr bool) string {
 func cronDays(dom, month, dow string, dayOr bool) (string, bool) {
 	var monthPart string
 	if month != "*" {
-		ms, ok := cronList(month, 1, 12, monAbbrev)
+		ms, ok := cronList(cron.Month, month)
 		if !ok {
 			return "", false
 		}
@@ -200,7 +195,7 @@ func cronDays(dom, month, dow string, dayOr bool) (string, bool) {
 	}
 	var domPart, dowPart string
 	if dom != "*" {
-		ds, ok := cronList(dom, 1, 31, nil)
+		ds, ok := cronList(cron.DayOfMonth, dom)
 		if !ok {
 			return "", false
 		}
@@ -211,7 +206,7 @@ func cronDays(dom, month, dow string, dayOr bool) (string, bool) {
 		domPart = "on day " + joinWords(names) + " of the month"
 	}
 	if dow != "*" {
-		ws, ok := cronList(dow, 0, 7, dayAbbrev)
+		ws, ok := cronList(cron.DayOfWeek, dow)
 		if !ok {
 			return "", false
 		}
@@ -240,18 +235,19 @@ func cronDays(dom, month, dow string, dayOr bool) (string, bool) {
 	return "", true
 }
 
-// cronList parses a comma list of numbers, names and a-b ranges (no steps).
-func cronList(field string, lo, hi int, names map[string]int) ([][2]int, bool) {
+// cronList parses a comma list of the field's values and a-b ranges (no
+// steps, no L or #).
+func cronList(f cron.Field, text string) ([][2]int, bool) {
 	var out [][2]int
-	for _, item := range strings.Split(field, ",") {
+	for _, item := range strings.Split(text, ",") {
 		a, b, isRange := strings.Cut(item, "-")
-		x, ok := cronNumber(a, lo, hi, names)
+		x, ok := cronValue(f, a)
 		if !ok {
 			return nil, false
 		}
 		y := x
 		if isRange {
-			if y, ok = cronNumber(b, lo, hi, names); !ok || y < x {
+			if y, ok = cronValue(f, b); !ok || y < x {
 				return nil, false
 			}
 		}
@@ -260,12 +256,26 @@ func cronList(field string, lo, hi int, names map[string]int) ([][2]int, bool) {
 	return out, true
 }
 
-func cronNumber(s string, lo, hi int, names map[string]int) (int, bool) {
-	if n, ok := names[strings.ToUpper(s)]; ok {
-		return n, true
-	}
+// cronValue is one value of the field, a number or a name.
+func cronValue(f cron.Field, s string) (int, bool) {
+	n, why := f.Value(s)
+	return n, why == ""
+}
+
+// cronStep is the N of */N, 1 to max.
+func cronStep(s string, max int) (int, bool) {
+	n, ok := plainNumber(s, max)
+	return n, ok && n >= 1
+}
+
+// rruleNumber is a BYHOUR or BYMINUTE value, 0 to max.
+func rruleNumber(s string, max int) (int, bool) { return plainNumber(s, max) }
+
+// plainNumber is a decimal number 0 to max written without sign or
+// leading zeros.
+func plainNumber(s string, max int) (int, bool) {
 	n, err := strconv.Atoi(s)
-	if err != nil || n < lo || n > hi || s != strconv.Itoa(n) {
+	if err != nil || n < 0 || n > max || s != strconv.Itoa(n) {
 		return 0, false
 	}
 	return n, true
@@ -343,8 +353,8 @@ func RRuleWords(rule string) string {
 		if !hasHour || !hasMinute {
 			return ""
 		}
-		h, hOK := cronNumber(parts["BYHOUR"], 0, 23, nil)
-		m, mOK := cronNumber(parts["BYMINUTE"], 0, 59, nil)
+		h, hOK := rruleNumber(parts["BYHOUR"], 23)
+		m, mOK := rruleNumber(parts["BYMINUTE"], 59)
 		if !hOK || !mOK {
 			return ""
 		}

@@ -41,7 +41,7 @@ func TestCronWords(t *testing.T) {
 		{"0 0 0 * * *", true, ""},
 		{"60 0 * * *", true, ""},
 		{"0 24 * * *", true, ""},
-		{"00 1 * * *", true, ""},
+		{"00 1 * * *", true, "every day at 01:00"}, // croniter reads 00 as 0
 		{"0 9-17 * * *", true, ""},
 		{"0 0 5-1 * *", true, ""},
 	}
