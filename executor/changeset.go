@@ -44,6 +44,23 @@ type FieldChange struct {
 	Live    string
 }
 
+// MarshalJSON writes the change with its values as JSON values, leaving
+// out an absent one.
+func (c FieldChange) MarshalJSON() ([]byte, error) {
+	out := struct {
+		Field   string          `json:"field"`
+		Planned json.RawMessage `json:"planned,omitempty"`
+		Live    json.RawMessage `json:"live,omitempty"`
+	}{Field: c.Field}
+	if c.Planned != "" {
+		out.Planned = json.RawMessage(c.Planned)
+	}
+	if c.Live != "" {
+		out.Live = json.RawMessage(c.Live)
+	}
+	return json.Marshal(out)
+}
+
 // fieldNames lists the changed fields' names, in order.
 func fieldNames(changes []FieldChange) []string {
 	if len(changes) == 0 {
@@ -149,7 +166,7 @@ func (fc *flowChanges) results() []Result {
 			r.failRest(stepBlock, taskDefinitionFailed(c.td))
 			return r.results
 		}
-		res.Action, res.Changes, res.Detail = c.op.action(), fieldNames(c.changes), c.liveARN
+		res.Action, res.Changes, res.Detail, res.Diff = c.op.action(), fieldNames(c.changes), c.liveARN, c.changes
 		if c.op != OpNoOp {
 			res.Detail = "new revision"
 		}
@@ -162,7 +179,7 @@ func (fc *flowChanges) results() []Result {
 			res.Action, res.Error = Failed, c.err.Error()
 			ownBlockErr = blockFailed(f.Block)
 		} else {
-			res.Action, res.Changes = c.op.action(), fieldNames(c.changes)
+			res.Action, res.Changes, res.Diff = c.op.action(), fieldNames(c.changes), c.changes
 		}
 		r.add(res)
 	}
@@ -180,7 +197,7 @@ func (fc *flowChanges) results() []Result {
 		if err := c.failure(ownBlockErr); err != nil {
 			res.Action, res.Error = Failed, err.Error()
 		} else {
-			res.Action, res.Changes, res.Detail = c.op.action(), fieldNames(c.changes), c.method
+			res.Action, res.Changes, res.Detail, res.Diff = c.op.action(), fieldNames(c.changes), c.method, c.changes
 		}
 		r.add(res)
 	}

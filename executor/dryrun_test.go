@@ -1,6 +1,7 @@
 package executor
 
 import (
+	"bytes"
 	"encoding/json"
 	"testing"
 
@@ -48,6 +49,12 @@ func TestDryRunWritesNothingAndPredictsTheApply(t *testing.T) {
 	r, _ = s.Find(KindDeployment, "data-products.folder001.flow-1/dep0-main")
 	assert.Equal(t, []string{"parameters"}, r.Changes)
 	assert.Equal(t, "PATCH", r.Detail)
+	require.Len(t, r.Diff, 1)
+	assert.Equal(t, FieldChange{Field: "parameters", Planned: `{"n":1}`, Live: `{"deployment":0,"flow":1,"name":"x"}`}, r.Diff[0])
+	// The text names each changed field with its live and planned value.
+	var text bytes.Buffer
+	require.NoError(t, s.WriteText(&text))
+	golden(t, "summary_dry_run_changes.golden", text.Bytes())
 
 	applied := f.apply(t, changedPlan, onlyFlows)
 	assert.Equal(t, want, changed(applied))

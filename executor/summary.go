@@ -47,6 +47,8 @@ type Result struct {
 	Action Action `json:"action"`
 	// Changes names the fields that differed from the live resource.
 	Changes []string `json:"changes,omitempty"`
+	// Diff is, in a dry run, each changed field's live and planned value.
+	Diff []FieldChange `json:"diff,omitempty"`
 	// Detail adds what a reader needs, e.g. the task definition ARN.
 	Detail string `json:"detail,omitempty"`
 	Error  string `json:"error,omitempty"`
@@ -175,6 +177,9 @@ func (s *Summary) WriteText(w io.Writer) error {
 	if err := tw.Flush(); err != nil {
 		return fmt.Errorf("writing summary: %w", err)
 	}
+	if err := s.writeDiffs(w); err != nil {
+		return err
+	}
 	prefix := "Apply"
 	if s.DryRun {
 		prefix = "Dry run"
@@ -278,4 +283,36 @@ func flowState(results []Result, dryRun bool) string {
 		return fmt.Sprintf("interrupted: %d not applied", len(stopped))
 	}
 	return fmt.Sprintf("interrupted: %s; %d not applied", describe(done, dryRun), len(stopped))
+}
+
+// writeDiffs writes, for a dry run, the value changes of every resource
+// that would be updated: each field's live value, then the plan's.
+func (s *Summary) writeDiffs(w io.Writer) error {
+	if !s.DryRun {
+		return nil
+	}
+	var b strings.Builder
+	for _, r := range s.Resources {
+		if len(r.Diff) == 0 || r.Error != "" {
+			continue
+		}
+		fmt.Fprintf(&b, "  %s %s\n", r.Kind, r.Name)
+		for _, c := range r.Diff {
+			fmt.Fprintf(&b, "    %s: %s -> %s\n", c.Field, orAbsent(c.Live), orAbsent(c.Planned))
+		}
+	}
+	if b.Len() == 0 {
+		return nil
+	}
+	if _, err := fmt.Fprintf(w, "\nChanges (live -> planned):\n%s\n", b.String()); err != nil {
+		return fmt.Errorf("writing summary: %w", err)
+	}
+	return nil
+}
+
+func orAbsent(v string) string {
+	if v == "" {
+		return "(absent)"
+	}
+	return v
 }
