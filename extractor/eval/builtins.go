@@ -80,8 +80,8 @@ func init() {
 			}
 			return value.Str(c.m.str(c.at, c.arg(0)))
 		},
-		"int":   ctorInt,
-		"float": ctorFloat,
+		"int":   plainArgs(ctorInt),
+		"float": plainArgs(ctorFloat),
 		"bool": func(c *call) value.Value {
 			c.noKwargs()
 			c.arity(0, 1)
@@ -119,6 +119,7 @@ func init() {
 		"enumerate":  fnEnumerate,
 		"zip":        fnZip,
 		"isinstance": fnIsinstance,
+		"type":       fnType,
 		"getattr":    fnGetattr,
 		"super":      fnSuper,
 		"setattr":    fnSetattr,
@@ -351,7 +352,10 @@ func ctorRange(c *call) value.Value {
 func fnLen(c *call) value.Value {
 	c.noKwargs()
 	c.arity(1, 1)
-	switch x := c.arg(0).(type) {
+	if n, ok := c.m.enumLen(c.arg(0)); ok {
+		return value.NewInt(int64(n))
+	}
+	switch x := value.Plain(c.arg(0)).(type) {
 	case value.Str:
 		return value.NewInt(int64(pyfmt.RuneCount(string(x))))
 	case value.Bytes:
@@ -415,7 +419,7 @@ func isNumber(v value.Value) bool {
 
 // unsupportedBuiltins are the names of Python's builtins the extractor does
 // not evaluate: using one gives an Unknown, not a NameError.
-const unsupportedBuiltins = " aiter anext bin breakpoint bytearray callable classmethod compile complex copyright credits delattr dir eval exec exit filter globals hasattr hash help hex id input issubclass iter license locals memoryview next object oct open pow property quit slice staticmethod type vars "
+const unsupportedBuiltins = " aiter anext bin breakpoint bytearray callable classmethod compile complex copyright credits delattr dir eval exec exit filter globals hasattr hash help hex id input issubclass iter license locals memoryview next object oct open pow property quit slice staticmethod vars "
 
 func fnAbs(c *call) value.Value {
 	c.noKwargs()
@@ -794,6 +798,12 @@ func fnIsinstance(c *call) value.Value {
 	x := c.arg(0)
 	var check func(t value.Value) bool
 	check = func(t value.Value) bool {
+		if em, ok := x.(*value.EnumMember); ok {
+			switch tt := c.m.need(t).(type) {
+			case *typeObj, *value.Class:
+				return c.m.enumIsInstance(em, tt)
+			}
+		}
 		switch tt := c.m.need(t).(type) {
 		case *value.Tuple:
 			for _, e := range tt.Elems {

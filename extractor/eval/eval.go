@@ -176,6 +176,10 @@ type session struct {
 	// fullFiles are the files whose function bodies were parsed, by path.
 	fullFiles map[string]*fullFile
 	calls     int // project function calls in progress
+	// enums are the project's enum classes (enums.go); enumUsed is set
+	// once the enum module is imported.
+	enums    map[*value.Class]*enumDef
+	enumUsed bool
 }
 
 func newSession(ctx context.Context, in *Interpreter) *session {

@@ -193,6 +193,9 @@ func factoryName(v value.Value) string {
 // defineClass executes a class statement. Data-only models become
 // callable; any other class is bound but using it is an error.
 func (m *module) defineClass(st *pysyntax.ClassStmt) value.Value {
+	if m.isEnumClassStmt(st) {
+		return m.defineEnum(st)
+	}
 	body := newNamespace()
 	m.classNS = append(m.classNS, body)
 	defer func() { m.classNS = m.classNS[:len(m.classNS)-1] }()
@@ -567,7 +570,7 @@ func (m *module) constructModel(c *call, cls *value.Class, def *modelDef) value.
 		for _, k := range c.kwargs {
 			given[k.name] = k.v
 		}
-		if def.hasValidators() || def.config != nil {
+		if def.hasValidators() || def.config != nil || m.hasEnumField(def) {
 			return m.constructValidated(c, cls, def, c.kwargs)
 		}
 	}
@@ -631,6 +634,16 @@ func (m *module) coerce(c *call, cls *value.Class, f fieldDef, v value.Value) va
 	if v == value.Value(value.None) && f.def == value.Value(value.None) {
 		return v // a None default makes pydantic v1 allow None (allow_none)
 	}
+	if len(m.s.enums) > 0 {
+		useValues := m.s.models[cls].configBool("use_enum_values", false)
+		if ed := m.enumFieldDef(f); ed != nil && v != value.Value(value.None) {
+			out, _ := m.coerceEnum(c.at, ed, v, useValues, true)
+			return out
+		}
+		prev := m.enumValues
+		m.enumValues = useValues // for enums inside the annotation (List[Kind])
+		defer func() { m.enumValues = prev }()
+	}
 	out, ok := m.coerceTo(c.at, f.annotation, f.annValues, v)
 	if !ok {
 		return m.unknown(c.at, "pydantic's validation of %s.%s (%s) for a %s value is not modeled", cls.Name, f.name, f.annSrc, typeName(v))
@@ -643,6 +656,9 @@ func (m *module) coerceTo(at pysyntax.Node, ann pysyntax.Expr, annv map[pysyntax
 		return v, true
 	}
 	if cls, ok := annv[ann].(*value.Class); ok {
+		if def := m.s.enums[cls]; def != nil {
+			return m.coerceEnum(at, def, v, m.enumValues, false)
+		}
 		if def := m.s.models[cls]; def != nil && !def.dataclass {
 			return m.coerceModel(at, cls, def, v)
 		}
@@ -676,6 +692,13 @@ func (m *module) coerceTo(at pysyntax.Node, ann pysyntax.Expr, annv map[pysyntax
 		if x.Op == "|" {
 			args = []pysyntax.Expr{x.X, x.Y}
 			name = "Union"
+		}
+	}
+	switch name {
+	case "str", "int", "float", "bool":
+		var keep bool
+		if v, keep = enumScalar(name, v); keep {
+			return v, true
 		}
 	}
 	switch name {

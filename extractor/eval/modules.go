@@ -531,6 +531,9 @@ func (s *session) knownModule(name string) *moduleObj {
 			}
 			return nil, false
 		})
+	case "enum":
+		s.enumUsed = true
+		return attrs(s.enumAttr)
 	case "typing", "pydantic", "dataclasses", "prefect.server", "prefect.server.schemas", "prefect.orion",
 		"prefect.orion.schemas", "prefect.client", "prefect.client.schemas", "common", "dateutil.tz":
 		return attrs(func(a string) (value.Value, bool) { return s.typingAttr(name, a) })

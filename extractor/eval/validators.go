@@ -235,7 +235,10 @@ func (m *module) constructValidated(c *call, cls *value.Class, def *modelDef, kw
 			for _, pass := range []bool{true, false} {
 				if !pass && (given || f.hasDefault()) && !failed {
 					if given {
-						v = m.coerce(c, cls, f, v)
+						if err := enumFieldErr(func() { v = m.coerce(c, cls, f, v) }); err != nil {
+							errs = append(errs, fieldError{loc: f.key(), msg: err.msg, typ: err.typ})
+							failed = true
+						}
 					}
 				}
 				for _, vd := range vals {
