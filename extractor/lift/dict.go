@@ -80,7 +80,7 @@ func setItem(d *value.Dict, k, v value.Value) {
 // hashableKey reports whether k is a key this package can compare: the
 // immutable scalars and tuples of them.
 func hashableKey(k value.Value) bool {
-	switch x := k.(type) {
+	switch x := value.Plain(k).(type) {
 	case value.NoneType, value.Bool, value.Int, value.Float, value.Str, value.Bytes:
 		return true
 	case *value.Tuple:
@@ -97,6 +97,7 @@ func hashableKey(k value.Value) bool {
 // keysEqual is Python's == for hashable scalar keys: numbers compare by
 // value across bool, int and float (True == 1 == 1.0).
 func keysEqual(a, b value.Value) bool {
+	a, b = value.Plain(a), value.Plain(b) // a mixin enum member hashes and compares as its value
 	if an, ok := numeric(a); ok {
 		bn, ok := numeric(b)
 		return ok && an.Cmp(bn) == 0

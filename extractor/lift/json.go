@@ -98,6 +98,14 @@ func (e *jsonEncoder) encode(v value.Value, path string) error {
 		return e.object(x, path)
 	case value.Unknown:
 		return &NotJSONError{Path: path, Msg: "value not known statically", Unknown: x.Err}
+	case *value.EnumMember:
+		// json.dumps writes a str, int or float enum member as that type
+		// would (int.__repr__ for an int); pydantic_encoder gives any
+		// member's value.
+		if x.Mixin != "" || e.jsonable {
+			return e.encode(x.Value, path)
+		}
+		return e.fail(path, "Object of type %s is not JSON serializable (json.dumps raises TypeError)", v.TypeName())
 	default:
 		if e.jsonable {
 			return e.encodeJsonable(v, path)
@@ -186,7 +194,7 @@ func (e *jsonEncoder) object(d *value.Dict, path string) error {
 
 // key is json.dumps's key coercion.
 func (e *jsonEncoder) key(k value.Value, path string) (string, error) {
-	switch x := k.(type) {
+	switch x := value.Plain(k).(type) {
 	case value.Str:
 		return string(x), nil
 	case value.Bool:
