@@ -234,7 +234,7 @@ func (m *module) defineEnum(st *pysyntax.ClassStmt) value.Value {
 				panic(m.raise(s, "TypeError", "'%s' already defined as %s", id.Name, m.repr(s, prev)))
 			}
 			if _, isAuto := v.(*enumAuto); isAuto {
-				if v = m.enumAutoValue(def, id.Name, values); v == nil {
+				if v = m.enumAutoValue(x.Value, def, id.Name, values); v == nil {
 					return refuse(x.Value, "auto() after the values given here is not modeled")
 				}
 			}
@@ -314,9 +314,9 @@ func (m *module) enumMethod(def *enumDef, st *pysyntax.DefStmt, refuse func(pysy
 // enumAutoValue is the value auto() gives member name: StrEnum's is the
 // name in lower case; the others' is 1, or the greatest value so far
 // plus one when every value so far is an int. nil when not modeled.
-func (m *module) enumAutoValue(def *enumDef, name string, values []value.Value) value.Value {
+func (m *module) enumAutoValue(at pysyntax.Node, def *enumDef, name string, values []value.Value) value.Value {
 	if def.libBase == classStrEnum {
-		return value.Str(strings.ToLower(name))
+		return value.Str(m.caseMap(at, name, caseLower))
 	}
 	if def.mixin == "str" {
 		return nil
