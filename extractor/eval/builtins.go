@@ -92,7 +92,7 @@ func init() {
 		"set":       func(c *call) value.Value { return c.m.newSet(c.at, ctorSeqUnordered(c), false) },
 		"frozenset": func(c *call) value.Value { return c.m.newSet(c.at, ctorSeqUnordered(c), true) },
 		"dict":      ctorDict,
-		"range":     ctorRange,
+		"range":     plainArgs(ctorRange),
 		"bytes": func(c *call) value.Value {
 			return c.m.unknown(c.at, "bytes() is not supported")
 		},
@@ -106,9 +106,9 @@ func init() {
 			return value.Str(asciiEscape(c.m.repr(c.at, c.arg(0))))
 		},
 		"format":     fnFormat,
-		"abs":        fnAbs,
-		"divmod":     fnDivmod,
-		"round":      fnRound,
+		"abs":        plainArgs(fnAbs), // a mixin enum member acts as its value
+		"divmod":     plainArgs(fnDivmod),
+		"round":      plainArgs(fnRound),
 		"min":        func(c *call) value.Value { return fnMinMax(c, -1) },
 		"max":        func(c *call) value.Value { return fnMinMax(c, 1) },
 		"sum":        fnSum,
@@ -133,7 +133,7 @@ func init() {
 		"chr": func(c *call) value.Value {
 			c.noKwargs()
 			c.arity(1, 1)
-			i, ok := asInt(c.arg(0))
+			i, ok := asInt(value.Plain(c.arg(0)))
 			if !ok {
 				panic(c.raise("TypeError", "'%s' object cannot be interpreted as an integer", typeName(c.arg(0))))
 			}
@@ -148,7 +148,7 @@ func init() {
 		"ord": func(c *call) value.Value {
 			c.noKwargs()
 			c.arity(1, 1)
-			s, ok := c.arg(0).(value.Str)
+			s, ok := value.Plain(c.arg(0)).(value.Str)
 			rs := []rune(string(s))
 			if !ok || len(rs) != 1 {
 				panic(c.raise("TypeError", "ord() expected a character"))

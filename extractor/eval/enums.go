@@ -606,6 +606,9 @@ func plainArgs(fn func(c *call) value.Value) func(c *call) value.Value {
 		return nil
 	}
 	return func(c *call) value.Value {
+		if !c.m.s.enumUsed {
+			return fn(c)
+		}
 		for _, a := range c.args {
 			if x, ok := a.(*value.EnumMember); ok && x.Mixin != "" {
 				sub := *c

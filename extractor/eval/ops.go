@@ -1227,7 +1227,7 @@ func rangeContains(r *rangeObj, i *big.Int) bool {
 
 // index normalizes a Python index against length n.
 func (m *module) index(at pysyntax.Node, key value.Value, n int, what string) int {
-	i, ok := asInt(m.need(key))
+	i, ok := asInt(value.Plain(m.need(key)))
 	if !ok {
 		if what == "string" {
 			panic(m.raise(at, "TypeError", "string indices must be integers, not '%s'", typeName(key)))
@@ -1277,7 +1277,7 @@ func (m *module) getItem(at pysyntax.Node, obj, key value.Value) value.Value {
 		elems := m.iterate(at, x)
 		return elems[m.index(at, key, len(elems), "range object")]
 	case *environ:
-		name, ok := m.need(key).(value.Str)
+		name, ok := value.Plain(m.need(key)).(value.Str)
 		if !ok {
 			panic(m.raise(at, "TypeError", "str expected, not %s", typeName(key)))
 		}
@@ -1323,8 +1323,8 @@ func (m *module) setItem(at pysyntax.Node, obj, key, v value.Value) {
 		m.dictSet(at, x, key, v)
 		return
 	case *environ:
-		name, ok := m.need(key).(value.Str)
-		val, ok2 := m.need(v).(value.Str)
+		name, ok := value.Plain(m.need(key)).(value.Str)
+		val, ok2 := value.Plain(m.need(v)).(value.Str)
 		if !ok || !ok2 {
 			panic(m.raise(at, "TypeError", "str expected, not %s", typeName(v)))
 		}
@@ -1434,7 +1434,7 @@ func (m *module) sliceIndices(at pysyntax.Node, n int, lo, hi, step value.Value)
 		if _, ok := v.(value.NoneType); ok {
 			return 0, false
 		}
-		i, ok := asInt(v)
+		i, ok := asInt(value.Plain(v))
 		if !ok {
 			panic(m.raise(at, "TypeError", "slice indices must be integers or None or have an __index__ method"))
 		}
