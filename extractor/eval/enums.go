@@ -396,6 +396,16 @@ func (m *module) enumCall(c *call, def *enumDef) value.Value {
 	panic(c.raise("ValueError", "%s is not a valid %s", m.repr(c.at, v), def.cls.Name))
 }
 
+// enumOf is the definition of a member's class. Members are made by
+// defineEnum, which registers the class first; an empty definition stands
+// in should one come from elsewhere.
+func (m *module) enumOf(x *value.EnumMember) *enumDef {
+	if def := m.s.enums[x.Class]; def != nil {
+		return def
+	}
+	return &enumDef{cls: x.Class, mixin: x.Mixin}
+}
+
 // findMethod looks name up in the class and its enum bases.
 func (d *enumDef) findMethod(name string) *method {
 	for e := d; e != nil; e = e.base {
@@ -436,7 +446,7 @@ func (m *module) enumMemberAttr(at pysyntax.Node, x *value.EnumMember, name stri
 	case "__class__":
 		return x.Class
 	}
-	def := m.s.enums[x.Class]
+	def := m.enumOf(x)
 	if mt := def.findMethod(name); mt != nil {
 		return m.bindMember(at, x, x.Class, mt)
 	}
@@ -490,7 +500,7 @@ func (m *module) enumIsInstance(x *value.EnumMember, cls value.Value) bool {
 	case *typeObj:
 		return t.name == x.Mixin
 	case *value.Class:
-		def := m.s.enums[x.Class]
+		def := m.enumOf(x)
 		for e := def; e != nil; e = e.base {
 			if e.cls == t {
 				return true
@@ -526,7 +536,7 @@ func (m *module) enumRepr(at pysyntax.Node, b *strings.Builder, v value.Value, d
 // enumFormat is format(member, spec): IntEnum's and StrEnum's as their
 // value's, the others' as their str()'s.
 func (m *module) enumFormat(at pysyntax.Node, x *value.EnumMember, spec string) string {
-	if m.s.enums[x.Class].reprEnum {
+	if m.enumOf(x).reprEnum {
 		return m.format(at, x.Value, spec)
 	}
 	s, err := pyfmt.FormatStr(x.Str, spec)
