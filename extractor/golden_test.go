@@ -69,6 +69,7 @@ func sampleProjects() []sampleProject {
 		{dir: projectsDir + "/spaces in path", era: eraAgent},
 		{dir: projectsDir + "/worker-era", era: eraWorker, env: map[string]string{"DF_CONFIG_DEFAULT_WORK_POOL": "data-flows-aws-ecs"}},
 		{dir: projectsDir + "/mixed", era: eraMixed},
+		{dir: projectsDir + "/enums", era: eraWorker},
 	}
 }
 

@@ -128,6 +128,8 @@ type gen struct {
 	tdName, dtName                           string
 	imports                                  []string
 	needSettings, needOS                     bool
+	needEnum                                 bool     // gen_enum.go
+	enumMembers                              []string // members of mixin enum classes
 }
 
 func (g *gen) intn(n int) int        { return g.rng.Intn(n) }
@@ -503,6 +505,9 @@ func (g *gen) literal(t pyType, nonEmpty bool) string {
 // constants binds a few module-level names, some from earlier ones,
 // with annotated and augmented assignments among them.
 func (g *gen) constants() {
+	if g.chance(0.15) {
+		g.enumConstants()
+	}
 	n := 2 + g.intn(6)
 	for i := 0; i < n; i++ {
 		t := pyType(g.intn(int(numTypes)))
@@ -653,6 +658,9 @@ func (g *gen) flowFile() (src, modName, modSrc, invalid string) {
 	}
 	if g.needSettings {
 		b.WriteString("from common.settings import CommonSettings\n")
+	}
+	if g.needEnum {
+		b.WriteString("from enum import Enum, IntEnum, StrEnum, auto\n")
 	}
 	b.WriteString("\n")
 	for _, l := range g.lines {
@@ -1032,6 +1040,9 @@ func (g *gen) params(modelExpr string) string {
 	}
 	if modelExpr != "" {
 		items = append(items, "\"model\": "+modelExpr)
+	}
+	if item := g.enumParam(); item != "" {
+		items = append(items, item)
 	}
 	if g.chance(0.1) {
 		items = append(items, fmt.Sprintf("\"nested\": {\"ünï\": [%s, {\"deep\": (%s, None)}]}", g.strLit(), g.intLit()))

@@ -39,6 +39,7 @@ func TestGenerateCoversTheConstructs(t *testing.T) {
 		"CommonSettings()", "class Job", "Field(", ".dict()", "from lib_", "@flow", "@prefect.flow(",
 		"as Spec", "import common.deployment.worker as dep", "FlowSecret(", "secret_name", "Straße", "日本語",
 		"ephemeral_storage_gb=", "is_agent=", "job_variables=", "async def", "**kwargs", "__main__",
+		"from enum import", "(str, Enum):", "(IntEnum):", "auto()", "\"member\": Kind_",
 	} {
 		assert.Contains(t, src, want)
 	}

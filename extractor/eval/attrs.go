@@ -17,9 +17,14 @@ func (m *module) getAttr(at pysyntax.Node, obj value.Value, name string) value.V
 		return m.instanceAttr(at, x, name)
 	case *value.Function:
 		return m.functionAttr(at, x, name)
+	case *value.EnumMember:
+		return m.enumMemberAttr(at, x, name)
 	case *value.Class:
 		if name == "__name__" {
 			return value.Str(x.Name)
+		}
+		if def := m.s.enums[x]; def != nil {
+			return m.enumClassAttr(at, def, name)
 		}
 		if def := m.s.models[x]; def != nil {
 			return m.modelClassAttr(at, x, def, name)
@@ -109,7 +114,11 @@ func (m *module) setAttr(at pysyntax.Node, obj value.Value, name string, v value
 		}
 		m.taintObj(x, m.unknown(at, "assignment to an attribute of a %s is not evaluated", x.Class.Name).Err)
 		return
+	case *value.EnumMember:
+		m.setEnumAttr(at, x, name)
+		return
 	case *value.Class:
+		m.setEnumAttr(at, x, name)
 		if def := m.s.models[x]; def != nil {
 			// the definition may be shared with other flow files: change a copy
 			changed := *def

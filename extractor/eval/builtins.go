@@ -81,8 +81,8 @@ func init() {
 			}
 			return value.Str(c.m.str(c.at, c.arg(0)))
 		},
-		"int":   ctorInt,
-		"float": ctorFloat,
+		"int":   plainArgs(ctorInt),
+		"float": plainArgs(ctorFloat),
 		"bool": func(c *call) value.Value {
 			c.noKwargs()
 			c.arity(0, 1)
@@ -93,7 +93,7 @@ func init() {
 		"set":       func(c *call) value.Value { return c.m.newSet(c.at, ctorSeqUnordered(c), false) },
 		"frozenset": func(c *call) value.Value { return c.m.newSet(c.at, ctorSeqUnordered(c), true) },
 		"dict":      ctorDict,
-		"range":     ctorRange,
+		"range":     plainArgs(ctorRange),
 		"bytes": func(c *call) value.Value {
 			return c.m.unknown(c.at, "bytes() is not supported")
 		},
@@ -107,9 +107,9 @@ func init() {
 			return value.Str(asciiEscape(c.m.repr(c.at, c.arg(0))))
 		},
 		"format":     fnFormat,
-		"abs":        fnAbs,
-		"divmod":     fnDivmod,
-		"round":      fnRound,
+		"abs":        plainArgs(fnAbs), // a mixin enum member acts as its value
+		"divmod":     plainArgs(fnDivmod),
+		"round":      plainArgs(fnRound),
 		"min":        func(c *call) value.Value { return fnMinMax(c, -1) },
 		"max":        func(c *call) value.Value { return fnMinMax(c, 1) },
 		"sum":        fnSum,
@@ -120,6 +120,7 @@ func init() {
 		"enumerate":  fnEnumerate,
 		"zip":        fnZip,
 		"isinstance": fnIsinstance,
+		"type":       fnType,
 		"getattr":    fnGetattr,
 		"super":      fnSuper,
 		"setattr":    fnSetattr,
@@ -133,7 +134,7 @@ func init() {
 		"chr": func(c *call) value.Value {
 			c.noKwargs()
 			c.arity(1, 1)
-			i, ok := value.AsInt(c.arg(0))
+			i, ok := value.AsInt(value.Plain(c.arg(0)))
 			if !ok {
 				panic(c.raise("TypeError", "'%s' object cannot be interpreted as an integer", typeName(c.arg(0))))
 			}
@@ -148,7 +149,7 @@ func init() {
 		"ord": func(c *call) value.Value {
 			c.noKwargs()
 			c.arity(1, 1)
-			s, ok := c.arg(0).(value.Str)
+			s, ok := value.Plain(c.arg(0)).(value.Str)
 			rs := []rune(string(s))
 			if !ok || len(rs) != 1 {
 				panic(c.raise("TypeError", "ord() expected a character"))
@@ -352,7 +353,10 @@ func ctorRange(c *call) value.Value {
 func fnLen(c *call) value.Value {
 	c.noKwargs()
 	c.arity(1, 1)
-	switch x := c.arg(0).(type) {
+	if n, ok := c.m.enumLen(c.arg(0)); ok {
+		return value.NewInt(int64(n))
+	}
+	switch x := value.Plain(c.arg(0)).(type) {
 	case value.Str:
 		return value.NewInt(int64(pyfmt.RuneCount(string(x))))
 	case value.Bytes:
@@ -416,7 +420,7 @@ func isNumber(v value.Value) bool {
 
 // unsupportedBuiltins are the names of Python's builtins the extractor does
 // not evaluate: using one gives an Unknown, not a NameError.
-const unsupportedBuiltins = " aiter anext bin breakpoint bytearray callable classmethod compile complex copyright credits delattr dir eval exec exit filter globals hasattr hash help hex id input issubclass iter license locals memoryview next object oct open pow property quit slice staticmethod type vars "
+const unsupportedBuiltins = " aiter anext bin breakpoint bytearray callable classmethod compile complex copyright credits delattr dir eval exec exit filter globals hasattr hash help hex id input issubclass iter license locals memoryview next object oct open pow property quit slice staticmethod vars "
 
 func fnAbs(c *call) value.Value {
 	c.noKwargs()
@@ -795,6 +799,12 @@ func fnIsinstance(c *call) value.Value {
 	x := c.arg(0)
 	var check func(t value.Value) bool
 	check = func(t value.Value) bool {
+		if em, ok := x.(*value.EnumMember); ok {
+			switch tt := c.m.need(t).(type) {
+			case *typeObj, *value.Class:
+				return c.m.enumIsInstance(em, tt)
+			}
+		}
 		switch tt := c.m.need(t).(type) {
 		case *value.Tuple:
 			for _, e := range tt.Elems {

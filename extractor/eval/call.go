@@ -259,6 +259,9 @@ func (m *module) taintArgs(c *call, u value.Unknown) {
 // construct calls a class: a known deployment model or schedule (an
 // Instance with the arguments as written), or a local data model.
 func (m *module) construct(c *call, cls *value.Class) value.Value {
+	if def := m.s.enums[cls]; def != nil {
+		return m.enumCall(c, def)
+	}
 	if def := m.s.models[cls]; def != nil {
 		return m.constructModel(c, cls, def)
 	}

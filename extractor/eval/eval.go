@@ -197,6 +197,10 @@ type session struct {
 	// class id; cachedSettings are get_cached_settings' instances.
 	libModels      map[string]*modelDef
 	cachedSettings map[*value.Class]value.Value
+	// enums are the project's enum classes (enums.go); enumUsed is set
+	// once the enum module is imported.
+	enums    map[*value.Class]*enumDef
+	enumUsed bool
 }
 
 func newSession(ctx context.Context, in *Interpreter) *session {

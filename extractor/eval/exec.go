@@ -30,6 +30,9 @@ type module struct {
 	classNS []*namespace
 	// compDepth counts the comprehensions being evaluated.
 	compDepth int
+	// enumValues is the Config.use_enum_values of the model whose field
+	// is being validated (enums.go).
+	enumValues bool
 	// inFunction is set for the frame of a function call; loops counts the
 	// loops being run; quietForget, when set, keeps forgetEffects from
 	// unwinding at a break, continue or return.

@@ -236,7 +236,7 @@ func (m *module) unary(e *pysyntax.UnaryExpr) value.Value {
 	if e.Op == "not" {
 		return value.Bool(!m.truth(e.X, x))
 	}
-	x = m.need(x)
+	x = value.Plain(m.need(x))
 	switch v := x.(type) {
 	case value.Bool:
 		i := int64(0)

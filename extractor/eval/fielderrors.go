@@ -26,6 +26,15 @@ func (m *module) explainInvalid(at pysyntax.Node, ann pysyntax.Expr, annv map[py
 		}
 	}
 	if cls, ok := annv[ann].(*value.Class); ok {
+		if ed := m.s.enums[cls]; ed != nil {
+			if v == value.Value(value.None) {
+				return []fieldError{{loc: loc, msg: "none is not an allowed value", typ: "type_error.none.not_allowed"}}, true
+			}
+			if e := enumFieldErr(func() { m.coerceEnum(at, ed, v, false, true) }); e != nil {
+				return []fieldError{{loc: loc, msg: e.msg, typ: e.typ}}, true
+			}
+			return nil, false
+		}
 		def := m.s.models[cls]
 		if def != nil && def.scalarBase != nil {
 			return m.explainInvalid(at, &pysyntax.Ident{Name: def.scalarBase.name}, annv, v, loc)

@@ -53,6 +53,13 @@ func (m *module) coerceField(c *call, cls *value.Class, def *modelDef, f fieldDe
 	if v == value.Value(value.None) && f.def == value.Value(value.None) {
 		return v, nil // a None default makes pydantic v1 allow None (allow_none)
 	}
+	if len(m.s.enums) > 0 {
+		// Config.use_enum_values of this model, for the enum classes the
+		// annotation names (Kind, List[Kind]).
+		prev := m.enumValues
+		m.enumValues = def.configBool("use_enum_values", false)
+		defer func() { m.enumValues = prev }()
+	}
 	strip := f.strip
 	if strip && !m.stripsWholeValue(f.annotation, f.annValues) && m.mentionsStr(f.annotation, f.annValues) {
 		return m.unknown(c.at, "Config.anystr_strip_whitespace on %s.%s (%s): stripping strings inside other types is not modeled", cls.Name, f.name, f.annSrc), nil
@@ -67,7 +74,7 @@ func (m *module) coerceField(c *call, cls *value.Class, def *modelDef, f fieldDe
 		}
 		return m.unknown(c.at, "pydantic's validation of %s.%s (%s) for a %s value is not modeled", cls.Name, f.name, f.annSrc, typeName(v)), nil
 	}
-	if s, isStr := out.(value.Str); isStr && strip {
+	if s, isStr := out.(value.Str); isStr && strip && m.stripsWholeValue(f.annotation, f.annValues) {
 		out = value.Str(strings.TrimFunc(string(s), pyIsSpace))
 	}
 	return out, nil
@@ -121,6 +128,9 @@ func optionalInner(ann pysyntax.Expr) pysyntax.Expr {
 func (m *module) mentionsStr(ann pysyntax.Expr, annv map[pysyntax.Expr]value.Value) bool {
 	mentionsStr := func(e pysyntax.Expr) bool { return m.mentionsStr(e, annv) }
 	if cls, ok := annv[ann].(*value.Class); ok {
+		if m.s.enums[cls] != nil {
+			return false // pydantic validates enums with the enum's validator only
+		}
 		def := m.s.models[cls]
 		return def == nil || def.dataclass || def.scalarBase != nil && def.scalarBase.name == "str"
 	}

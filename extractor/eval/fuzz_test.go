@@ -29,6 +29,7 @@ func FuzzEval(f *testing.F) {
 		"def g(n):\n    while True:\n        n += 1\n    return n\nx = g(1)\n",
 		"def h(n):\n    return h(n - 1) + h(n - 1) if n else 1\nx = h(40)\n",
 		"def k(*a, b=[], **c):\n    nonlocal_x = [i for i in a]\n    global G\n    G = lambda y=1: y + len(b)\n    return G()\nx = k(1, 2, z=3)\n",
+		"from enum import Enum, IntEnum, auto, unique\n@unique\nclass K(str, Enum):\n    a = 'x'\n    def m(self):\n        return self.value\nclass I(IntEnum):\n    p = auto()\nx = [K('x').m(), K['a'], I(1) + 1, f'{K.a}', {K.a: 1}['x']]\n",
 		"@flow(name='x')\nasync def f(a=1):\n    # c\n    'doc'\n    if a:\n        global G\n    return [x for x in a]\nclass C:\n    def m(self):\n        def n(): pass\n        return n\n",
 		"from pydantic import BaseModel, BaseSettings, Field, validator\nfrom typing import List, Dict\nclass S(BaseSettings):\n    port: int = Field(0, env=['A', 'b'])\n    class Config:\n        env_prefix = 'x_'\nclass M(BaseModel):\n    a: List[int] = []\n    d: Dict[str, int] = {}\n    @validator('a', 'd', each_item=True, pre=True)\n    def e(cls, v):\n        assert v, 'empty'\n        return v\n    class Config:\n        validate_assignment = True\n        anystr_strip_whitespace = True\nm = M(a=['1'], d={'k': 2})\nm.a = [3]\nx = S().port, m.json(indent=2, sort_keys=True)\n",
 		"import json\nclass N(str):\n    pass\nx = json.dumps({N('a'): [1.5, float('nan'), {None: True}]}, separators=(',', ':'), ensure_ascii=False)\n",

@@ -32,6 +32,9 @@ func (m *module) method(at pysyntax.Node, v value.Value, name string) value.Valu
 	switch x := v.(type) {
 	case value.Str:
 		fn = strMethod(x, name)
+		if m.s.enumUsed && name != "format" && name != "format_map" {
+			fn = plainArgs(fn) // a str-mixin enum member argument acts as its value
+		}
 	case *value.List:
 		fn = listMethod(x, name)
 	case *value.Tuple:
@@ -195,7 +198,7 @@ func strMethod(s value.Str, name string) func(c *call) value.Value {
 			parts := make([]string, len(elems))
 			total := 0
 			for i, e := range elems {
-				es, ok := c.m.need(e).(value.Str)
+				es, ok := value.Plain(c.m.need(e)).(value.Str)
 				if !ok {
 					panic(c.raise("TypeError", "sequence item %d: expected str instance, %s found", i, typeName(e)))
 				}

@@ -10,17 +10,15 @@ import (
 // unusable, with the reason, rather than silently ignored.
 
 // configNoEffect are the settings that change nothing the extractor can
-// observe: schema and ORM options, and use_enum_values (enums are never
-// field values here).
+// observe: schema and ORM options.
 var configNoEffect = map[string]bool{
 	"title": true, "schema_extra": true, "orm_mode": true, "arbitrary_types_allowed": true,
-	"use_enum_values": true,
 }
 
 // configBool are the boolean settings the extractor honours.
 var configBool = map[string]bool{
 	"allow_mutation": true, "frozen": true, "allow_population_by_field_name": true, "validate_assignment": true,
-	"anystr_strip_whitespace": true, "validate_all": true, "case_sensitive": true,
+	"anystr_strip_whitespace": true, "validate_all": true, "case_sensitive": true, "use_enum_values": true,
 }
 
 // modelConfig runs a model's nested Config class body: simple assignments

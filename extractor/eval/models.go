@@ -214,6 +214,9 @@ func factoryName(v value.Value) string {
 // defineClass executes a class statement. Data-only models become
 // callable; any other class is bound but using it is an error.
 func (m *module) defineClass(st *pysyntax.ClassStmt) value.Value {
+	if m.isEnumClassStmt(st) {
+		return m.defineEnum(st)
+	}
 	body := newNamespace()
 	m.classNS = append(m.classNS, body)
 	defer func() { m.classNS = m.classNS[:len(m.classNS)-1] }()
@@ -610,7 +613,7 @@ func (m *module) constructModel(c *call, cls *value.Class, def *modelDef) value.
 		for _, k := range c.kwargs {
 			given[k.name] = k.v
 		}
-		if def.hasValidators() || def.config != nil {
+		if def.hasValidators() || def.config != nil || m.hasEnumField(def) {
 			return m.constructValidated(c, cls, def, c.kwargs)
 		}
 	}
@@ -670,6 +673,9 @@ func (m *module) coerceTo(at pysyntax.Node, ann pysyntax.Expr, annv map[pysyntax
 		return v, true
 	}
 	if cls, ok := annv[ann].(*value.Class); ok {
+		if ed := m.s.enums[cls]; ed != nil {
+			return m.coerceEnum(at, ed, v, m.enumValues, false)
+		}
 		def := m.s.models[cls]
 		if def != nil && def.scalarBase != nil {
 			// pydantic validates a subclass of str, int or float with
@@ -714,6 +720,13 @@ func (m *module) coerceTo(at pysyntax.Node, ann pysyntax.Expr, annv map[pysyntax
 		if x.Op == "|" {
 			args = []pysyntax.Expr{x.X, x.Y}
 			name = "Union"
+		}
+	}
+	switch name {
+	case "str", "int", "float", "bool":
+		var keep bool
+		if v, keep = enumScalar(name, v); keep {
+			return v, true
 		}
 	}
 	switch name {

@@ -485,7 +485,7 @@ func (s *session) knownModule(name string) *moduleObj {
 				return &builtin{name: a, fn: func(c *call) value.Value {
 					c.noKwargs()
 					c.arity(1, 1)
-					p, ok := c.arg(0).(value.Str)
+					p, ok := value.Plain(c.arg(0)).(value.Str)
 					if !ok {
 						panic(c.raise("TypeError", "expected str, bytes or os.PathLike object, not %s", typeName(c.arg(0))))
 					}
@@ -528,6 +528,9 @@ func (s *session) knownModule(name string) *moduleObj {
 			}
 			return nil, false
 		})
+	case "enum":
+		s.enumUsed = true
+		return attrs(s.enumAttr)
 	case "typing", "pydantic", "dataclasses", "prefect.server", "prefect.server.schemas", "prefect.orion",
 		"prefect.orion.schemas", "prefect.client", "prefect.client.schemas", "common", "dateutil.tz":
 		return attrs(func(a string) (value.Value, bool) { return s.typingAttr(name, a) })
@@ -580,9 +583,12 @@ func (s *session) typingAttr(module, a string) (value.Value, bool) {
 func osPathJoin(c *call) value.Value {
 	c.noKwargs()
 	c.arity(1, -1)
+	if x, ok := c.arg(0).(*value.EnumMember); ok && x.Mixin == "str" && len(c.args) == 1 {
+		return x // posixpath.join returns its only argument itself
+	}
 	out := ""
 	for i := range c.args {
-		p, ok := c.arg(i).(value.Str)
+		p, ok := value.Plain(c.arg(i)).(value.Str)
 		if !ok {
 			panic(c.raise("TypeError", "join() argument must be str, bytes, or os.PathLike object, not '%s'", typeName(c.arg(i))))
 		}
@@ -625,7 +631,7 @@ func (e *environ) get(m *module, name string) (string, bool) {
 func (e *environ) set(m *module, name, v string) { e.vals[name] = v }
 
 func (m *module) envGet(c *call, k, def value.Value) value.Value {
-	name, ok := m.need(k).(value.Str)
+	name, ok := value.Plain(m.need(k)).(value.Str)
 	if !ok {
 		panic(c.raise("TypeError", "str expected, not %s", typeName(k)))
 	}

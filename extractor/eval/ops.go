@@ -43,6 +43,8 @@ func (m *module) truth(at pysyntax.Node, v value.Value) bool {
 		return x.d.Len() > 0
 	case value.Timedelta:
 		return x != value.Timedelta{}
+	case *value.EnumMember:
+		return x.Mixin == "" || m.truth(at, x.Value)
 	}
 	return true
 }
@@ -67,6 +69,13 @@ func (m *module) toFloat(at pysyntax.Node, v value.Value) (float64, bool) {
 // binary is `a op b`.
 func (m *module) binary(at pysyntax.Node, op string, a, b value.Value) value.Value {
 	a, b = m.need(a), m.need(b)
+	if x, ok := a.(*value.EnumMember); ok && x.Mixin == "str" && op == "%" {
+		panic(unknownSignal{m.unknown(at, "%% formatting with an enum member as the format is not modeled")})
+	}
+	a = value.Plain(a)
+	if _, fmt := a.(value.Str); !fmt || op != "%" {
+		b = value.Plain(b) // but "%s" % member formats the member
+	}
 	// int and bool arithmetic
 	if x, ok := value.AsInt(a); ok {
 		if y, ok := value.AsInt(b); ok {
@@ -437,6 +446,12 @@ func (m *module) floatPow(at pysyntax.Node, x, y float64) value.Value {
 // equal is Python's a == b for values the extractor models.
 func (m *module) equal(at pysyntax.Node, a, b value.Value) bool {
 	a, b = m.need(a), m.need(b)
+	if _, ok := a.(*value.EnumMember); ok {
+		return m.enumEqual(at, a, b)
+	}
+	if _, ok := b.(*value.EnumMember); ok {
+		return m.enumEqual(at, a, b)
+	}
 	_, instA := a.(*value.Instance)
 	_, instB := b.(*value.Instance)
 	if instA || instB {
@@ -550,7 +565,7 @@ func (m *module) identical(a, b value.Value) bool {
 	case value.NoneType, value.Bool:
 		return a == b
 	case *value.List, *value.Dict, *value.Set, *value.Tuple, *value.Instance, *value.Class, *value.Function,
-		*moduleObj, *builtin, *typeObj, *excClass:
+		*moduleObj, *builtin, *typeObj, *excClass, *value.EnumMember:
 		return a == b
 	case value.Float:
 		y, ok := b.(value.Float)
@@ -562,7 +577,7 @@ func (m *module) identical(a, b value.Value) bool {
 // order compares a and b for <, <=, >, >=: -1, 0, 1, or 2 when unordered
 // (NaN). It raises TypeError for types Python does not order.
 func (m *module) order(at pysyntax.Node, op string, a, b value.Value) int {
-	a, b = m.need(a), m.need(b)
+	a, b = value.Plain(m.need(a)), value.Plain(m.need(b))
 	if x, ok := value.AsInt(a); ok {
 		if y, ok := value.AsInt(b); ok {
 			return x.Cmp(y)
@@ -714,7 +729,7 @@ func (m *module) is(at pysyntax.Node, a, b value.Value) bool {
 		return a == b
 	}
 	switch x := a.(type) {
-	case *value.Class, *value.Function, *builtin, *typeObj, *excClass, *moduleObj:
+	case *value.Class, *value.Function, *builtin, *typeObj, *excClass, *moduleObj, *value.EnumMember:
 		return a == b
 	case *value.Tuple:
 		if y, ok := b.(*value.Tuple); ok {
@@ -729,10 +744,10 @@ func (m *module) is(at pysyntax.Node, a, b value.Value) bool {
 
 // contains is Python's `x in container`.
 func (m *module) contains(at pysyntax.Node, container, x value.Value) bool {
-	container = m.need(container)
+	container = value.Plain(m.need(container))
 	switch c := container.(type) {
 	case value.Str:
-		s, ok := m.need(x).(value.Str)
+		s, ok := value.Plain(m.need(x)).(value.Str)
 		if !ok {
 			panic(m.raise(at, "TypeError", "'in <string>' requires string as left operand, not %s", typeName(x)))
 		}
@@ -762,6 +777,10 @@ func (m *module) contains(at pysyntax.Node, container, x value.Value) bool {
 			return m.containsSeq(at, m.iterate(at, c), x)
 		}
 		return rangeContains(c, i)
+	case *value.Class:
+		if def := m.s.enums[c]; def != nil {
+			return m.enumContains(at, def, m.need(x))
+		}
 	case *iterObj:
 		for c.pos < len(c.elems) {
 			e := c.elems[c.pos]
@@ -845,6 +864,8 @@ func (m *module) writeHashKey(at pysyntax.Node, b *strings.Builder, v value.Valu
 		b.WriteString(isoDatetime(x, "T"))
 	case *value.List, *value.Dict:
 		panic(m.raise(at, "TypeError", "unhashable type: '%s'", typeName(x)))
+	case *value.EnumMember:
+		m.enumHashKey(at, b, x, depth)
 	case *value.Instance:
 		if x.Fields != nil {
 			panic(m.raise(at, "TypeError", "unhashable type: '%s'", typeName(x)))
@@ -913,7 +934,7 @@ func (m *module) dictFind(at pysyntax.Node, d *value.Dict, k value.Value) int {
 		}
 		return -1
 	}
-	if s, ok := k.(value.Str); ok {
+	if s, ok := k.(value.Str); ok && !m.s.enumUsed { // a str enum member key equals a str too
 		for i, key := range d.Keys {
 			if ks, ok := key.(value.Str); ok && ks == s {
 				return i
@@ -1046,7 +1067,11 @@ func (m *module) setOp(at pysyntax.Node, op string, x, y *value.Set) value.Value
 // iterate returns the elements of an iterable. Iterating a set with more
 // than one element is refused: Python's order depends on hashing.
 func (m *module) iterate(at pysyntax.Node, v value.Value) []value.Value {
-	switch x := m.need(v).(type) {
+	switch x := value.Plain(m.need(v)).(type) {
+	case *value.Class:
+		if out, ok := m.enumMembers(x); ok {
+			return out
+		}
 	case *value.List:
 		return append([]value.Value(nil), x.Elems...)
 	case *value.Tuple:
@@ -1151,7 +1176,7 @@ func rangeContains(r *rangeObj, i *big.Int) bool {
 
 // index normalizes a Python index against length n.
 func (m *module) index(at pysyntax.Node, key value.Value, n int, what string) int {
-	i, ok := value.AsInt(m.need(key))
+	i, ok := value.AsInt(value.Plain(m.need(key)))
 	if !ok {
 		if what == "string" {
 			panic(m.raise(at, "TypeError", "string indices must be integers, not '%s'", typeName(key)))
@@ -1172,7 +1197,10 @@ func (m *module) index(at pysyntax.Node, key value.Value, n int, what string) in
 }
 
 func (m *module) getItem(at pysyntax.Node, obj, key value.Value) value.Value {
-	obj = m.need(obj)
+	obj = value.Plain(m.need(obj))
+	if cls, ok := obj.(*value.Class); ok && m.s.enums[cls] != nil {
+		return m.enumGetItem(at, m.s.enums[cls], m.need(key))
+	}
 	switch x := obj.(type) {
 	case *value.List:
 		return m.checkTaint(x.Elems[m.index(at, key, len(x.Elems), "list")])
@@ -1198,7 +1226,7 @@ func (m *module) getItem(at pysyntax.Node, obj, key value.Value) value.Value {
 		elems := m.iterate(at, x)
 		return elems[m.index(at, key, len(elems), "range object")]
 	case *environ:
-		name, ok := m.need(key).(value.Str)
+		name, ok := value.Plain(m.need(key)).(value.Str)
 		if !ok {
 			panic(m.raise(at, "TypeError", "str expected, not %s", typeName(key)))
 		}
@@ -1244,8 +1272,8 @@ func (m *module) setItem(at pysyntax.Node, obj, key, v value.Value) {
 		m.dictSet(at, x, key, v)
 		return
 	case *environ:
-		name, ok := m.need(key).(value.Str)
-		val, ok2 := m.need(v).(value.Str)
+		name, ok := value.Plain(m.need(key)).(value.Str)
+		val, ok2 := value.Plain(m.need(v)).(value.Str)
 		if !ok || !ok2 {
 			panic(m.raise(at, "TypeError", "str expected, not %s", typeName(v)))
 		}
@@ -1355,7 +1383,7 @@ func (m *module) sliceIndices(at pysyntax.Node, n int, lo, hi, step value.Value)
 		if _, ok := v.(value.NoneType); ok {
 			return 0, false
 		}
-		i, ok := value.AsInt(v)
+		i, ok := value.AsInt(value.Plain(v))
 		if !ok {
 			panic(m.raise(at, "TypeError", "slice indices must be integers or None or have an __index__ method"))
 		}

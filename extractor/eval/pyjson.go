@@ -168,6 +168,14 @@ func (m *module) jsonEncode(at pysyntax.Node, b *strings.Builder, v value.Value,
 		b.WriteString("]")
 	case *value.Dict:
 		m.jsonObject(at, b, x, opts, depth)
+	case *value.EnumMember:
+		// A str, int or float enum is written as its value, as json's
+		// encoder reads it; pydantic's encoder writes any member's value.
+		if x.Mixin != "" || opts.pydantic {
+			m.jsonEncode(at, b, x.Value, opts, depth+1)
+			return
+		}
+		panic(m.raise(at, "TypeError", "Object of type %s is not JSON serializable", x.Class.Name))
 	default:
 		if opts.pydantic {
 			if out, ok := m.pydanticEncode(at, v); ok {
@@ -209,7 +217,7 @@ func (m *module) jsonObject(at pysyntax.Node, b *strings.Builder, d *value.Dict,
 		if f, isFloat := k.(value.Float); isFloat {
 			m.jsonFloat(at, float64(f), opts) // allow_nan applies to keys too
 		}
-		key, ok := lift.JSONKey(k)
+		key, ok := lift.JSONKey(value.Plain(k))
 		if !ok {
 			if opts.skipKeys {
 				continue

@@ -50,6 +50,8 @@ func (m *module) str(at pysyntax.Node, v value.Value) string {
 		return isoDate(x)
 	case *tzObj:
 		return x.name
+	case *value.EnumMember:
+		return x.Str
 	case *exceptionObj:
 		panic(unknownSignal{m.unknown(at, "the message of an exception caught at import time is not known")})
 	case *value.Instance:
@@ -169,7 +171,12 @@ func (m *module) writeRepr(at pysyntax.Node, b *strings.Builder, v value.Value, 
 		b.WriteString("<class '" + x.name + "'>")
 	case *excClass:
 		b.WriteString("<class '" + x.name + "'>")
+	case *value.EnumMember:
+		m.enumRepr(at, b, x, depth)
 	case *value.Class:
+		if m.enumRepr(at, b, x, depth) {
+			return
+		}
 		var mod string
 		if strings.HasPrefix(x.ID, "local:") {
 			mod = strings.TrimPrefix(x.ID, "local:")
@@ -205,6 +212,8 @@ func (m *module) format(at pysyntax.Node, v value.Value, spec string) string {
 		s, err = pyfmt.FormatInt(x.V, spec)
 	case value.Float:
 		s, err = pyfmt.FormatFloat(float64(x), spec)
+	case *value.EnumMember:
+		return m.enumFormat(at, x, spec)
 	case value.Datetime:
 		if spec == "" {
 			return m.str(at, x)

@@ -165,6 +165,9 @@ func (m *module) percentFormat(at pysyntax.Node, format string, args value.Value
 		}
 		var s string
 		var err error
+		if c.Verb != 's' && c.Verb != 'r' && c.Verb != 'a' {
+			v = value.Plain(v) // a mixin enum member formats as its value
+		}
 		switch c.Verb {
 		case 'd', 'i', 'u', 'o', 'x', 'X':
 			var i *big.Int

@@ -33,6 +33,15 @@ func coerceStr(v value.Value) (string, string) {
 	switch x := v.(type) {
 	case value.Str:
 		return string(x), ""
+	case *value.EnumMember:
+		// a str enum member gives its value; an int or float one is
+		// converted by str(), which is the member's own str().
+		switch x.Mixin {
+		case "str":
+			return coerceStr(x.Value)
+		case "int", "float":
+			return x.Str, ""
+		}
 	case value.Bool:
 		if x {
 			return "True", ""
@@ -85,6 +94,7 @@ func coerceOptionalStr(v value.Value) (*string, string) {
 // a str or bytes is parsed as a base-10 literal (whitespace and single
 // underscores between digits allowed).
 func coerceInt(v value.Value) (*big.Int, string) {
+	v = value.Plain(v) // int(member) of a mixin enum is int(its value)
 	switch x := v.(type) {
 	case value.Int:
 		return x.V, ""
@@ -148,6 +158,7 @@ func parsePythonInt(s string) (*big.Int, string) {
 // 0 1 '0' '1' 'off' 'on' 'f' 't' 'false' 'true' 'n' 'y' 'no' 'yes'
 // (strings case-insensitively; 0.0 and 1.0 equal 0 and 1).
 func coerceBool(v value.Value) (bool, string) {
+	v = value.Plain(v) // a mixin enum member compares and lowers as its value
 	switch x := v.(type) {
 	case value.Bool:
 		return bool(x), ""

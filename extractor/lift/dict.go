@@ -78,7 +78,7 @@ func setItem(d *value.Dict, k, v value.Value) {
 // hashableKey reports whether k is a key this package can compare: the
 // immutable scalars and tuples of them.
 func hashableKey(k value.Value) bool {
-	switch x := k.(type) {
+	switch x := value.Plain(k).(type) {
 	case value.NoneType, value.Bool, value.Int, value.Float, value.Str, value.Bytes:
 		return true
 	case *value.Tuple:

@@ -98,6 +98,14 @@ func (e *jsonEncoder) encode(v value.Value, path string) error {
 		return e.object(x, path)
 	case value.Unknown:
 		return &NotJSONError{Path: path, Msg: "value not known statically", Unknown: x.Err}
+	case *value.EnumMember:
+		// json.dumps writes a str, int or float enum member as that type
+		// would (int.__repr__ for an int); pydantic_encoder gives any
+		// member's value.
+		if x.Mixin != "" || e.jsonable {
+			return e.encode(x.Value, path)
+		}
+		return e.fail(path, "Object of type %s is not JSON serializable (json.dumps raises TypeError)", v.TypeName())
 	default:
 		if e.jsonable {
 			return e.encodeJsonable(v, path)
@@ -189,7 +197,7 @@ func (e *jsonEncoder) key(k value.Value, path string) (string, error) {
 	if u, ok := k.(value.Unknown); ok {
 		return "", &NotJSONError{Path: path, Msg: "key not known statically", Unknown: u.Err}
 	}
-	if s, ok := JSONKey(k); ok {
+	if s, ok := JSONKey(value.Plain(k)); ok {
 		return s, nil
 	}
 	return "", e.fail(path, "keys must be str, int, float, bool or None, not %s (json.dumps raises TypeError)", k.TypeName())

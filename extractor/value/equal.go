@@ -39,11 +39,13 @@ func CompareIntFloat(i *big.Int, f float64) int {
 }
 
 // ScalarEqual is Python's a == b when both are None, bool, int, float,
-// str, bytes, or tuples of those: numbers compare by value across types
+// str, bytes, or tuples of those (a str, int or float enum member counting
+// as its value): numbers compare by value across types
 // (True == 1 == 1.0), NaN equals nothing. ok is false when either side
 // (or an element of a tuple) is of another type, whose == the caller
 // decides.
 func ScalarEqual(a, b Value) (eq, ok bool) {
+	a, b = Plain(a), Plain(b) // a mixin enum member compares as its value
 	if x, isInt := AsInt(a); isInt {
 		switch y := b.(type) {
 		case Int, Bool:

@@ -15,12 +15,14 @@ reason. The rules are the extractor's (``extractor/lift/json.go``):
   string (``1`` and ``"1"``) are one key holding the last value, as every
   JSON reader keeps it.
 - :func:`not_jsonable_default` adds what Prefect's parameter schema
-  encodes (pydantic v1's ``pydantic_encoder``): datetimes and dates,
-  timedeltas, UTF-8 bytes, pydantic models (their fields), and sets of at
-  most one element (a larger set's order depends on hashing).
+  encodes (pydantic v1's ``encode_default`` and ``pydantic_encoder``):
+  enum members (their values), datetimes and dates, timedeltas, UTF-8
+  bytes, pydantic models (their fields), and sets of at most one element
+  (a larger set's order depends on hashing).
 """
 
 import datetime
+import enum
 import math
 from typing import Any, Optional, Tuple
 
@@ -119,6 +121,8 @@ class _Checker(object):
 
     def _jsonable(self, v, parts, path):
         # type: (Any, Tuple[Any, ...], str) -> Optional[NotJSON]
+        if isinstance(v, enum.Enum):
+            return self.check(v.value, parts, path)
         if isinstance(v, (set, frozenset)):
             if len(v) > 1:
                 return NotJSON(parts, path, "the order of a %s's elements depends on hashing and is not "

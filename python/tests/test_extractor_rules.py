@@ -13,6 +13,7 @@ text-unidecode 1.3).
 
 import datetime
 import decimal
+import enum
 import unittest
 import uuid
 
@@ -157,6 +158,25 @@ class FlowDefaultsMustFitTheSchema(unittest.TestCase):
 
         self.assertIs(FlowSpec(flow=Flow(my_flow), docker_env="base").flow.fn, my_flow)
         self.assertEqual(flowspec.worker.FlowSpec(flow=Flow(my_flow), docker_env="base").flow.fn, my_flow)
+
+    def test_enum_members(self):
+        # json_test.go TestJSONEnumMembers: pydantic's encode_default gives a
+        # member's value, which must fit the schema itself.
+        class Cadence(enum.Enum):
+            daily = "0 6 * * *"
+            many = frozenset({1, 2})
+
+        class Kind(str, enum.Enum):
+            a = "a"
+
+        def my_flow(c=Cadence.daily, k=Kind.a, ks=(Kind.a, Cadence.daily), bad=Cadence.many):
+            pass
+
+        got = errors_of(lambda: FlowSpec(flow=Flow(my_flow), docker_env="base"))
+        self.assertEqual(got, [
+            (("flow", "bad"), "flow my_flow: default of parameter bad cannot go into Prefect's parameter schema: "
+                              "the order of a frozenset's elements depends on hashing and is not known statically"),
+        ])
 
     def test_worker_era_too(self):
         def f(x={1, 2}):

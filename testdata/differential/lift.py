@@ -20,6 +20,7 @@ Test-only: this runs the flow files' code, which the product never does.
 
 import ast
 import datetime
+import enum
 import glob
 import importlib.util
 import inspect
@@ -103,6 +104,8 @@ def dumps_params(value, where):
 
 def jsonable_default(v):
     """A flow parameter's default as pydantic v1's schema encoding gives it."""
+    if isinstance(v, enum.Enum):
+        return jsonable_default(v.value)  # encode_default: an enum member's value
     if v is None or isinstance(v, (bool, int, str)):
         return v
     if isinstance(v, float):
