@@ -176,6 +176,9 @@ type session struct {
 	// fullFiles are the files whose function bodies were parsed, by path.
 	fullFiles map[string]*fullFile
 	calls     int // project function calls in progress
+	// handling are the exceptions being handled (except and finally
+	// clauses running), innermost last: a bare raise re-raises the last.
+	handling []*pyExc
 }
 
 func newSession(ctx context.Context, in *Interpreter) *session {
@@ -242,6 +245,9 @@ type pyExc struct {
 	// Invalid is the deployment model whose construction pydantic refused,
 	// for a ValidationError; lift says why (lift.LiftModel).
 	Invalid *value.Instance
+	// obj is the exception object an except clause binds (exceptions.go);
+	// nil until asked for, and for exceptions of unknown class.
+	obj *exceptionObj
 }
 
 func (e *pyExc) diagnostic() *diag.Diagnostic { return e.Diag }

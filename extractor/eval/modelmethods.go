@@ -276,6 +276,9 @@ func fnSuper(c *call) value.Value {
 		return c.m.unknown(c.at, "super() with arguments is not supported")
 	}
 	impl := c.m.fn
+	if impl != nil && impl.excOwner != nil && c.m.self != nil {
+		return &excSuper{owner: impl.excOwner, self: c.m.self}
+	}
 	if impl == nil || impl.owner == nil || c.m.self == nil {
 		panic(c.raise("RuntimeError", "super(): no arguments"))
 	}

@@ -232,6 +232,7 @@ func (m *module) defineClass(st *pysyntax.ClassStmt) value.Value {
 		brk(d, "class %s is decorated by %s, which the extractor does not model", st.Name, m.f.Text(d))
 	}
 	pydantic := false
+	decorated := def.broken
 	for _, b := range st.Bases {
 		if b.Name != "" || b.Star != 0 {
 			brk(&b, "class keyword arguments are not supported")
@@ -239,6 +240,12 @@ func (m *module) defineClass(st *pysyntax.ClassStmt) value.Value {
 		}
 		bv := m.eval(b.Value)
 		switch x := bv.(type) {
+		case *excClass:
+			if len(st.Bases) == 1 {
+				delete(m.s.models, cls)
+				return m.defineExcClass(st, x, decorated)
+			}
+			brk(&b, "exception classes with several bases are not modeled")
 		case *value.Class:
 			if x.ID == classBaseModel {
 				pydantic = true
@@ -592,12 +599,11 @@ func (m *module) constructModel(c *call, cls *value.Class, def *modelDef) value.
 		if def.dataclass {
 			panic(c.raise("TypeError", "%s.__init__() missing %d required positional argument%s: %s", cls.Name, len(missing), plural(len(missing)), quoteJoin(missing)))
 		}
-		var b strings.Builder
-		b.WriteString(itoa(len(missing)) + " validation error" + plural(len(missing)) + " for " + cls.Name)
-		for _, n := range missing {
-			b.WriteString("\n" + n + "\n  field required (type=value_error.missing)")
+		errs := make([]fieldError, len(missing))
+		for i, n := range missing {
+			errs[i] = fieldError{loc: n, msg: "field required", typ: "value_error.missing"}
 		}
-		panic(c.raise("ValidationError", "%s", b.String()))
+		panic(m.validationError(c.at, cls.Name, errs))
 	}
 	inst := &value.Instance{Class: cls, Pos: m.f.PosOf(c.at), Src: m.f.Text(c.at), Fields: fields, FieldsSet: map[string]bool{}}
 	for _, f := range def.fields {

@@ -105,7 +105,7 @@ func (m *module) strFormat(at pysyntax.Node, format string, args []value.Value, 
 				i = m.dictFind(at, kwargs, value.Str(first))
 			}
 			if i < 0 {
-				panic(m.raise(at, "KeyError", "%s", pyfmt.ReprStr(first)))
+				panic(m.keyError(at, value.Str(first), ""))
 			}
 			v = kwargs.Vals[i]
 		}
@@ -272,7 +272,7 @@ func (m *module) percentFormat(at pysyntax.Node, format string, args value.Value
 			}
 			i := m.dictFind(at, mapping, value.Str(c.MappingKey))
 			if i < 0 {
-				panic(m.raise(at, "KeyError", "%s", pyfmt.ReprStr(c.MappingKey)))
+				panic(m.keyError(at, value.Str(c.MappingKey), ""))
 			}
 			v = mapping.Vals[i]
 			// with a key, the mapping is not consumed positionally

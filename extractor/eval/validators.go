@@ -3,8 +3,8 @@ package eval
 import (
 	"slices"
 	"sort"
-	"strings"
 
+	"github.com/flowplan/flowplan/extractor/diag"
 	"github.com/flowplan/flowplan/extractor/pysyntax"
 	"github.com/flowplan/flowplan/extractor/value"
 )
@@ -146,7 +146,11 @@ func (m *module) validatorOf(def *modelDef, st *pysyntax.DefStmt, brk func(pysyn
 }
 
 // fieldError is one entry of a ValidationError.
-type fieldError struct{ loc, msg, typ string }
+type fieldError struct {
+	loc, msg, typ string
+	ctx           *value.Dict      // the exception's attributes (pydantic's ctx), or nil
+	inexact       *diag.Diagnostic // set when msg is not CPython's exact text
+}
 
 // constructValidated builds a project model that has validators.
 func (m *module) constructValidated(c *call, cls *value.Class, def *modelDef, kwargs []kwArg) value.Value {
@@ -170,10 +174,8 @@ func (m *module) constructValidated(c *call, cls *value.Class, def *modelDef, kw
 		if exc == nil {
 			return out, nil
 		}
-		switch exc.Type {
-		case "ValueError", "TypeError", "AssertionError":
-			typ := map[string]string{"ValueError": "value_error", "TypeError": "type_error", "AssertionError": "assertion_error"}[exc.Type]
-			return nil, &fieldError{msg: strings.TrimPrefix(exc.Diag.Msg, exc.Type+": "), typ: typ}
+		if fe := m.validatorError(c.at, exc); fe != nil {
+			return nil, fe
 		}
 		panic(exc)
 	}
@@ -302,12 +304,7 @@ func (m *module) constructValidated(c *call, cls *value.Class, def *modelDef, kw
 		values = d
 	}
 	if len(errs) > 0 {
-		var b strings.Builder
-		b.WriteString(itoa(len(errs)) + " validation error" + plural(len(errs)) + " for " + cls.Name)
-		for _, e := range errs {
-			b.WriteString("\n" + e.loc + "\n  " + e.msg + " (type=" + e.typ + ")")
-		}
-		panic(c.raise("ValidationError", "%s", b.String()))
+		panic(m.validationError(c.at, cls.Name, errs))
 	}
 	inst := &value.Instance{Class: cls, Pos: m.f.PosOf(c.at), Src: m.f.Text(c.at), Fields: values, FieldsSet: set}
 	m.initPrivate(c, inst, def)
