@@ -165,7 +165,7 @@ func ctorInt(c *call) value.Value {
 	case value.Str:
 		i, ok := parsePyInt(string(v), int(base))
 		if !ok {
-			panic(c.raise("ValueError", "invalid literal for int() with base %d: %s", base, pyfmt.ReprStr(string(v))))
+			panic(c.raise("ValueError", "invalid literal for int() with base %d: %s", base, reprTrunc(string(v))))
 		}
 		digits := len(strings.TrimLeft(i.String(), "-"))
 		if digits > maxIntDigits && base == 10 {

@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/flowplan/flowplan/extractor/diag"
+	"github.com/flowplan/flowplan/extractor/pyfmt"
 	"github.com/flowplan/flowplan/extractor/pysyntax"
 	"github.com/flowplan/flowplan/extractor/value"
 )
@@ -248,7 +249,6 @@ var exactMessages = map[string]bool{
 	"NameError: name '%s' is not defined":                                                          true,
 	"UnboundLocalError: cannot access local variable '%s' where it is not associated with a value": true,
 	"AttributeError: '%s' object has no attribute '%s'":                                            true,
-	"AttributeError: module '%s' has no attribute '%s'":                                            true,
 	"TypeError: can only concatenate str (not \"%s\") to str":                                      true,
 	"TypeError: can only concatenate list (not \"%s\") to list":                                    true,
 	"TypeError: unsupported operand type(s) for %s: '%s' and '%s'":                                 true,
@@ -295,6 +295,33 @@ func (m *module) keyError(at pysyntax.Node, key value.Value, note string) *pyExc
 		exc.obj.args = &value.Tuple{Elems: []value.Value{key}}
 	}
 	return exc
+}
+
+// environKeyError is the KeyError os.environ[name] raises for a variable
+// that is not set: os.environ raises KeyError(name) from None while
+// handling the KeyError of its encoded key.
+func (m *module) environKeyError(at pysyntax.Node, name value.Str) *pyExc {
+	exc := m.keyError(at, name, " (environment variable not set in the extractor's environment)")
+	if exc.obj != nil {
+		inner := &exceptionObj{class: exc.obj.class, args: &value.Tuple{Elems: []value.Value{value.Bytes(name)}}}
+		m.setContext(inner)
+		exc.obj.context, exc.obj.suppress = inner, true
+	}
+	return exc
+}
+
+// reprTrunc is CPython's %.200R: repr(s) cut to 200 characters.
+func reprTrunc(s string) string {
+	r := pyfmt.ReprStr(s)
+	if n := 0; len(r) > 200 {
+		for i := range r {
+			if n == 200 {
+				return r[:i]
+			}
+			n++
+		}
+	}
+	return r
 }
 
 // setContext sets obj.__context__ to the exception being handled, as

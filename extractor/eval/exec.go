@@ -349,6 +349,9 @@ func (m *module) del(t pysyntax.Expr) {
 	switch t := t.(type) {
 	case *pysyntax.Ident:
 		if _, ok := m.ns.get(t.Name); !ok {
+			if m.ns.unbound(t.Name) {
+				panic(m.raise(t, "UnboundLocalError", "cannot access local variable '%s' where it is not associated with a value", t.Name))
+			}
 			panic(m.raise(t, "NameError", "name '%s' is not defined", t.Name))
 		}
 		m.ns.del(t.Name)

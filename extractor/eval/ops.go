@@ -1255,7 +1255,7 @@ func (m *module) getItem(at pysyntax.Node, obj, key value.Value) value.Value {
 		}
 		v, found := x.get(m, string(name))
 		if !found {
-			panic(m.keyError(at, name, " (environment variable not set in the extractor's environment)"))
+			panic(m.environKeyError(at, name))
 		}
 		return value.Str(v)
 	case *value.Class, *typeObj:
