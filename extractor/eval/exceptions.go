@@ -568,6 +568,37 @@ func baseExceptionInit(self *exceptionObj) value.Value {
 	}}
 }
 
+// unboundBaseInit is BaseException.__init__ read from a builtin class,
+// called with the instance first (Exception.__init__(self, msg)).
+func unboundBaseInit(cls *excClass) value.Value {
+	return &builtin{name: "__init__", typeName: "wrapper_descriptor", fn: func(c *call) value.Value {
+		if len(c.args) == 0 {
+			return c.m.unknown(c.at, "%s.__init__ called without an instance is not modeled", cls.name)
+		}
+		self, ok := c.args[0].(*exceptionObj)
+		if !ok || !self.class.isSubclassOf(cls) {
+			return c.m.unknown(c.at, "%s.__init__ called with a %s is not modeled", cls.name, typeName(c.args[0]))
+		}
+		sub := *c
+		sub.args = c.args[1:]
+		return baseExceptionInit(self).(*builtin).fn(&sub)
+	}}
+}
+
+// excSuperCall is super(cls, obj) in an exception class's method; nil for
+// any other super() call.
+func excSuperCall(c *call) value.Value {
+	if len(c.args) != 2 || len(c.kwargs) > 0 {
+		return nil
+	}
+	cls, ok := c.args[0].(*excClass)
+	obj, isObj := c.args[1].(*exceptionObj)
+	if !ok || !isObj || cls.user == nil || !obj.class.isSubclassOf(cls) {
+		return nil
+	}
+	return &excSuper{owner: cls, self: obj}
+}
+
 // ---- str, repr, attributes ----
 
 // excStr is str(e).
@@ -802,6 +833,11 @@ func (m *module) excClassAttr(at pysyntax.Node, cls *excClass, name string) valu
 		if v, ok := m.excClassMember(at, cls, cls, name); ok {
 			return v
 		}
+	}
+	if name == "__init__" {
+		return unboundBaseInit(cls.builtinBase())
+	}
+	if cls.user != nil && !isPrivateName(name) {
 		if name == "__doc__" {
 			return value.None
 		}
@@ -862,7 +898,7 @@ func (m *module) defineExcClass(st *pysyntax.ClassStmt, base *excClass, broken *
 			}
 		case *pysyntax.AssignStmt:
 			id, ok := x.Targets[0].(*pysyntax.Ident)
-			if len(x.Targets) != 1 || !ok || strings.HasPrefix(id.Name, "__") {
+			if len(x.Targets) != 1 || !ok || strings.HasPrefix(id.Name, "__") || baseExceptionNames[id.Name] {
 				brk(s, "only simple class attributes (name = value) are modeled in an exception class body")
 				continue
 			}
@@ -892,9 +928,13 @@ func (m *module) defineExcClass(st *pysyntax.ClassStmt, base *excClass, broken *
 	return cls
 }
 
+// baseExceptionNames are BaseException's attributes that a class body
+// would shadow: not modeled.
+var baseExceptionNames = map[string]bool{"args": true, "with_traceback": true, "add_note": true}
+
 // excMethod makes the method a def in an exception class body defines.
 func (m *module) excMethod(cls *excClass, st *pysyntax.DefStmt, brk func(pysyntax.Node, string, ...any)) *method {
-	if strings.HasPrefix(st.Name, "__") && st.Name != "__init__" && st.Name != "__str__" && st.Name != "__repr__" {
+	if strings.HasPrefix(st.Name, "__") && st.Name != "__init__" && st.Name != "__str__" && st.Name != "__repr__" || baseExceptionNames[st.Name] {
 		brk(st, "class %s defines %s, which the extractor does not model", cls.name, st.Name)
 		return nil
 	}

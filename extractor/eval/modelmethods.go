@@ -272,6 +272,9 @@ func (m *module) superAttr(at pysyntax.Node, s *superObj, name string) value.Val
 
 // fnSuper is super() with no arguments, in a method of a project model.
 func fnSuper(c *call) value.Value {
+	if s := excSuperCall(c); s != nil {
+		return s
+	}
 	if len(c.args) > 0 || len(c.kwargs) > 0 {
 		return c.m.unknown(c.at, "super() with arguments is not supported")
 	}
