@@ -179,6 +179,9 @@ type session struct {
 	// handling are the exceptions being handled (except and finally
 	// clauses running), innermost last: a bare raise re-raises the last.
 	handling []*pyExc
+	// reporting is set while the message of an exception that ends the
+	// module is written: project __str__ and __repr__ do not run then.
+	reporting int
 }
 
 func newSession(ctx context.Context, in *Interpreter) *session {

@@ -415,7 +415,9 @@ func (m *module) reportMessage(at pysyntax.Node, obj *exceptionObj) (msg string)
 	if obj.class.findMethod("__str__") != nil {
 		return "(its message comes from " + obj.class.name + ".__str__, which is not run for this report)"
 	}
+	m.s.reporting++
 	defer func() {
+		m.s.reporting--
 		if r := recover(); r != nil {
 			switch r.(type) {
 			case unknownSignal, *pyExc:
@@ -614,6 +616,9 @@ func (m *module) callDunderStr(at pysyntax.Node, e *exceptionObj, mt *method, na
 	if mt.kind != plainMethod {
 		panic(unknownSignal{m.unknown(at, "%s.%s is not a plain method", e.class.name, name)})
 	}
+	if m.s.reporting > 0 {
+		panic(unknownSignal{m.unknown(at, "%s.%s is not run for a report", e.class.name, name)})
+	}
 	out := m.need(m.callValue(&call{m: m, at: at, name: name}, boundMethod(mt.fn, e)))
 	s, ok := out.(value.Str)
 	if !ok {
@@ -776,7 +781,7 @@ func (m *module) setExcAttr(at pysyntax.Node, e *exceptionObj, name string, v va
 	switch name {
 	case "args":
 		if u, ok := v.(value.Unknown); ok {
-			e.args, e.origin = nil, u.Err
+			m.taintObj(e, u.Err)
 			return
 		}
 		e.args = &value.Tuple{Elems: m.iterate(at, v)}
