@@ -5,6 +5,8 @@ import (
 	"testing"
 
 	"github.com/stretchr/testify/assert"
+
+	"github.com/flowplan/flowplan/extractor/value"
 )
 
 // TestExceptionRefusals lists what the evaluator refuses about exception
@@ -111,6 +113,29 @@ func TestUncaughtExceptions(t *testing.T) {
 			r := evalFlow(t, tt.src, Options{})
 			assert.Nil(t, r.FlowSpec)
 			assert.Contains(t, strings.Join(errorsOf(r), "\n"), tt.want)
+		})
+	}
+}
+
+// TestExceptionsAcrossModules catches, in a flow file, exceptions whose
+// class a project module defines, raised by that module's functions or by
+// importing it.
+func TestExceptionsAcrossModules(t *testing.T) {
+	finder := mapFinder{
+		"shared.errors": "class ConfigError(ValueError):\n    pass\ndef check(x):\n    if not x:\n        raise ConfigError('empty')\n    return x\n",
+		"shared.bad":    "from shared.errors import ConfigError\nraise ConfigError('bad at import')\n",
+	}
+	tests := []struct{ name, src, want string }{
+		{"raised by a function", "from shared.errors import ConfigError, check\ntry:\n    check('')\nexcept ConfigError as e:\n    FLOW_SPEC = type(e).__module__ + ':' + str(e) + ':' + repr(ConfigError)\n",
+			"shared.errors:empty:<class 'shared.errors.ConfigError'>"},
+		{"raised by an import", "from shared.errors import ConfigError\ntry:\n    import shared.bad\nexcept ConfigError as e:\n    FLOW_SPEC = repr(e)\n",
+			"ConfigError('bad at import')"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r := evalFlow(t, tt.src, Options{Modules: finder})
+			assert.Empty(t, errorsOf(r))
+			assert.Equal(t, value.Str(tt.want), r.FlowSpec)
 		})
 	}
 }
