@@ -751,6 +751,14 @@ func isPrivateName(name string) bool {
 // excClassMember is a class attribute or method of cls read through obj
 // (an instance, or the class itself).
 func (m *module) excClassMember(at pysyntax.Node, cls *excClass, obj value.Value, name string) (value.Value, bool) {
+	if len(m.s.taint) > 0 {
+		// code the extractor does not run may have changed the class
+		for c := cls; c != nil && c.user != nil; c = c.parent {
+			if err, ok := m.s.taint[c]; ok {
+				return value.Unknown{Err: err}, true
+			}
+		}
+	}
 	if v, ok := cls.classAttr(name); ok {
 		return v, true
 	}
@@ -882,6 +890,9 @@ func (m *module) defineExcClass(st *pysyntax.ClassStmt, base *excClass, broken *
 	}
 	if base == pydanticValidationError || base.user == nil && base.group {
 		brk(st, "classes deriving from %s are not modeled", base.name)
+	}
+	if len(st.Decorators) > 0 {
+		brk(st.Decorators[0], "decorated exception classes are not modeled")
 	}
 	body := m.classNS[len(m.classNS)-1]
 	body.set("__module__", value.Str(m.name))
