@@ -251,6 +251,9 @@ type pyExc struct {
 	// obj is the exception object an except clause binds (exceptions.go);
 	// nil until asked for, and for exceptions of unknown class.
 	obj *exceptionObj
+	// unknowns is session.unknown when it was raised: a try statement
+	// whose body made Unknowns before that may have raised another.
+	unknowns int
 }
 
 func (e *pyExc) diagnostic() *diag.Diagnostic { return e.Diag }

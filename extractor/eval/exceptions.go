@@ -262,6 +262,7 @@ var exactMessages = map[string]bool{
 // object an except clause binds: its class, its args when the message is
 // CPython's exact text, and its __context__.
 func (m *module) attachException(exc *pyExc, format, msg string) {
+	exc.unknowns = m.s.unknown
 	cls := excClassNamed(exc.Type)
 	if cls == nil {
 		return
@@ -380,12 +381,12 @@ func (m *module) raisedObject(st *pysyntax.RaiseStmt, e pysyntax.Expr, v value.V
 	}
 	if u, ok := v.(value.Unknown); ok {
 		m.s.unknown++
-		panic(&pyExc{Diag: diag.Errorf(m.f.PosOf(st), m.f.Text(st), "an exception the extractor cannot know is raised here: %s", u.Err.Error())})
+		panic(&pyExc{unknowns: m.s.unknown, Diag: diag.Errorf(m.f.PosOf(st), m.f.Text(st), "an exception the extractor cannot know is raised here: %s", u.Err.Error())})
 	}
 	if _, ok := v.(*value.Class); ok {
 		// a class the evaluator does not model may derive from BaseException
-		m.s.unknown++
-		panic(&pyExc{Diag: m.unknown(st, "raise of class %s, which the extractor does not model", m.f.Text(e)).Err})
+		u := m.unknown(st, "raise of class %s, which the extractor does not model", m.f.Text(e))
+		panic(&pyExc{unknowns: m.s.unknown, Diag: u.Err})
 	}
 	panic(m.raiseExact(st, "TypeError", notExc))
 }
@@ -402,7 +403,7 @@ func (m *module) raiseExact(at pysyntax.Node, typ, msg string) *pyExc {
 // throw raises obj at the statement at.
 func (m *module) throw(at pysyntax.Node, obj *exceptionObj) *pyExc {
 	m.setContext(obj)
-	return &pyExc{Type: obj.class.name, obj: obj,
+	return &pyExc{Type: obj.class.name, obj: obj, unknowns: m.s.unknown,
 		Diag: diag.Errorf(m.f.PosOf(at), m.f.Text(at), "%s: %s", obj.class.name, m.reportMessage(at, obj))}
 }
 
@@ -462,6 +463,38 @@ func (m *module) runHandler(h *pysyntax.ExceptClause, exc *pyExc) ctrl {
 		defer m.ns.del(h.Name)
 	}
 	return m.execBlock(h.Body)
+}
+
+// uncertainRaise handles an exception raised after its try body used
+// values not known statically, which may have raised another exception
+// before: the handler that would catch it may run with another exception,
+// or another handler may: every handler's effects are unknown. It returns
+// the handler that catches exc, or nil when none does (exc propagates).
+func (m *module) uncertainRaise(st *pysyntax.TryStmt, exc *pyExc) *pysyntax.ExceptClause {
+	var catcher *pysyntax.ExceptClause
+	for i := range st.Handlers {
+		h := &st.Handlers[i]
+		if match, known := m.excMatches(h, exc); match || !known {
+			catcher = h
+			break
+		}
+	}
+	if catcher == nil {
+		return nil
+	}
+	what := exc.Type
+	if what == "" {
+		what = "exception"
+	}
+	for i := range st.Handlers {
+		h := &st.Handlers[i]
+		reason := m.unknown(h, "the except clause at line %d may catch another exception: its try body used values not known statically before the %s at %s", m.f.PosOf(h).Line, what, exc.Diag.Pos)
+		m.forgetEffects(h.Body, reason)
+		if h.Name != "" {
+			m.ns.set(h.Name, reason)
+		}
+	}
+	return catcher
 }
 
 // runFinally runs a finally clause; pending is the exception that
@@ -1183,6 +1216,10 @@ func (m *module) validatorError(at pysyntax.Node, exc *pyExc) *fieldError {
 	}
 	if obj.dict != nil && obj.dict.Len() > 0 {
 		fe.ctx = &value.Dict{Keys: append([]value.Value(nil), obj.dict.Keys...), Vals: append([]value.Value(nil), obj.dict.Vals...)}
+	}
+	if obj.args == nil && obj.verr == nil && cls.findMethod("__str__") == nil {
+		fe.msg, fe.inexact = strings.TrimPrefix(exc.Diag.Msg, exc.Type+": "), exc.Diag
+		return fe
 	}
 	var s string
 	failed := m.protect(func() {

@@ -466,6 +466,14 @@ func (m *module) execTry(st *pysyntax.TryStmt) (result ctrl) {
 		}
 		return m.execBlock(st.Else)
 	}
+	if exc.unknowns != before {
+		// Code the body ran before the raise used values not known
+		// statically: it may have raised another exception first.
+		if h := m.uncertainRaise(st, exc); h != nil {
+			return ctrlNext
+		}
+		panic(exc)
+	}
 	for i := range st.Handlers {
 		h := &st.Handlers[i]
 		match, known := m.excMatches(h, exc)

@@ -331,7 +331,7 @@ func (s *session) importLocal(at pysyntax.Node, from *module, name string) (*mod
 			return nil, true, exc
 		}
 		d := *exc.Diag
-		return nil, true, &pyExc{Type: exc.Type, Invalid: exc.Invalid, obj: exc.obj,
+		return nil, true, &pyExc{Type: exc.Type, Invalid: exc.Invalid, obj: exc.obj, unknowns: exc.unknowns,
 			Diag: diag.Errorf(from.f.PosOf(at), from.f.Text(at), "importing %s fails: %s (at %s)", name, d.Msg, d.Pos)}
 	}
 	return mo, true, nil
