@@ -258,6 +258,19 @@ var exactMessages = map[string]bool{
 	"TypeError: unhashable type: '%s'":                                                             true,
 }
 
+// vagueTypeName tells a message that names a type the evaluator may name
+// differently from CPython: a class's type (a pydantic model's is
+// ModelMetaclass, and CPython words some errors about classes apart), a
+// flow (a Flow object in Prefect), or an internal object.
+func vagueTypeName(msg string) bool {
+	for _, n := range []string{"'type'", "'function'", "'state'", "'factory'", "\"type\"", "\"function\""} {
+		if strings.Contains(msg, n) {
+			return true
+		}
+	}
+	return false
+}
+
 // attachException gives an exception the evaluator raises (m.raise) the
 // object an except clause binds: its class, its args when the message is
 // CPython's exact text, and its __context__.
@@ -268,7 +281,7 @@ func (m *module) attachException(exc *pyExc, format, msg string) {
 		return
 	}
 	obj := &exceptionObj{class: cls, origin: exc.Diag}
-	if exactMessages[exc.Type+": "+format] {
+	if exactMessages[exc.Type+": "+format] && !vagueTypeName(msg) {
 		obj.args = &value.Tuple{Elems: []value.Value{value.Str(msg)}}
 	}
 	m.setContext(obj)
