@@ -28,6 +28,7 @@ func FuzzEval(f *testing.F) {
 		"def g(n):\n    while True:\n        n += 1\n    return n\nx = g(1)\n",
 		"def h(n):\n    return h(n - 1) + h(n - 1) if n else 1\nx = h(40)\n",
 		"def k(*a, b=[], **c):\n    nonlocal_x = [i for i in a]\n    global G\n    G = lambda y=1: y + len(b)\n    return G()\nx = k(1, 2, z=3)\n",
+		"class E(ValueError):\n    'doc'\n    code = 1\n    def __init__(self, m, *a):\n        super().__init__(m)\n        self.a = a\n    def __str__(self):\n        return repr(self.args)\ndef f(x):\n    try:\n        try:\n            return {}[x]\n        except KeyError as k:\n            raise E(str(k), x) from k\n    finally:\n        pass\ntry:\n    f(1)\nexcept E as e:\n    x = (str(e), repr(e), e.args, e.a, type(e).__name__, e.__cause__, e.__context__)\nraise\n",
 		"@flow(name='x')\nasync def f(a=1):\n    # c\n    'doc'\n    if a:\n        global G\n    return [x for x in a]\nclass C:\n    def m(self):\n        def n(): pass\n        return n\n",
 	} {
 		f.Add(seed)
