@@ -547,7 +547,10 @@ func (g *gen) helperCall(name string, t pyType, nonEmpty bool) {
 	out := g.fresh(strings.ToUpper("h"))
 	switch t {
 	case tInt:
-		switch g.intn(3) {
+		switch g.intn(4) {
+		case 3:
+			g.emit("def %s(n, table={\"a\": 1}):\n    try:\n        return 10 // (n %% 3) + table[\"b\" if n %% 2 else \"a\"]\n    except ZeroDivisionError as e:\n        return len(str(e)) + len(e.args)\n    except KeyError as e:\n        try:\n            raise RuntimeError(\"wrapped\") from e\n        except RuntimeError as outer:\n            return len(repr(outer.__cause__)) + len(str(outer.__context__))", fn)
+			g.emit("%s = %s(%s)", out, fn, name)
 		case 0:
 			g.emit("def %s(n, *more, step=1, **kw):\n    total = 0\n    for i, m in enumerate((n,) + more):\n        if i > 4:\n            break\n        total += m * step\n    else:\n        total += len(kw)\n    return total", fn)
 			g.emit("%s = %s(%s, %s, %s, step=%s, flag=True)", out, fn, name, g.intLit(), g.intLit(), g.smallPos())
@@ -559,7 +562,11 @@ func (g *gen) helperCall(name string, t pyType, nonEmpty bool) {
 			g.emit("%s = %s(%s)(%s)", out, fn, g.intLit(), name)
 		}
 	case tStr:
-		switch g.intn(2) {
+		switch g.intn(3) {
+		case 2:
+			g.emit("class %sError(ValueError):\n    \"\"\"A project error.\"\"\"\n    code = %s\n    def __init__(self, value):\n        super().__init__(f\"bad {value!r}\")\n        self.value = value", fn, g.strLit())
+			g.emit("def %s(s):\n    try:\n        if len(s) %% 2 == 0:\n            raise %sError(s)\n        return s.upper()\n    except ValueError as e:\n        return str(e) + type(e).__name__ + repr(e.args) + e.code + e.value + str(e.__doc__)", fn, fn)
+			g.emit("%s = %s(%s)", out, fn, name)
 		case 0:
 			g.emit("def %s(s, sep=\"-\"):\n    parts = []\n    for ch in s:\n        if ch == \" \":\n            continue\n        parts.append(ch)\n    return sep.join(parts[:8])", fn)
 			g.emit("%s = %s(%s, sep=%s)", out, fn, name, g.pick("\"\"", "\"_\"", "\".\""))

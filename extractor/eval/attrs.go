@@ -65,7 +65,11 @@ func (m *module) getAttr(at pysyntax.Node, obj value.Value, name string) value.V
 	case *superObj:
 		return m.superAttr(at, x, name)
 	case *exceptionObj:
-		return m.unknown(at, "attributes of an exception caught at import time are not known")
+		return m.excAttr(at, x, name)
+	case *excClass:
+		return m.excClassAttr(at, x, name)
+	case *excSuper:
+		return m.excSuperAttr(at, x, name)
 	case *tzObj:
 		return m.unknown(at, "attributes of time zones are not supported")
 	}
@@ -131,7 +135,17 @@ func (m *module) setAttr(at pysyntax.Node, obj value.Value, name string, v value
 	case *value.Function:
 		m.taintObj(x, m.unknown(at, "assignment to attribute %s of function %s is not modeled", name, x.Name).Err)
 		return
-	case *typeObj, *builtin, *excClass:
+	case *exceptionObj:
+		m.setExcAttr(at, x, name, v)
+		return
+	case *excClass:
+		if x.user != nil {
+			m.setExcClassAttr(at, x, name, v)
+			return
+		}
+		m.poison(at, "a builtin is changed (%s = ...); the extractor cannot follow it", m.f.Text(at))
+		return
+	case *typeObj, *builtin:
 		m.poison(at, "a builtin is changed (%s = ...); the extractor cannot follow it", m.f.Text(at))
 		return
 	}

@@ -11,46 +11,10 @@ import (
 	"github.com/flowplan/flowplan/extractor/value"
 )
 
-// builtinExceptions are the exception classes except clauses may name.
-var builtinExceptions = func() map[string]*excClass {
-	base := &excClass{name: "BaseException"}
-	exc := &excClass{name: "Exception", parent: base}
-	arith := &excClass{name: "ArithmeticError", parent: exc}
-	lookup := &excClass{name: "LookupError", parent: exc}
-	valueErr := &excClass{name: "ValueError", parent: exc}
-	imp := &excClass{name: "ImportError", parent: exc}
-	runtime := &excClass{name: "RuntimeError", parent: exc}
-	out := map[string]*excClass{}
-	for _, c := range []*excClass{
-		base, exc, arith, lookup, valueErr, imp, runtime,
-		{name: "ZeroDivisionError", parent: arith},
-		{name: "OverflowError", parent: arith},
-		{name: "KeyError", parent: lookup},
-		{name: "IndexError", parent: lookup},
-		{name: "TypeError", parent: exc},
-		{name: "AttributeError", parent: exc},
-		{name: "NameError", parent: exc},
-		{name: "AssertionError", parent: exc},
-		{name: "ModuleNotFoundError", parent: imp},
-		{name: "RecursionError", parent: runtime},
-		{name: "NotImplementedError", parent: runtime},
-		{name: "UnicodeError", parent: valueErr},
-		{name: "ValidationError", parent: valueErr},
-		{name: "ConfigError", parent: runtime}, // pydantic's
-		{name: "SyntaxError", parent: exc},
-		{name: "OSError", parent: exc},
-		{name: "KeyboardInterrupt", parent: base},
-		{name: "SystemExit", parent: base},
-	} {
-		out[c.name] = c
-	}
-	return out
-}()
-
 // builtin returns the builtin named name, or nil.
 func (s *session) builtin(name string) value.Value {
-	if c, ok := builtinExceptions[name]; ok {
-		return c
+	if v := exceptionBuiltin(name); v != nil {
+		return v
 	}
 	switch name {
 	case "str", "int", "float", "bool", "list", "tuple", "dict", "set", "frozenset", "range", "bytes":
@@ -202,7 +166,7 @@ func ctorInt(c *call) value.Value {
 	case value.Str:
 		i, ok := parsePyInt(string(v), int(base))
 		if !ok {
-			panic(c.raise("ValueError", "invalid literal for int() with base %d: %s", base, pyfmt.ReprStr(string(v))))
+			panic(c.raise("ValueError", "invalid literal for int() with base %d: %s", base, reprTrunc(string(v))))
 		}
 		digits := len(strings.TrimLeft(i.String(), "-"))
 		if digits > maxIntDigits && base == 10 {

@@ -215,13 +215,7 @@ func (m *module) callValue(c *call, fn value.Value) value.Value {
 		c.name = f.name
 		return f.ctor(c)
 	case *excClass:
-		e := &exceptionObj{class: f}
-		if len(c.kwargs) == 0 && len(c.args) == 1 {
-			if s, ok := c.args[0].(value.Str); ok {
-				e.msg = string(s)
-			}
-		}
-		return e
+		return m.newException(c, f)
 	case *flowDecorator:
 		return m.callFlowDecorator(c, f)
 	case *value.Class:

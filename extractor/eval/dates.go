@@ -292,7 +292,7 @@ func (m *module) dateOp(at pysyntax.Node, op string, a, b value.Value) value.Val
 				return value.Int{V: q}
 			case "%":
 				if tdMicros(y) == 0 {
-					panic(m.raise(at, "ZeroDivisionError", "integer division or modulo by zero"))
+					panic(m.raise(at, "ZeroDivisionError", "integer modulo by zero"))
 				}
 				_, r := floorDivMod(big.NewInt(tdMicros(x)), big.NewInt(tdMicros(y)))
 				return m.newTD(at, r, false)
@@ -310,7 +310,7 @@ func (m *module) dateOp(at pysyntax.Node, op string, a, b value.Value) value.Val
 				return m.newTD(at, q, false)
 			case "/":
 				if n.Sign() == 0 {
-					panic(m.raise(at, "ZeroDivisionError", "division by zero"))
+					panic(m.raise(at, "ZeroDivisionError", "integer division or modulo by zero"))
 				}
 				return m.newTD(at, roundHalfEvenRat(new(big.Rat).SetFrac(big.NewInt(tdMicros(x)), n)), false)
 			}
@@ -318,7 +318,7 @@ func (m *module) dateOp(at pysyntax.Node, op string, a, b value.Value) value.Val
 			switch op {
 			case "*", "/":
 				if op == "/" && y == 0 {
-					panic(m.raise(at, "ZeroDivisionError", "division by zero"))
+					panic(m.raise(at, "ZeroDivisionError", "integer division or modulo by zero"))
 				}
 				if math.IsInf(float64(y), 0) || math.IsNaN(float64(y)) {
 					panic(m.raise(at, "ValueError", "cannot convert float %s to integer ratio", pyfmt.ReprFloat(float64(y))))

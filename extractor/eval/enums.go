@@ -720,16 +720,6 @@ func (m *module) enumHashKey(at pysyntax.Node, b *strings.Builder, x *value.Enum
 	b.WriteString("e" + x.Class.ID + "." + x.Name + "\x00")
 }
 
-// fnType is type(x): an enum member's class; other values are not modeled.
-func fnType(c *call) value.Value {
-	if len(c.args) == 1 && len(c.kwargs) == 0 {
-		if x, ok := c.arg(0).(*value.EnumMember); ok {
-			return x.Class
-		}
-	}
-	return c.m.unknown(c.at, "builtin type is not supported")
-}
-
 // enumScalar is what pydantic v1's validator of a str, int, float or bool
 // field receives for an enum member, or v itself: str_validator gives a
 // str-mixin member's value and str() of an int or float one, int_validator

@@ -201,6 +201,12 @@ type session struct {
 	// once the enum module is imported.
 	enums    map[*value.Class]*enumDef
 	enumUsed bool
+	// handling are the exceptions being handled (except and finally
+	// clauses running), innermost last: a bare raise re-raises the last.
+	handling []*pyExc
+	// reporting is set while the message of an exception that ends the
+	// module is written: project __str__ and __repr__ do not run then.
+	reporting int
 }
 
 func newSession(ctx context.Context, in *Interpreter) *session {
@@ -270,6 +276,12 @@ type pyExc struct {
 	// validation holds a project model's ValidationError entries, which a
 	// model that validates it as a field nests under its own location.
 	validation []fieldError
+	// obj is the exception object an except clause binds (exceptions.go);
+	// nil until asked for, and for exceptions of unknown class.
+	obj *exceptionObj
+	// unknowns is session.unknown when it was raised: a try statement
+	// whose body made Unknowns before that may have raised another.
+	unknowns int
 }
 
 func (e *pyExc) diagnostic() *diag.Diagnostic { return e.Diag }

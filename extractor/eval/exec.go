@@ -97,7 +97,9 @@ func (m *module) raise(n pysyntax.Node, typ, format string, args ...any) *pyExc 
 	if typ != "LimitExceeded" && typ != "Cancelled" {
 		msg = typ + ": " + msg
 	}
-	return &pyExc{Type: typ, Diag: diag.Errorf(m.f.PosOf(n), m.f.Text(n), "%s", msg)}
+	exc := &pyExc{Type: typ, Diag: diag.Errorf(m.f.PosOf(n), m.f.Text(n), "%s", msg)}
+	m.attachException(exc, format, fmt.Sprintf(format, args...))
+	return exc
 }
 
 // unknown makes an Unknown positioned at n.
@@ -234,16 +236,7 @@ func (m *module) execSwitch(st pysyntax.Stmt) ctrl {
 			return ctrlNext
 		}
 		if !m.truth(st.Cond, c) {
-			// AssertionError(msg): its message is str(msg), or empty.
-			msg := ""
-			if st.Msg != nil {
-				mv := m.eval(st.Msg)
-				if u, ok := mv.(value.Unknown); ok {
-					panic(unknownSignal{u})
-				}
-				msg = m.str(st.Msg, mv)
-			}
-			panic(m.raise(st, "AssertionError", "%s", msg))
+			m.failAssert(st)
 		}
 	case *pysyntax.OtherStmt:
 		for _, name := range st.Binds {
@@ -396,6 +389,9 @@ func (m *module) del(t pysyntax.Expr) {
 	switch t := t.(type) {
 	case *pysyntax.Ident:
 		if _, ok := m.ns.get(t.Name); !ok {
+			if m.ns.unbound(t.Name) {
+				panic(m.raise(t, "UnboundLocalError", "cannot access local variable '%s' where it is not associated with a value", t.Name))
+			}
 			panic(m.raise(t, "NameError", "name '%s' is not defined", t.Name))
 		}
 		m.ns.del(t.Name)
@@ -477,7 +473,8 @@ func (m *module) execTry(st *pysyntax.TryStmt) (result ctrl) {
 			default:
 				panic(r)
 			}
-			if c := m.execBlock(st.Finally); c != ctrlNext {
+			pending, _ := r.(*pyExc)
+			if c := m.runFinally(st.Finally, pending); c != ctrlNext {
 				result = c
 				return
 			}
@@ -509,6 +506,14 @@ func (m *module) execTry(st *pysyntax.TryStmt) (result ctrl) {
 		}
 		return m.execBlock(st.Else)
 	}
+	if exc.unknowns != before {
+		// Code the body ran before the raise used values not known
+		// statically: it may have raised another exception first.
+		if h := m.uncertainRaise(st, exc); h != nil {
+			return ctrlNext
+		}
+		panic(exc)
+	}
 	for i := range st.Handlers {
 		h := &st.Handlers[i]
 		match, known := m.excMatches(h, exc)
@@ -521,71 +526,10 @@ func (m *module) execTry(st *pysyntax.TryStmt) (result ctrl) {
 			return ctrlNext
 		}
 		if match {
-			if h.Name != "" {
-				m.ns.set(h.Name, &exceptionObj{class: builtinExceptions[exc.Type]})
-			}
-			c := m.execBlock(h.Body)
-			if h.Name != "" {
-				m.ns.del(h.Name)
-			}
-			return c
+			return m.runHandler(h, exc)
 		}
 	}
 	panic(exc)
-}
-
-// excMatches tells whether the handler catches exc; known=false when the
-// handler's class is not known statically.
-func (m *module) excMatches(h *pysyntax.ExceptClause, exc *pyExc) (match, known bool) {
-	if h.Type == nil {
-		return true, true
-	}
-	cls := builtinExceptions[exc.Type]
-	if cls == nil {
-		return false, false
-	}
-	var check func(v value.Value) (bool, bool)
-	check = func(v value.Value) (bool, bool) {
-		switch t := v.(type) {
-		case *excClass:
-			return cls.isSubclassOf(t), true
-		case *value.Tuple:
-			any := false
-			for _, e := range t.Elems {
-				ok, known := check(e)
-				if !known {
-					return false, false
-				}
-				any = any || ok
-			}
-			return any, true
-		}
-		return false, false
-	}
-	var v value.Value
-	if e := m.protect(func() { v = m.eval(h.Type) }); e != nil {
-		return false, false
-	}
-	return check(v)
-}
-
-func (m *module) execRaise(st *pysyntax.RaiseStmt) {
-	typ, msg := "Exception", "raised at import time"
-	if st.Exc != nil {
-		v := m.eval(st.Exc)
-		switch t := v.(type) {
-		case *excClass:
-			typ = t.name
-		case *exceptionObj:
-			typ = t.class.name
-			if t.msg != "" {
-				msg = t.msg
-			}
-		default:
-			typ = "Exception"
-		}
-	}
-	panic(m.raise(st, typ, "%s", msg))
 }
 
 func (m *module) execFor(st *pysyntax.ForStmt) ctrl {

@@ -27,6 +27,8 @@ type funcImpl struct {
 	env    *namespace           // the scope its free names resolve in
 	params []value.Param        // with the defaults evaluated when it was defined
 	owner  *modelDef            // the model whose class body defines it, for super()
+	// excOwner is the exception class whose body defines it, for super().
+	excOwner *excClass
 }
 
 // returnSignal unwinds a function's body at a return statement.

@@ -827,7 +827,7 @@ func dictMethod(d *value.Dict, name string) func(c *call) value.Value {
 			if len(c.args) == 2 {
 				return c.args[1]
 			}
-			panic(c.raise("KeyError", "%s", c.m.repr(c.at, c.arg(0))))
+			panic(c.m.keyError(c.at, c.arg(0), ""))
 		}
 	case "clear":
 		return func(c *call) value.Value {

@@ -272,10 +272,16 @@ func (m *module) superAttr(at pysyntax.Node, s *superObj, name string) value.Val
 
 // fnSuper is super() with no arguments, in a method of a project model.
 func fnSuper(c *call) value.Value {
+	if s := excSuperCall(c); s != nil {
+		return s
+	}
 	if len(c.args) > 0 || len(c.kwargs) > 0 {
 		return c.m.unknown(c.at, "super() with arguments is not supported")
 	}
 	impl := c.m.fn
+	if impl != nil && impl.excOwner != nil && c.m.self != nil {
+		return &excSuper{owner: impl.excOwner, self: c.m.self}
+	}
 	if impl == nil || impl.owner == nil || c.m.self == nil {
 		panic(c.raise("RuntimeError", "super(): no arguments"))
 	}

@@ -256,6 +256,7 @@ func (m *module) defineClass(st *pysyntax.ClassStmt) value.Value {
 		brk(d, "class %s is decorated by %s, which the extractor does not model", st.Name, m.f.Text(d))
 	}
 	pydantic := false
+	decorated := def.broken
 	for _, b := range st.Bases {
 		if b.Name != "" || b.Star != 0 {
 			brk(&b, "class keyword arguments are not supported")
@@ -263,6 +264,12 @@ func (m *module) defineClass(st *pysyntax.ClassStmt) value.Value {
 		}
 		bv := m.eval(b.Value)
 		switch x := bv.(type) {
+		case *excClass:
+			if len(st.Bases) == 1 {
+				delete(m.s.models, cls)
+				return m.defineExcClass(st, x, decorated)
+			}
+			brk(&b, "exception classes with several bases are not modeled")
 		case *value.Class:
 			if x.ID == classBaseModel {
 				pydantic = true

@@ -331,7 +331,7 @@ func (s *session) importLocal(at pysyntax.Node, from *module, name string) (*mod
 			return nil, true, exc
 		}
 		d := *exc.Diag
-		return nil, true, &pyExc{Type: exc.Type, Invalid: exc.Invalid,
+		return nil, true, &pyExc{Type: exc.Type, Invalid: exc.Invalid, obj: exc.obj, unknowns: exc.unknowns,
 			Diag: diag.Errorf(from.f.PosOf(at), from.f.Text(at), "importing %s fails: %s (at %s)", name, d.Msg, d.Pos)}
 	}
 	return mo, true, nil
@@ -564,6 +564,10 @@ func (s *session) typingAttr(module, a string) (value.Value, bool) {
 			return &builtin{name: "PrivateAttr", fn: privateAttr}, true
 		case "BaseSettings":
 			return s.class("pydantic.BaseSettings", a, module), true
+		case "ValidationError":
+			return pydanticValidationError, true
+		case "ConfigError":
+			return pydanticConfigError, true
 		case "validator", "root_validator":
 			return &builtin{name: a, fn: func(c *call) value.Value { return &value.Function{Name: "validator-decorator"} }}, true
 		}

@@ -108,23 +108,6 @@ type typeObj struct {
 
 func (*typeObj) TypeName() string { return "type" }
 
-// excClass is a builtin exception class (for except clauses and raise).
-type excClass struct {
-	name   string
-	parent *excClass
-}
-
-func (*excClass) TypeName() string { return "type" }
-
-func (e *excClass) isSubclassOf(other *excClass) bool {
-	for c := e; c != nil; c = c.parent {
-		if c == other || c.name == other.name {
-			return true
-		}
-	}
-	return false
-}
-
 // rangeObj is range(start, stop, step).
 type rangeObj struct{ start, stop, step *big.Int }
 
@@ -156,12 +139,3 @@ type tzObj struct {
 }
 
 func (*tzObj) TypeName() string { return "timezone" }
-
-// exceptionObj is an exception instance, made by calling an exception
-// class; msg is str(e) when its one argument is a str.
-type exceptionObj struct {
-	class *excClass
-	msg   string
-}
-
-func (e *exceptionObj) TypeName() string { return e.class.name }

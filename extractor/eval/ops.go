@@ -888,7 +888,7 @@ func identityKey(v value.Value) (string, bool) {
 	case *typeObj:
 		return "T" + x.name, true
 	case *excClass:
-		return "E" + x.name, true
+		return x.identity(), true
 	case *value.Function:
 		return "F" + x.Name + x.Pos.String(), true
 	case *moduleObj:
@@ -1219,7 +1219,7 @@ func (m *module) getItem(at pysyntax.Node, obj, key value.Value) value.Value {
 	case *value.Dict:
 		i := m.dictFind(at, x, key)
 		if i < 0 {
-			panic(m.raise(at, "KeyError", "%s", m.repr(at, key)))
+			panic(m.keyError(at, key, ""))
 		}
 		return m.checkTaint(x.Vals[i])
 	case *rangeObj:
@@ -1232,7 +1232,7 @@ func (m *module) getItem(at pysyntax.Node, obj, key value.Value) value.Value {
 		}
 		v, found := x.get(m, string(name))
 		if !found {
-			panic(m.raise(at, "KeyError", "%s (environment variable not set in the extractor's environment)", pyfmt.ReprStr(string(name))))
+			panic(m.environKeyError(at, name))
 		}
 		return value.Str(v)
 	case *value.Class, *typeObj:
@@ -1303,7 +1303,7 @@ func (m *module) delItem(at pysyntax.Node, obj, key value.Value) {
 		}
 		i := m.dictFind(at, x, key)
 		if i < 0 {
-			panic(m.raise(at, "KeyError", "%s", m.repr(at, key)))
+			panic(m.keyError(at, key, ""))
 		}
 		m.dictDelete(x, i)
 		return

@@ -380,16 +380,15 @@ func locName(k value.Value) (string, bool) {
 	return "", false
 }
 
-// rejectionsKnown tells whether a ValidationError's errors are all of
-// them: when a field's validation is not modeled (its value is Unknown),
-// that field may fail too.
-func rejectionsKnown(vals []value.Value) bool {
+// firstUnknown is the first Unknown among vals, or nil: a field whose
+// validation is not modeled, which may have failed too.
+func firstUnknown(vals []value.Value) *value.Unknown {
 	for _, v := range vals {
-		if _, ok := v.(value.Unknown); ok {
-			return false
+		if u, ok := v.(value.Unknown); ok {
+			return &u
 		}
 	}
-	return true
+	return nil
 }
 
 // isISOSubset tells the text datetime.fromisoformat is modeled for:

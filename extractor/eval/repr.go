@@ -53,7 +53,7 @@ func (m *module) str(at pysyntax.Node, v value.Value) string {
 	case *value.EnumMember:
 		return x.Str
 	case *exceptionObj:
-		panic(unknownSignal{m.unknown(at, "the message of an exception caught at import time is not known")})
+		return m.excStr(at, x)
 	case *value.Instance:
 		if def := m.s.models[x.Class]; def != nil && x.Fields != nil && !def.dataclass {
 			return m.modelStr(at, x)
@@ -170,7 +170,9 @@ func (m *module) writeRepr(at pysyntax.Node, b *strings.Builder, v value.Value, 
 	case *typeObj:
 		b.WriteString("<class '" + x.name + "'>")
 	case *excClass:
-		b.WriteString("<class '" + x.name + "'>")
+		b.WriteString(m.excClassRepr(at, x))
+	case *exceptionObj:
+		b.WriteString(m.excRepr(at, x))
 	case *value.EnumMember:
 		m.enumRepr(at, b, x, depth)
 	case *value.Class:

@@ -54,7 +54,7 @@ func (m *module) renderTemplate(at pysyntax.Node, tmpl string, args []value.Valu
 				i = m.dictFind(at, kwargs, value.Str(ref.First))
 			}
 			if i < 0 {
-				panic(m.raise(at, "KeyError", "%s", pyfmt.ReprStr(ref.First)))
+				panic(m.keyError(at, value.Str(ref.First), ""))
 			}
 			v = kwargs.Vals[i]
 		}
@@ -131,7 +131,7 @@ func (m *module) percentFormat(at pysyntax.Node, format string, args value.Value
 			}
 			i := m.dictFind(at, mapping, value.Str(c.MappingKey))
 			if i < 0 {
-				panic(m.raise(at, "KeyError", "%s", pyfmt.ReprStr(c.MappingKey)))
+				panic(m.keyError(at, value.Str(c.MappingKey), ""))
 			}
 			v = mapping.Vals[i]
 			// with a key, the mapping is not consumed positionally

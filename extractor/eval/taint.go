@@ -24,6 +24,10 @@ func mutable(v value.Value) bool {
 		return x.Fields != nil || x.State != nil
 	case *value.Function:
 		return true // its attributes (a flow's name, description) can be assigned
+	case *exceptionObj:
+		return true
+	case *excClass:
+		return x.user != nil
 	}
 	return false
 }
@@ -81,6 +85,8 @@ func (m *module) taintDeep(v value.Value, err *diag.Diagnostic, depth int) {
 		for _, e := range x.ns.vals {
 			m.taintDeep(e, err, depth+1)
 		}
+	case *exceptionObj:
+		m.taintException(x, err, depth)
 	}
 }
 

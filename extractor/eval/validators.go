@@ -3,8 +3,8 @@ package eval
 import (
 	"slices"
 	"sort"
-	"strings"
 
+	"github.com/flowplan/flowplan/extractor/diag"
 	"github.com/flowplan/flowplan/extractor/pysyntax"
 	"github.com/flowplan/flowplan/extractor/value"
 )
@@ -167,21 +167,12 @@ func (m *module) validatorOf(def *modelDef, st *pysyntax.DefStmt, brk func(pysyn
 
 // fieldError is one entry of a ValidationError: its location (the
 // field's key, then " -> " and the inner keys or indexes), message and
-// type (with pydantic's context, "; name=value", when it has one).
-type fieldError struct{ loc, msg, typ string }
-
-// validationError is pydantic v1's ValidationError for cls: the message
-// str(e) gives, and the errors, kept so that an enclosing model can nest
-// them under its field's location.
-func (m *module) validationError(at pysyntax.Node, cls *value.Class, errs []fieldError) *pyExc {
-	var b strings.Builder
-	b.WriteString(itoa(len(errs)) + " validation error" + plural(len(errs)) + " for " + cls.Name)
-	for _, e := range errs {
-		b.WriteString("\n" + e.loc + "\n  " + e.msg + " (type=" + e.typ + ")")
-	}
-	exc := m.raise(at, "ValidationError", "%s", b.String())
-	exc.validation = errs
-	return exc
+// type (with pydantic's context, "; name=value", when the error is one the
+// evaluator found; ctx when a validator raised it).
+type fieldError struct {
+	loc, msg, typ string
+	ctx           *value.Dict      // the exception's attributes (pydantic's ctx), or nil
+	inexact       *diag.Diagnostic // set when msg is not CPython's exact text
 }
 
 // runValidator calls one validator of cls as pydantic does: a ValueError,
@@ -201,10 +192,8 @@ func (m *module) runValidator(c *call, cls *value.Class, v *validatorDef, args [
 	if exc == nil {
 		return out, nil
 	}
-	switch exc.Type {
-	case "ValueError", "TypeError", "AssertionError":
-		typ := map[string]string{"ValueError": "value_error", "TypeError": "type_error", "AssertionError": "assertion_error"}[exc.Type]
-		return nil, &fieldError{msg: strings.TrimPrefix(exc.Diag.Msg, exc.Type+": "), typ: typ}
+	if fe := m.validatorError(c.at, exc); fe != nil {
+		return nil, fe
 	}
 	panic(exc)
 }
@@ -371,13 +360,19 @@ func (m *module) constructValidated(c *call, cls *value.Class, def *modelDef, kw
 		values = d
 	}
 	if len(errs) > 0 {
-		exc := m.validationError(c.at, cls, errs)
-		if !rejectionsKnown(values.Vals) {
+		if u := firstUnknown(values.Vals); u != nil {
 			// A field whose validation is not modeled may have failed too:
 			// the type of the exception is known, not its whole message.
+			for i := range errs {
+				if errs[i].inexact == nil {
+					errs[i].inexact = u.Err
+				}
+			}
+			exc := m.validationError(c.at, cls.Name, errs)
 			exc.Diag.Msg += "\n(a field whose validation the extractor does not model may have errors too)"
+			panic(exc)
 		}
-		panic(exc)
+		panic(m.validationError(c.at, cls.Name, errs))
 	}
 	inst := &value.Instance{Class: cls, Pos: m.f.PosOf(c.at), Src: m.f.Text(c.at), Fields: values, FieldsSet: set}
 	m.initPrivate(c, inst, def)
@@ -402,7 +397,7 @@ func (m *module) assignValidated(at pysyntax.Node, x *value.Instance, def *model
 		out, err := m.runValidator(c, cls, vd, []value.Value{newValues}, nil)
 		if err != nil {
 			err.loc = "__root__"
-			panic(m.validationError(at, cls, []fieldError{*err}))
+			panic(m.validationError(at, cls.Name, []fieldError{*err}))
 		}
 		d, ok := m.need(out).(*value.Dict)
 		if !ok {
@@ -423,7 +418,7 @@ func (m *module) assignValidated(at pysyntax.Node, x *value.Instance, def *model
 		}
 		out, errs := m.validateField(c, cls, def, f, fieldValidators(vals, name), v, others)
 		if errs != nil {
-			panic(m.validationError(at, cls, errs))
+			panic(m.validationError(at, cls.Name, errs))
 		}
 		m.dictSet(at, newValues, value.Str(name), out)
 	}
@@ -445,7 +440,7 @@ func (m *module) assignValidated(at pysyntax.Node, x *value.Instance, def *model
 		newValues = d
 	}
 	if errs != nil {
-		panic(m.validationError(at, cls, errs))
+		panic(m.validationError(at, cls.Name, errs))
 	}
 	x.Fields = newValues
 	if x.FieldsSet == nil {
