@@ -149,7 +149,7 @@ func planOptions(c planCase, res *extractor.Result) plan.Options {
 		repo = fixedRepo
 	}
 	opts := plan.Options{
-		DeploymentType: c.typ,
+		DeploymentType: plan.DeploymentType(c.typ),
 		GitSHA:         fixedSHA,
 		AWSRegion:      fixedRegion,
 		AWSAccountID:   account,

@@ -21,7 +21,7 @@ import (
 
 // Options are the plan's inputs beyond the project and the lifted specs.
 type Options struct {
-	DeploymentType string // dev, staging or main
+	DeploymentType DeploymentType
 	GitSHA         string // full sha (or "dev"); the first 7 characters are used
 	AWSRegion      string
 	// AWSAccountID may be "": every value needing it then holds
@@ -87,7 +87,7 @@ type builder struct {
 	opts    Options
 	sha7    string
 	account string
-	typ     string
+	typ     DeploymentType
 	target  string
 	// broken maps a docker env name to the first error pyproject.toml has
 	// about it: such envs get no image and no flow may use them.
@@ -300,10 +300,8 @@ func newBuilder(p *project.Project, opts Options) (*builder, error) {
 			b.broken[d.Construct] = d.Error()
 		}
 	}
-	switch b.typ {
-	case "dev", "staging", "main":
-	default:
-		return nil, fmt.Errorf("building the plan: deployment type %q must be dev, staging or main", b.typ)
+	if err := b.typ.Validate(); err != nil {
+		return nil, fmt.Errorf("building the plan: %w", err)
 	}
 	if b.target == "" {
 		b.target = TargetPrefect2Agent
@@ -410,7 +408,7 @@ func (b *builder) agentImage(env project.DockerEnv) Image {
 }
 
 func (b *builder) roleARN(kind string) string {
-	return "arn:aws:iam::" + b.account + ":role/data-flows-prefect-" + b.typ + "-" + kind + "-role"
+	return "arn:aws:iam::" + b.account + ":role/data-flows-prefect-" + string(b.typ) + "-" + kind + "-role"
 }
 
 func (b *builder) logConfiguration(family string) LogConfiguration {
@@ -437,7 +435,7 @@ func (b *builder) agentFlow(f spec.FileResult) (Flow, error) {
 	dir := path.Dir(f.Path)
 	folder := slug.Make(path.Base(dir))
 	flowName := b.proj.Slug + "." + folder + "." + slug.Make(s.Flow.Function)
-	family := slug.Make(flowName) + "-" + b.typ
+	family := slug.Make(flowName) + "-" + string(b.typ)
 	image := b.agentImage(env)
 
 	secrets := make([]Secret, 0, len(s.Secrets))
@@ -469,7 +467,7 @@ func (b *builder) agentFlow(f spec.FileResult) (Flow, error) {
 		TaskDefinitionFamily: family,
 		Data: ECSTaskData{
 			TaskDefinitionArn:               TaskDefinitionARNPlaceholder(family),
-			Cluster:                         "prefect-v2-agent-" + b.typ,
+			Cluster:                         "prefect-v2-agent-" + string(b.typ),
 			LaunchType:                      "FARGATE",
 			AllowTaskDefinitionRegistration: false,
 		},
@@ -484,7 +482,7 @@ func (b *builder) agentFlow(f spec.FileResult) (Flow, error) {
 	}
 	storage := b.opts.StorageBlock
 	if storage == "" {
-		storage = "data-flows-" + b.typ
+		storage = "data-flows-" + string(b.typ)
 	}
 	paramSchema, warnings, err := ParameterSchema(s.Flow.Parameters)
 	if err != nil {
@@ -508,14 +506,14 @@ func (b *builder) agentFlow(f spec.FileResult) (Flow, error) {
 }
 
 func (b *builder) agentDeployment(f spec.FileResult, s *spec.AgentSpec, d spec.AgentDeployment, flowName, folder, storage string, infra BlockRef, paramSchema json.RawMessage) (Deployment, error) {
-	name := slug.Make(d.DeploymentName) + "-" + b.typ
+	name := slug.Make(d.DeploymentName) + "-" + string(b.typ)
 	dir := path.Dir(f.Path)
 	storagePath := b.proj.RootName + "/" + dir
 	req := DeploymentRequest{
 		Name:                   name,
 		Version:                Some(b.sha7),
-		Tags:                   []string{b.proj.Slug, folder, b.typ},
-		WorkQueueName:          "prefect-v2-queue-" + b.typ,
+		Tags:                   []string{b.proj.Slug, folder, string(b.typ)},
+		WorkQueueName:          "prefect-v2-queue-" + string(b.typ),
 		Path:                   Some(storagePath),
 		Entrypoint:             path.Base(f.Path) + ":" + s.Flow.Function,
 		ParameterOpenAPISchema: paramSchema,
@@ -533,7 +531,7 @@ func (b *builder) agentDeployment(f spec.FileResult, s *spec.AgentSpec, d spec.A
 	} else {
 		unmanaged = append(unmanaged, "description")
 	}
-	if b.typ == "main" && d.Schedule != nil {
+	if b.typ.Scheduled() && d.Schedule != nil {
 		sc, err := scheduleFromSpec(*d.Schedule)
 		if err != nil {
 			return Deployment{}, fmt.Errorf("%s: deployment %s: %w", f.Path, d.DeploymentName, err)
@@ -610,7 +608,7 @@ func (b *builder) workerImageName(env project.WorkerDockerEnv) string {
 }
 
 func (b *builder) workerFamily(env project.WorkerDockerEnv) string {
-	return b.workerImageName(env) + "-" + b.typ
+	return b.workerImageName(env) + "-" + string(b.typ)
 }
 
 func (b *builder) workerImage(env project.WorkerDockerEnv) Image {
@@ -645,7 +643,7 @@ func (b *builder) workerImage(env project.WorkerDockerEnv) Image {
 		ContainerDefinitions: []ContainerDefinition{{
 			Name:             containerName,
 			Image:            im.URI,
-			Environment:      []KeyValuePair{{Name: "DF_CONFIG_DEPLOYMENT_TYPE", Value: b.typ}},
+			Environment:      []KeyValuePair{{Name: "DF_CONFIG_DEPLOYMENT_TYPE", Value: string(b.typ)}},
 			LogConfiguration: b.logConfiguration(family),
 			MountPoints:      []MountPoint{{SourceVolume: scratchVolume, ContainerPath: scratchContainerPath}},
 		}},
@@ -702,7 +700,7 @@ func (b *builder) workerFlow(f spec.FileResult) (Flow, error) {
 func (b *builder) pullSteps() (json.RawMessage, error) {
 	branch := b.opts.GitBranch
 	if branch == "" {
-		branch = b.typ + "-v2"
+		branch = string(b.typ) + "-v2"
 	}
 	steps := []map[string]any{
 		{"prefect.deployments.steps.git_clone": map[string]any{"id": "clone-project", "repository": b.opts.GitRepository, "branch": branch}},
@@ -717,8 +715,8 @@ func (b *builder) pullSteps() (json.RawMessage, error) {
 
 func (b *builder) workerDeployment(f spec.FileResult, s *spec.WorkerSpec, d spec.WorkerDeployment, flowName, family string, paramSchema, pull json.RawMessage) (Deployment, error) {
 	where := fmt.Sprintf("%s: deployment %s", f.Path, d.Name)
-	name := d.Name + "-" + b.typ
-	tags := append(slices.Clone(d.Tags), b.typ, b.proj.Slug)
+	name := d.Name + "-" + string(b.typ)
+	tags := append(slices.Clone(d.Tags), string(b.typ), b.proj.Slug)
 	params, _, err := objectOrEmpty(d.Parameters)
 	if err != nil {
 		return Deployment{}, fmt.Errorf("%s: parameters: %w", where, err)
@@ -727,7 +725,7 @@ func (b *builder) workerDeployment(f spec.FileResult, s *spec.WorkerSpec, d spec
 	if queue == "" {
 		queue = "default"
 	}
-	pool := d.WorkPoolName + "-" + b.typ
+	pool := d.WorkPoolName + "-" + string(b.typ)
 	jobVars, err := b.jobVariables(d, family)
 	if err != nil {
 		return Deployment{}, fmt.Errorf("%s: job_variables: %w", where, err)
@@ -754,7 +752,7 @@ func (b *builder) workerDeployment(f spec.FileResult, s *spec.WorkerSpec, d spec
 		req.Description = Some(*s.Flow.Description)
 	}
 	var sched *Schedule
-	if b.typ == "main" && d.Cron != nil && *d.Cron != "" {
+	if b.typ.Scheduled() && d.Cron != nil && *d.Cron != "" {
 		tz := d.Timezone
 		dayOr := true
 		sched = &Schedule{Cron: d.Cron, Timezone: &tz, DayOr: &dayOr}

@@ -62,7 +62,7 @@ func bigPlan(tb testing.TB, flows int, typ string, variant int) *plan.Plan {
 		})
 	}
 	p, err := plan.Build(proj, files, plan.Options{
-		DeploymentType: typ, GitSHA: "0123456789abcdef", AWSRegion: "us-east-1", AWSAccountID: "123456789012",
+		DeploymentType: plan.DeploymentType(typ), GitSHA: "0123456789abcdef", AWSRegion: "us-east-1", AWSAccountID: "123456789012",
 		Subnets: []string{"subnet-1"}, SecurityGroups: []string{"sg-1"}, Generator: "bench",
 	})
 	require.NoError(tb, err)

@@ -118,6 +118,7 @@ type Resolved struct {
 	byName         map[string]Input
 	subnets        []string
 	securityGroups []string
+	deploymentType plan.DeploymentType
 	// registry is the registry given as an input ("" = the default ECR).
 	registry string
 	// gitRepositoryHint says why no git repository was found, for the
@@ -135,7 +136,7 @@ func (r *Resolved) FlowsFolder() string {
 }
 
 // DeploymentType is the lowercased, checked deployment type.
-func (r *Resolved) DeploymentType() string { return r.byName["deployment-type"].Value }
+func (r *Resolved) DeploymentType() plan.DeploymentType { return r.deploymentType }
 
 // Get returns the input of that flag name.
 func (r *Resolved) Get(name string) Input { return r.byName[name] }
@@ -170,11 +171,11 @@ func (f *Flags) Resolve(getenv func(string) (string, bool), projectDir string) (
 		}
 		if s.Flag == "deployment-type" {
 			in.Value = strings.ToLower(strings.TrimSpace(in.Value))
-			switch in.Value {
-			case "dev", "staging", "main":
-			default:
+			typ, err := plan.ParseDeploymentType(in.Value)
+			if err != nil {
 				return nil, fmt.Errorf("deployment type %q (from %s) must be dev, staging or main", in.Value, in.Source)
 			}
+			r.deploymentType = typ
 		}
 		r.All = append(r.All, in)
 		r.byName[s.Flag] = in
@@ -182,7 +183,7 @@ func (f *Flags) Resolve(getenv func(string) (string, bool), projectDir string) (
 	// Inputs whose default follows the deployment type are recorded with the
 	// value the plan really uses, not an empty string.
 	typ := r.DeploymentType()
-	for name, def := range map[string]string{"storage-block": "data-flows-" + typ, "git-branch": typ + "-v2"} {
+	for name, def := range map[string]string{"storage-block": "data-flows-" + typ.String(), "git-branch": typ.String() + "-v2"} {
 		if in := r.byName[name]; in.Source == "default" && in.Value == "" {
 			in.Value = def
 			r.byName[name] = in
