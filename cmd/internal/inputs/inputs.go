@@ -19,6 +19,7 @@ import (
 	"github.com/flowplan/flowplan/extractor/project"
 	"github.com/flowplan/flowplan/extractor/spec"
 	"github.com/flowplan/flowplan/plan"
+	"github.com/flowplan/flowplan/planner"
 )
 
 // Input is one resolved input and where its value came from.
@@ -254,8 +255,8 @@ type EnvRead struct {
 // files: every input, plus every environment variable a flow file read (as
 // "flow-env:NAME"), is recorded with its provenance. proj is nil when the
 // project could not be read.
-func (r *Resolved) PlanOptions(proj *project.Project, files []spec.FileResult, envReads []EnvRead, generator string) plan.Options {
-	opts := plan.Options{
+func (r *Resolved) PlanOptions(proj *project.Project, files []spec.FileResult, envReads []EnvRead, generator string) planner.Options {
+	opts := planner.Options{
 		DeploymentType:      r.DeploymentType(),
 		GitSHA:              r.byName["git-sha"].Value,
 		AWSRegion:           r.byName["aws-region"].Value,
@@ -307,9 +308,9 @@ func resolveRegistry(r *Resolved) error {
 		if account == "" {
 			account = plan.PlaceholderAWSAccountID
 		}
-		in.Value = plan.ECRRegistry(account, r.byName["aws-region"].Value)
+		in.Value = planner.ECRRegistry(account, r.byName["aws-region"].Value)
 	} else {
-		host, err := plan.ParseRegistry(in.Value)
+		host, err := planner.ParseRegistry(in.Value)
 		if err != nil {
 			return fmt.Errorf("%w (from %s)", err, in.Source)
 		}
@@ -358,7 +359,7 @@ func checkValues(r *Resolved) error {
 		bad(in, "Prefect refuses block names other than lowercase letters, digits and dashes")
 	}
 	if in := r.byName["infrastructure-block"]; in.Value != "" {
-		ref, err := plan.ParseBlockRef(in.Value)
+		ref, err := planner.ParseBlockRef(in.Value)
 		switch {
 		case err != nil:
 			errs = append(errs, fmt.Errorf("%w (from %s)", err, in.Source))

@@ -1,4 +1,4 @@
-package plan
+package planner
 
 import (
 	"bytes"
@@ -17,11 +17,12 @@ import (
 	"github.com/flowplan/flowplan/extractor/project"
 	"github.com/flowplan/flowplan/extractor/slug"
 	"github.com/flowplan/flowplan/extractor/spec"
+	"github.com/flowplan/flowplan/plan"
 )
 
 // Options are the plan's inputs beyond the project and the lifted specs.
 type Options struct {
-	DeploymentType DeploymentType
+	DeploymentType plan.DeploymentType
 	GitSHA         string // full sha (or "dev"); the first 7 characters are used
 	AWSRegion      string
 	// AWSAccountID may be "": every value needing it then holds
@@ -57,8 +58,8 @@ type Options struct {
 	// SkipInvalid lists flows that cannot be planned (and every flow of a
 	// name collision) under skipped instead of failing the whole build.
 	SkipInvalid bool
-	Inputs      []Input // provenance of every input, recorded in the plan
-	Generator   string  // flowplan's version
+	Inputs      []plan.Input // provenance of every input, recorded in the plan
+	Generator   string       // flowplan's version
 }
 
 // Fixed names of the original tool.
@@ -87,7 +88,7 @@ type builder struct {
 	opts    Options
 	sha7    string
 	account string
-	typ     DeploymentType
+	typ     plan.DeploymentType
 	target  string
 	// broken maps a docker env name to the first error pyproject.toml has
 	// about it: such envs get no image and no flow may use them.
@@ -102,39 +103,30 @@ type builder struct {
 // failed extraction are listed under skipped. It fails when the options
 // are invalid or a spec cannot be deployed to the target; every such
 // problem is reported.
-func Build(p *project.Project, files []spec.FileResult, opts Options) (*Plan, error) {
-	pl, _, err := buildWithContent(p, files, opts)
-	return pl, err
+func Build(p *project.Project, files []spec.FileResult, opts Options) (*plan.Plan, error) {
+	pl, err := build(p, files, opts)
+	if err != nil {
+		return nil, err
+	}
+	if pl.Digest, err = pl.ComputeDigest(); err != nil {
+		return nil, err
+	}
+	return pl, nil
 }
 
 // BuildCanonical is Build that also returns the plan's canonical JSON, as
 // MarshalCanonical gives it. The digest is taken over that form, so
 // building and writing a plan this way encodes it once instead of twice.
-func BuildCanonical(p *project.Project, files []spec.FileResult, opts Options) (*Plan, []byte, error) {
-	pl, content, err := buildWithContent(p, files, opts)
-	if err != nil {
-		return nil, nil, err
-	}
-	out, err := spliceDigest(content, pl.Digest)
-	if err != nil {
-		return nil, nil, err
-	}
-	return pl, out, nil
-}
-
-// buildWithContent builds the plan and its canonical content (without the
-// digest), and sets the digest.
-func buildWithContent(p *project.Project, files []spec.FileResult, opts Options) (*Plan, []byte, error) {
+func BuildCanonical(p *project.Project, files []spec.FileResult, opts Options) (*plan.Plan, []byte, error) {
 	pl, err := build(p, files, opts)
 	if err != nil {
 		return nil, nil, err
 	}
-	content, err := pl.canonicalContent()
+	out, err := pl.Seal()
 	if err != nil {
 		return nil, nil, err
 	}
-	pl.Digest = digestOf(content)
-	return pl, content, nil
+	return pl, out, nil
 }
 
 // Check reports what Build would refuse, without the cost of the canonical
@@ -144,30 +136,30 @@ func Check(p *project.Project, files []spec.FileResult, opts Options) error {
 	return err
 }
 
-func build(p *project.Project, files []spec.FileResult, opts Options) (*Plan, error) {
+func build(p *project.Project, files []spec.FileResult, opts Options) (*plan.Plan, error) {
 	b, err := newBuilder(p, opts)
 	if err != nil {
 		return nil, err
 	}
-	pl := &Plan{
-		SchemaVersion:  SchemaVersion,
-		Generator:      Generator{Name: generatorName, Version: opts.Generator},
-		Project:        Project{Name: p.Slug, Version: p.Version, RootName: p.RootName, FlowsFolder: p.FlowsFolder, PyprojectSHA256: p.PyprojectSHA256},
+	pl := &plan.Plan{
+		SchemaVersion:  plan.SchemaVersion,
+		Generator:      plan.Generator{Name: generatorName, Version: opts.Generator},
+		Project:        plan.Project{Name: p.Slug, Version: p.Version, RootName: p.RootName, FlowsFolder: p.FlowsFolder, PyprojectSHA256: p.PyprojectSHA256},
 		DeploymentType: b.typ,
 		Target:         b.target,
-		AWS:            AWS{Region: opts.AWSRegion, AccountID: b.account, Subnets: nonNil(opts.Subnets), SecurityGroups: nonNil(opts.SecurityGroups)},
+		AWS:            plan.AWS{Region: opts.AWSRegion, AccountID: b.account, Subnets: nonNil(opts.Subnets), SecurityGroups: nonNil(opts.SecurityGroups)},
 		Inputs:         nonNil(slices.Clone(opts.Inputs)),
 		Unknowns:       []string{},
-		Images:         []Image{},
-		Flows:          []Flow{},
-		Skipped:        []Skipped{},
+		Images:         []plan.Image{},
+		Flows:          []plan.Flow{},
+		Skipped:        []plan.Skipped{},
 	}
 	if opts.AWSAccountID == "" {
-		pl.Unknowns = append(pl.Unknowns, UnknownAWSAccountID)
+		pl.Unknowns = append(pl.Unknowns, plan.UnknownAWSAccountID)
 	}
 	for _, name := range sortedKeys(p.Envs) {
 		if msg, bad := b.broken[name]; bad {
-			pl.Skipped = append(pl.Skipped, Skipped{Path: "pyproject.toml", Reason: "docker env " + name + ": " + msg})
+			pl.Skipped = append(pl.Skipped, plan.Skipped{Path: "pyproject.toml", Reason: "docker env " + name + ": " + msg})
 			continue
 		}
 		pl.Images = append(pl.Images, b.agentImage(p.Envs[name]))
@@ -175,7 +167,7 @@ func build(p *project.Project, files []spec.FileResult, opts Options) (*Plan, er
 	for _, name := range sortedKeys(p.WorkerEnvs) {
 		if msg, bad := b.broken[name]; bad {
 			if _, both := p.Envs[name]; !both {
-				pl.Skipped = append(pl.Skipped, Skipped{Path: "pyproject.toml", Reason: "docker env " + name + ": " + msg})
+				pl.Skipped = append(pl.Skipped, plan.Skipped{Path: "pyproject.toml", Reason: "docker env " + name + ": " + msg})
 			}
 			continue
 		}
@@ -190,18 +182,18 @@ func build(p *project.Project, files []spec.FileResult, opts Options) (*Plan, er
 	for i, f := range files {
 		switch {
 		case f.Status == spec.StatusMissing:
-			pl.Skipped = append(pl.Skipped, Skipped{Path: f.Path, Reason: "missing FLOW_SPEC"})
+			pl.Skipped = append(pl.Skipped, plan.Skipped{Path: f.Path, Reason: "missing FLOW_SPEC"})
 		case f.Status == spec.StatusError:
-			pl.Skipped = append(pl.Skipped, Skipped{Path: f.Path, Reason: "extraction failed: " + strings.Join(f.Errors, "; ")})
+			pl.Skipped = append(pl.Skipped, plan.Skipped{Path: f.Path, Reason: "extraction failed: " + strings.Join(f.Errors, "; ")})
 		case f.Spec == nil:
 			errs = append(errs, fmt.Errorf("%s: status %q but no spec", f.Path, f.Status))
 		case f.Spec.DeployedElsewhere() != "":
-			pl.Skipped = append(pl.Skipped, Skipped{Path: f.Path, Reason: f.Spec.DeployedElsewhere()})
+			pl.Skipped = append(pl.Skipped, plan.Skipped{Path: f.Path, Reason: f.Spec.DeployedElsewhere()})
 		case f.Spec.Worker != nil || f.Spec.Agent != nil:
 			fl, err := built[i].flow, built[i].err
 			switch {
 			case err != nil && opts.SkipInvalid:
-				pl.Skipped = append(pl.Skipped, Skipped{Path: f.Path, Reason: "planning failed: " + err.Error()})
+				pl.Skipped = append(pl.Skipped, plan.Skipped{Path: f.Path, Reason: "planning failed: " + err.Error()})
 			case err != nil:
 				errs = append(errs, err)
 			default:
@@ -233,7 +225,7 @@ func build(p *project.Project, files []spec.FileResult, opts Options) (*Plan, er
 		kept := pl.Flows[:0]
 		for _, f := range pl.Flows {
 			if rs, bad := reasons[f.Path]; bad {
-				pl.Skipped = append(pl.Skipped, Skipped{Path: f.Path, Reason: strings.Join(rs, "; ")})
+				pl.Skipped = append(pl.Skipped, plan.Skipped{Path: f.Path, Reason: strings.Join(rs, "; ")})
 				continue
 			}
 			kept = append(kept, f)
@@ -251,7 +243,7 @@ func build(p *project.Project, files []spec.FileResult, opts Options) (*Plan, er
 
 // builtFlow is one file's flow, or why it cannot be planned.
 type builtFlow struct {
-	flow Flow
+	flow plan.Flow
 	err  error
 }
 
@@ -304,12 +296,12 @@ func newBuilder(p *project.Project, opts Options) (*builder, error) {
 		return nil, fmt.Errorf("building the plan: %w", err)
 	}
 	if b.target == "" {
-		b.target = TargetPrefect2Agent
+		b.target = plan.TargetPrefect2Agent
 	}
 	switch b.target {
-	case TargetPrefect2Agent, TargetPrefect2Worker, TargetPrefect3:
+	case plan.TargetPrefect2Agent, plan.TargetPrefect2Worker, plan.TargetPrefect3:
 	default:
-		return nil, fmt.Errorf("building the plan: prefect target %q must be %s, %s or %s", b.target, TargetPrefect2Agent, TargetPrefect2Worker, TargetPrefect3)
+		return nil, fmt.Errorf("building the plan: prefect target %q must be %s, %s or %s", b.target, plan.TargetPrefect2Agent, plan.TargetPrefect2Worker, plan.TargetPrefect3)
 	}
 	if opts.GitSHA == "" {
 		return nil, fmt.Errorf("building the plan: no git sha (the original's default is \"dev\")")
@@ -323,8 +315,8 @@ func newBuilder(p *project.Project, opts Options) (*builder, error) {
 	}
 	b.account = opts.AWSAccountID
 	if b.account == "" {
-		b.account = PlaceholderAWSAccountID
-	} else if !accountIDPattern.MatchString(b.account) {
+		b.account = plan.PlaceholderAWSAccountID
+	} else if !plan.IsAccountID(b.account) {
 		return nil, fmt.Errorf("building the plan: AWS account id %q is not 12 digits", b.account)
 	}
 	if p.Slug == "" {
@@ -390,7 +382,7 @@ func (b *builder) registry() string {
 	return ECRRegistry(b.account, b.opts.AWSRegion)
 }
 
-func (b *builder) agentImage(env project.DockerEnv) Image {
+func (b *builder) agentImage(env project.DockerEnv) plan.Image {
 	local := b.agentImageName(env)
 	ctx := env.BuildContext
 	if ctx == "" {
@@ -398,7 +390,7 @@ func (b *builder) agentImage(env project.DockerEnv) Image {
 	}
 	repo := b.registry() + "/" + agentRepository
 	tag := local + "-" + b.sha7
-	return Image{
+	return plan.Image{
 		API: spec.APIAgent, Env: env.Name, LocalName: local,
 		Dockerfile: env.DockerfilePath, Context: ctx,
 		BuildArgs:  map[string]string{"PYTHON_VERSION": env.PythonVersion},
@@ -411,8 +403,8 @@ func (b *builder) roleARN(kind string) string {
 	return "arn:aws:iam::" + b.account + ":role/data-flows-prefect-" + string(b.typ) + "-" + kind + "-role"
 }
 
-func (b *builder) logConfiguration(family string) LogConfiguration {
-	return LogConfiguration{LogDriver: "awslogs", Options: map[string]string{
+func (b *builder) logConfiguration(family string) plan.LogConfiguration {
+	return plan.LogConfiguration{LogDriver: "awslogs", Options: map[string]string{
 		"awslogs-create-group":  "true",
 		"awslogs-group":         logGroup,
 		"awslogs-region":        b.opts.AWSRegion,
@@ -420,17 +412,17 @@ func (b *builder) logConfiguration(family string) LogConfiguration {
 	}}
 }
 
-func (b *builder) agentFlow(f spec.FileResult) (Flow, error) {
+func (b *builder) agentFlow(f spec.FileResult) (plan.Flow, error) {
 	s := f.Spec.Agent
-	if b.target == TargetPrefect3 {
-		return Flow{}, fmt.Errorf("%s: an agent-era FLOW_SPEC (common.deployment) deploys through infrastructure blocks, which target %s does not have; use --prefect-target %s", f.Path, b.target, TargetPrefect2Agent)
+	if b.target == plan.TargetPrefect3 {
+		return plan.Flow{}, fmt.Errorf("%s: an agent-era FLOW_SPEC (common.deployment) deploys through infrastructure blocks, which target %s does not have; use --prefect-target %s", f.Path, b.target, plan.TargetPrefect2Agent)
 	}
 	env, ok := b.proj.Envs[s.DockerEnv]
 	if !ok {
-		return Flow{}, fmt.Errorf("%s: docker_env %q is not a [tool.prefect.envs] table of pyproject.toml", f.Path, s.DockerEnv)
+		return plan.Flow{}, fmt.Errorf("%s: docker_env %q is not a [tool.prefect.envs] table of pyproject.toml", f.Path, s.DockerEnv)
 	}
 	if msg, bad := b.broken[s.DockerEnv]; bad {
-		return Flow{}, fmt.Errorf("%s: docker_env %q is broken: %s", f.Path, s.DockerEnv, msg)
+		return plan.Flow{}, fmt.Errorf("%s: docker_env %q is broken: %s", f.Path, s.DockerEnv, msg)
 	}
 	dir := path.Dir(f.Path)
 	folder := slug.Make(path.Base(dir))
@@ -438,11 +430,11 @@ func (b *builder) agentFlow(f spec.FileResult) (Flow, error) {
 	family := slug.Make(flowName) + "-" + string(b.typ)
 	image := b.agentImage(env)
 
-	secrets := make([]Secret, 0, len(s.Secrets))
+	secrets := make([]plan.Secret, 0, len(s.Secrets))
 	for _, e := range s.Secrets {
-		secrets = append(secrets, Secret{Name: e.EnvarName, ValueFrom: "arn:aws:secretsmanager:" + b.opts.AWSRegion + ":" + b.account + ":secret:" + e.EnvarValue})
+		secrets = append(secrets, plan.Secret{Name: e.EnvarName, ValueFrom: "arn:aws:secretsmanager:" + b.opts.AWSRegion + ":" + b.account + ":secret:" + e.EnvarValue})
 	}
-	td := &TaskDefinition{
+	td := &plan.TaskDefinition{
 		Family:                  family,
 		TaskRoleArn:             b.roleARN("task"),
 		ExecutionRoleArn:        b.roleARN("exec"),
@@ -450,33 +442,33 @@ func (b *builder) agentFlow(f spec.FileResult) (Flow, error) {
 		RequiresCompatibilities: []string{"FARGATE"},
 		Cpu:                     agentTaskCPU,
 		Memory:                  agentTaskMemory,
-		ContainerDefinitions: []ContainerDefinition{{
+		ContainerDefinitions: []plan.ContainerDefinition{{
 			Name:             containerName,
 			Image:            image.URI,
-			Environment:      []KeyValuePair{{Name: "PREFECT_DISABLE_FLOW_SPEC", Value: "True"}},
+			Environment:      []plan.KeyValuePair{{Name: "PREFECT_DISABLE_FLOW_SPEC", Value: "True"}},
 			Secrets:          secrets,
 			LogConfiguration: b.logConfiguration(family),
 		}},
 	}
 	if s.EphemeralStorageGB != fargateDefaultGiB {
-		td.EphemeralStorage = &EphemeralStorage{SizeInGiB: s.EphemeralStorageGB}
+		td.EphemeralStorage = &plan.EphemeralStorage{SizeInGiB: s.EphemeralStorageGB}
 	}
-	block := &Block{
+	block := &plan.Block{
 		Name:                 family,
 		BlockTypeSlug:        blockTypeECSTask,
 		TaskDefinitionFamily: family,
-		Data: ECSTaskData{
-			TaskDefinitionArn:               TaskDefinitionARNPlaceholder(family),
+		Data: plan.ECSTaskData{
+			TaskDefinitionArn:               plan.TaskDefinitionARNPlaceholder(family),
 			Cluster:                         "prefect-v2-agent-" + string(b.typ),
 			LaunchType:                      "FARGATE",
 			AllowTaskDefinitionRegistration: false,
 		},
 	}
-	infra := BlockRef{BlockTypeSlug: blockTypeECSTask, Name: family}
+	infra := plan.BlockRef{BlockTypeSlug: blockTypeECSTask, Name: family}
 	if b.opts.InfrastructureBlock != "" {
 		ref, err := ParseBlockRef(b.opts.InfrastructureBlock)
 		if err != nil {
-			return Flow{}, err
+			return plan.Flow{}, err
 		}
 		infra = ref
 	}
@@ -486,18 +478,18 @@ func (b *builder) agentFlow(f spec.FileResult) (Flow, error) {
 	}
 	paramSchema, warnings, err := ParameterSchema(s.Flow.Parameters)
 	if err != nil {
-		return Flow{}, fmt.Errorf("%s: %w", f.Path, err)
+		return plan.Flow{}, fmt.Errorf("%s: %w", f.Path, err)
 	}
-	fl := Flow{
+	fl := plan.Flow{
 		Path: f.Path, SHA256: f.SHA256, FlowSpecLine: f.FlowSpecLine, API: spec.APIAgent,
 		Name: flowName, Function: s.Flow.Function, Spec: *f.Spec,
 		Image: image.LocalName, TaskDefinitionFamily: family, TaskDefinition: td, Block: block,
-		Deployments: []Deployment{}, Warnings: nonNil(warnings),
+		Deployments: []plan.Deployment{}, Warnings: nonNil(warnings),
 	}
 	for _, d := range s.Deployments {
 		dep, err := b.agentDeployment(f, s, d, flowName, folder, storage, infra, paramSchema)
 		if err != nil {
-			return Flow{}, err
+			return plan.Flow{}, err
 		}
 		fl.Deployments = append(fl.Deployments, dep)
 	}
@@ -505,51 +497,51 @@ func (b *builder) agentFlow(f spec.FileResult) (Flow, error) {
 	return fl, nil
 }
 
-func (b *builder) agentDeployment(f spec.FileResult, s *spec.AgentSpec, d spec.AgentDeployment, flowName, folder, storage string, infra BlockRef, paramSchema json.RawMessage) (Deployment, error) {
+func (b *builder) agentDeployment(f spec.FileResult, s *spec.AgentSpec, d spec.AgentDeployment, flowName, folder, storage string, infra plan.BlockRef, paramSchema json.RawMessage) (plan.Deployment, error) {
 	name := slug.Make(d.DeploymentName) + "-" + string(b.typ)
 	dir := path.Dir(f.Path)
 	storagePath := b.proj.RootName + "/" + dir
-	req := DeploymentRequest{
+	req := plan.DeploymentRequest{
 		Name:                   name,
-		Version:                Some(b.sha7),
+		Version:                plan.Some(b.sha7),
 		Tags:                   []string{b.proj.Slug, folder, string(b.typ)},
 		WorkQueueName:          "prefect-v2-queue-" + string(b.typ),
-		Path:                   Some(storagePath),
+		Path:                   plan.Some(storagePath),
 		Entrypoint:             path.Base(f.Path) + ":" + s.Flow.Function,
 		ParameterOpenAPISchema: paramSchema,
 	}
 	unmanaged := []string{"is_schedule_active"}
 	if params, empty, err := objectOrEmpty(d.Parameters); err != nil {
-		return Deployment{}, fmt.Errorf("%s: deployment %s: parameters: %w", f.Path, d.DeploymentName, err)
+		return plan.Deployment{}, fmt.Errorf("%s: deployment %s: parameters: %w", f.Path, d.DeploymentName, err)
 	} else if empty {
 		unmanaged = append(unmanaged, "parameters")
 	} else {
 		req.Parameters = params
 	}
 	if desc := s.Flow.Description; desc != nil && *desc != "" {
-		req.Description = Some(*desc)
+		req.Description = plan.Some(*desc)
 	} else {
 		unmanaged = append(unmanaged, "description")
 	}
 	if b.typ.Scheduled() && d.Schedule != nil {
 		sc, err := scheduleFromSpec(*d.Schedule)
 		if err != nil {
-			return Deployment{}, fmt.Errorf("%s: deployment %s: %w", f.Path, d.DeploymentName, err)
+			return plan.Deployment{}, fmt.Errorf("%s: deployment %s: %w", f.Path, d.DeploymentName, err)
 		}
-		req.Schedule = Some(sc)
+		req.Schedule = plan.Some(sc)
 	} else {
 		unmanaged = append(unmanaged, "schedule")
 	}
 	overrides, err := b.agentInfraOverrides(d)
 	if err != nil {
-		return Deployment{}, fmt.Errorf("%s: deployment %s: %w", f.Path, d.DeploymentName, err)
+		return plan.Deployment{}, fmt.Errorf("%s: deployment %s: %w", f.Path, d.DeploymentName, err)
 	}
 	req.InfraOverrides = overrides
 	sort.Strings(unmanaged)
-	return Deployment{
+	return plan.Deployment{
 		FlowName:            flowName,
 		Name:                name,
-		StorageBlock:        &BlockRef{BlockTypeSlug: blockTypeGitHub, Name: storage},
+		StorageBlock:        &plan.BlockRef{BlockTypeSlug: blockTypeGitHub, Name: storage},
 		InfrastructureBlock: &infra,
 		Request:             req,
 		Unmanaged:           unmanaged,
@@ -587,7 +579,7 @@ func (b *builder) agentInfraOverrides(d spec.AgentDeployment) (json.RawMessage, 
 
 // ParseBlockRef reads an infrastructure block reference, "<slug>/<name>", or
 // the original's whole "-ib <slug>/<name>" argument.
-func ParseBlockRef(s string) (BlockRef, error) {
+func ParseBlockRef(s string) (plan.BlockRef, error) {
 	v := strings.TrimSpace(s)
 	for _, flag := range []string{"-ib ", "--infra-block "} {
 		if rest, ok := strings.CutPrefix(v, flag); ok {
@@ -596,9 +588,9 @@ func ParseBlockRef(s string) (BlockRef, error) {
 	}
 	slugPart, name, ok := strings.Cut(v, "/")
 	if !ok || slugPart == "" || name == "" || strings.ContainsAny(v, " \t") {
-		return BlockRef{}, fmt.Errorf("infrastructure block %q must be <block type slug>/<block name>, like ecs-task/my-block", s)
+		return plan.BlockRef{}, fmt.Errorf("infrastructure block %q must be <block type slug>/<block name>, like ecs-task/my-block", s)
 	}
-	return BlockRef{BlockTypeSlug: slugPart, Name: name}, nil
+	return plan.BlockRef{BlockTypeSlug: slugPart, Name: name}, nil
 }
 
 // ---- worker era ----
@@ -611,7 +603,7 @@ func (b *builder) workerFamily(env project.WorkerDockerEnv) string {
 	return b.workerImageName(env) + "-" + string(b.typ)
 }
 
-func (b *builder) workerImage(env project.WorkerDockerEnv) Image {
+func (b *builder) workerImage(env project.WorkerDockerEnv) plan.Image {
 	local := b.workerImageName(env)
 	family := b.workerFamily(env)
 	repo := b.registry() + "/" + workerRepository
@@ -620,7 +612,7 @@ func (b *builder) workerImage(env project.WorkerDockerEnv) Image {
 	if group == "" {
 		group = "main"
 	}
-	im := Image{
+	im := plan.Image{
 		API: spec.APIWorker, Env: env.Name, LocalName: local,
 		Dockerfile: env.DockerfilePath, Context: ".",
 		BuildArgs:  map[string]string{"PYTHON_VERSION": env.PythonVersion, "DEPENDENCY_GROUP": group},
@@ -631,7 +623,7 @@ func (b *builder) workerImage(env project.WorkerDockerEnv) Image {
 		// As the original's build_image.sh, with the locked prefect version.
 		im.BuildArgs["PREFECT_VERSION"] = b.proj.PrefectVersion
 	}
-	im.TaskDefinition = &TaskDefinition{
+	im.TaskDefinition = &plan.TaskDefinition{
 		Family:                  family,
 		TaskRoleArn:             b.roleARN("task"),
 		ExecutionRoleArn:        b.roleARN("exec"),
@@ -639,55 +631,55 @@ func (b *builder) workerImage(env project.WorkerDockerEnv) Image {
 		RequiresCompatibilities: []string{"FARGATE"},
 		Cpu:                     workerTaskCPU,
 		Memory:                  workerTaskMemory,
-		EphemeralStorage:        &EphemeralStorage{SizeInGiB: workerEphemeralGiB},
-		ContainerDefinitions: []ContainerDefinition{{
+		EphemeralStorage:        &plan.EphemeralStorage{SizeInGiB: workerEphemeralGiB},
+		ContainerDefinitions: []plan.ContainerDefinition{{
 			Name:             containerName,
 			Image:            im.URI,
-			Environment:      []KeyValuePair{{Name: "DF_CONFIG_DEPLOYMENT_TYPE", Value: string(b.typ)}},
+			Environment:      []plan.KeyValuePair{{Name: "DF_CONFIG_DEPLOYMENT_TYPE", Value: string(b.typ)}},
 			LogConfiguration: b.logConfiguration(family),
-			MountPoints:      []MountPoint{{SourceVolume: scratchVolume, ContainerPath: scratchContainerPath}},
+			MountPoints:      []plan.MountPoint{{SourceVolume: scratchVolume, ContainerPath: scratchContainerPath}},
 		}},
-		Volumes: []Volume{{Name: scratchVolume}},
+		Volumes: []plan.Volume{{Name: scratchVolume}},
 	}
 	return im
 }
 
-func (b *builder) workerFlow(f spec.FileResult) (Flow, error) {
+func (b *builder) workerFlow(f spec.FileResult) (plan.Flow, error) {
 	s := f.Spec.Worker
 	env, ok := b.proj.WorkerEnvs[s.DockerEnv]
 	if !ok {
-		return Flow{}, fmt.Errorf("%s: docker_env %q is not a [tool.prefect.docker] table of pyproject.toml", f.Path, s.DockerEnv)
+		return plan.Flow{}, fmt.Errorf("%s: docker_env %q is not a [tool.prefect.docker] table of pyproject.toml", f.Path, s.DockerEnv)
 	}
 	if msg, bad := b.broken[s.DockerEnv]; bad {
-		return Flow{}, fmt.Errorf("%s: docker_env %q is broken: %s", f.Path, s.DockerEnv, msg)
+		return plan.Flow{}, fmt.Errorf("%s: docker_env %q is broken: %s", f.Path, s.DockerEnv, msg)
 	}
 	if b.opts.GitRepository == "" && !b.opts.CheckOnly {
 		why := ""
 		if b.opts.GitRepositoryHint != "" {
 			why = " (no origin remote to fall back on: " + b.opts.GitRepositoryHint + ")"
 		}
-		return Flow{}, fmt.Errorf("%s: a worker-era flow needs the git repository its pull step clones: pass --git-repository URL or set DF_CONFIG_GH_REPO%s", f.Path, why)
+		return plan.Flow{}, fmt.Errorf("%s: a worker-era flow needs the git repository its pull step clones: pass --git-repository URL or set DF_CONFIG_GH_REPO%s", f.Path, why)
 	}
 	flowName := b.proj.Slug + "." + s.Flow.Name
 	family := b.workerFamily(env)
 	paramSchema, warnings, err := ParameterSchema(s.Flow.Parameters)
 	if err != nil {
-		return Flow{}, fmt.Errorf("%s: %w", f.Path, err)
+		return plan.Flow{}, fmt.Errorf("%s: %w", f.Path, err)
 	}
-	fl := Flow{
+	fl := plan.Flow{
 		Path: f.Path, SHA256: f.SHA256, FlowSpecLine: f.FlowSpecLine, API: spec.APIWorker,
 		Name: flowName, Function: s.Flow.Function, Spec: *f.Spec,
 		Image: b.workerImageName(env), TaskDefinitionFamily: family,
-		Deployments: []Deployment{}, Warnings: nonNil(warnings),
+		Deployments: []plan.Deployment{}, Warnings: nonNil(warnings),
 	}
 	pull, err := b.pullSteps()
 	if err != nil {
-		return Flow{}, err
+		return plan.Flow{}, err
 	}
 	for _, d := range s.Deployments {
 		dep, err := b.workerDeployment(f, s, d, flowName, family, paramSchema, pull)
 		if err != nil {
-			return Flow{}, err
+			return plan.Flow{}, err
 		}
 		fl.Deployments = append(fl.Deployments, dep)
 	}
@@ -713,13 +705,13 @@ func (b *builder) pullSteps() (json.RawMessage, error) {
 	return out, nil
 }
 
-func (b *builder) workerDeployment(f spec.FileResult, s *spec.WorkerSpec, d spec.WorkerDeployment, flowName, family string, paramSchema, pull json.RawMessage) (Deployment, error) {
+func (b *builder) workerDeployment(f spec.FileResult, s *spec.WorkerSpec, d spec.WorkerDeployment, flowName, family string, paramSchema, pull json.RawMessage) (plan.Deployment, error) {
 	where := fmt.Sprintf("%s: deployment %s", f.Path, d.Name)
 	name := d.Name + "-" + string(b.typ)
 	tags := append(slices.Clone(d.Tags), string(b.typ), b.proj.Slug)
 	params, _, err := objectOrEmpty(d.Parameters)
 	if err != nil {
-		return Deployment{}, fmt.Errorf("%s: parameters: %w", where, err)
+		return plan.Deployment{}, fmt.Errorf("%s: parameters: %w", where, err)
 	}
 	queue := d.WorkQueueName
 	if queue == "" {
@@ -728,9 +720,9 @@ func (b *builder) workerDeployment(f spec.FileResult, s *spec.WorkerSpec, d spec
 	pool := d.WorkPoolName + "-" + string(b.typ)
 	jobVars, err := b.jobVariables(d, family)
 	if err != nil {
-		return Deployment{}, fmt.Errorf("%s: job_variables: %w", where, err)
+		return plan.Deployment{}, fmt.Errorf("%s: job_variables: %w", where, err)
 	}
-	req := DeploymentRequest{
+	req := plan.DeploymentRequest{
 		Name:                   name,
 		Tags:                   tags,
 		Parameters:             params,
@@ -739,53 +731,53 @@ func (b *builder) workerDeployment(f spec.FileResult, s *spec.WorkerSpec, d spec
 		Entrypoint:             f.Path + ":" + s.Flow.Function,
 		PullSteps:              pull,
 		ParameterOpenAPISchema: paramSchema,
-		Version:                Null[string](),
-		Description:            Null[string](),
+		Version:                plan.Null[string](),
+		Description:            plan.Null[string](),
 	}
 	if d.Version != nil && *d.Version != "" {
-		req.Version = Some(*d.Version)
+		req.Version = plan.Some(*d.Version)
 	}
 	switch {
 	case d.Description != nil && *d.Description != "":
-		req.Description = Some(*d.Description)
+		req.Description = plan.Some(*d.Description)
 	case s.Flow.Description != nil && *s.Flow.Description != "":
-		req.Description = Some(*s.Flow.Description)
+		req.Description = plan.Some(*s.Flow.Description)
 	}
-	var sched *Schedule
+	var sched *plan.Schedule
 	if b.typ.Scheduled() && d.Cron != nil && *d.Cron != "" {
 		tz := d.Timezone
 		dayOr := true
-		sched = &Schedule{Cron: d.Cron, Timezone: &tz, DayOr: &dayOr}
+		sched = &plan.Schedule{Cron: d.Cron, Timezone: &tz, DayOr: &dayOr}
 	}
 	switch b.target {
-	case TargetPrefect3:
-		req.Schedules = []DeploymentSchedule{}
+	case plan.TargetPrefect3:
+		req.Schedules = []plan.DeploymentSchedule{}
 		if sched != nil {
-			req.Schedules = append(req.Schedules, DeploymentSchedule{Schedule: *sched, Active: true})
+			req.Schedules = append(req.Schedules, plan.DeploymentSchedule{Schedule: *sched, Active: true})
 		}
 		req.JobVariables = jobVars
 		enforce := d.EnforceParameterSchema
 		req.EnforceParameterSchema = &enforce
-		req.Path = Null[string]()
+		req.Path = plan.Null[string]()
 	default:
 		if sched != nil {
-			req.Schedule = Some(*sched)
+			req.Schedule = plan.Some(*sched)
 		} else {
-			req.Schedule = Null[Schedule]()
+			req.Schedule = plan.Null[plan.Schedule]()
 		}
 		req.InfraOverrides = jobVars
-		req.Path = Null[string]()
+		req.Path = plan.Null[string]()
 		// Prefect 2 servers before 2.14 refuse enforce_parameter_schema as
 		// an unknown field, so it is sent only when it is asked for.
 		if d.EnforceParameterSchema {
-			if b.target != TargetPrefect2Worker {
-				return Deployment{}, fmt.Errorf("%s: enforce_parameter_schema=True needs Prefect 2.14 or later; use --prefect-target %s or %s", where, TargetPrefect2Worker, TargetPrefect3)
+			if b.target != plan.TargetPrefect2Worker {
+				return plan.Deployment{}, fmt.Errorf("%s: enforce_parameter_schema=True needs Prefect 2.14 or later; use --prefect-target %s or %s", where, plan.TargetPrefect2Worker, plan.TargetPrefect3)
 			}
 			enforce := true
 			req.EnforceParameterSchema = &enforce
 		}
 	}
-	return Deployment{FlowName: flowName, Name: name, Request: req, Unmanaged: []string{}}, nil
+	return plan.Deployment{FlowName: flowName, Name: name, Request: req, Unmanaged: []string{}}, nil
 }
 
 // jobVariables are the deployment's own, plus (as the original did, for
@@ -815,26 +807,26 @@ func (b *builder) jobVariables(d spec.WorkerDeployment, family string) (json.Raw
 // what the original dropped: the cron timezone and day_or, the rrule
 // timezone, the interval's whole length (days included), anchor date and
 // timezone.
-func scheduleFromSpec(s spec.Schedule) (Schedule, error) {
+func scheduleFromSpec(s spec.Schedule) (plan.Schedule, error) {
 	switch s.Type {
 	case "cron":
 		dayOr := s.DayOr == nil || *s.DayOr
 		cron := s.Cron
-		return Schedule{Cron: &cron, DayOr: &dayOr, Timezone: s.Timezone}, nil
+		return plan.Schedule{Cron: &cron, DayOr: &dayOr, Timezone: s.Timezone}, nil
 	case "interval":
 		if s.IntervalSeconds == nil {
-			return Schedule{}, fmt.Errorf("interval schedule without an interval")
+			return plan.Schedule{}, fmt.Errorf("interval schedule without an interval")
 		}
 		secs := *s.IntervalSeconds
 		if secs <= 0 {
-			return Schedule{}, fmt.Errorf("interval schedule of %s seconds: Prefect requires a positive interval", strconv.FormatFloat(secs, 'f', -1, 64))
+			return plan.Schedule{}, fmt.Errorf("interval schedule of %s seconds: Prefect requires a positive interval", strconv.FormatFloat(secs, 'f', -1, 64))
 		}
-		return Schedule{Interval: &secs, AnchorDate: s.AnchorDate, Timezone: s.Timezone}, nil
+		return plan.Schedule{Interval: &secs, AnchorDate: s.AnchorDate, Timezone: s.Timezone}, nil
 	case "rrule":
 		rr := s.RRule
-		return Schedule{RRule: &rr, Timezone: s.Timezone}, nil
+		return plan.Schedule{RRule: &rr, Timezone: s.Timezone}, nil
 	}
-	return Schedule{}, fmt.Errorf("unknown schedule type %q", s.Type)
+	return plan.Schedule{}, fmt.Errorf("unknown schedule type %q", s.Type)
 }
 
 // objectOrEmpty checks that raw is a JSON object (null or absent counts as
@@ -861,11 +853,11 @@ type collision struct {
 // collisions finds flows that would write the same task definition, block or
 // deployment (e.g. two folders slugging to the same name). Each flow is
 // named by its FLOW_SPEC's file and line.
-func collisions(pl *Plan) []collision {
+func collisions(pl *plan.Plan) []collision {
 	var out []collision
 	type owner struct{ path, at string }
 	seen := map[string]owner{}
-	claim := func(kind, id string, f Flow) {
+	claim := func(kind, id string, f plan.Flow) {
 		key := kind + "\x00" + id
 		at := fmt.Sprintf("%s:%d", f.Path, f.FlowSpecLine)
 		if other, ok := seen[key]; ok && other.path != f.Path {
@@ -911,4 +903,11 @@ func nonNil[T any](s []T) []T {
 		return []T{}
 	}
 	return s
+}
+
+func plural(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return strconv.Itoa(n) + " " + noun + "s"
 }

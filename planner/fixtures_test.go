@@ -1,10 +1,11 @@
-package plan
+package planner
 
 import (
 	"encoding/json"
 
 	"github.com/flowplan/flowplan/extractor/project"
 	"github.com/flowplan/flowplan/extractor/spec"
+	"github.com/flowplan/flowplan/plan"
 )
 
 func ptr[T any](v T) *T { return &v }
@@ -45,10 +46,10 @@ func seedFlow() spec.FileResult {
 
 func seedOptions(typ string) Options {
 	return Options{
-		DeploymentType: DeploymentType(typ), GitSHA: "3f9a1c27d4b5e6f708192a3b4c5d6e7f8091a2b3", AWSRegion: "us-east-1",
+		DeploymentType: plan.DeploymentType(typ), GitSHA: "3f9a1c27d4b5e6f708192a3b4c5d6e7f8091a2b3", AWSRegion: "us-east-1",
 		AWSAccountID: "123456789012", Subnets: []string{"subnet-0a", "subnet-0b"}, SecurityGroups: []string{"sg-01"},
-		Target: TargetPrefect2Agent, Generator: "0.1.0-test",
-		Inputs: []Input{
+		Target: plan.TargetPrefect2Agent, Generator: "0.1.0-test",
+		Inputs: []plan.Input{
 			{Name: "deployment-type", Value: typ, Source: "flag"},
 			{Name: "git-sha", Value: "3f9a1c27d4b5e6f708192a3b4c5d6e7f8091a2b3", Source: "env:CIRCLE_SHA1"},
 			{Name: "aws-region", Value: "us-east-1", Source: "default"},

@@ -1,4 +1,4 @@
-package plan
+package planner
 
 import (
 	"encoding/json"
@@ -10,6 +10,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/flowplan/flowplan/extractor/spec"
+	"github.com/flowplan/flowplan/plan"
 )
 
 type paramSchemaCase struct {
@@ -32,9 +33,9 @@ func TestParameterSchemaMatchesPydanticV1(t *testing.T) {
 		t.Run(c.Case, func(t *testing.T) {
 			got, _, err := ParameterSchema(c.Parameters)
 			require.NoError(t, err)
-			want, err := Canonicalize(c.Schema)
+			want, err := plan.Canonicalize(c.Schema)
 			require.NoError(t, err)
-			gotC, err := Canonicalize(got)
+			gotC, err := plan.Canonicalize(got)
 			require.NoError(t, err)
 			assert.Equal(t, string(want), string(gotC), "signature: %s", c.Signature)
 		})
