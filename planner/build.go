@@ -15,7 +15,6 @@ import (
 	"sync/atomic"
 
 	"github.com/flowplan/flowplan/extractor/project"
-	"github.com/flowplan/flowplan/extractor/slug"
 	"github.com/flowplan/flowplan/extractor/spec"
 	"github.com/flowplan/flowplan/plan"
 )
@@ -62,13 +61,9 @@ type Options struct {
 	Generator   string       // flowplan's version
 }
 
-// Fixed names of the original tool.
+// Fixed values of the original tool (its names are in pocket).
 const (
 	generatorName        = "flowplan"
-	agentRepository      = "data-flows-prefect-envs"
-	workerRepository     = "data-flows-prefect-v2-envs"
-	containerName        = "prefect"
-	logGroup             = "prefect"
 	blockTypeECSTask     = "ecs-task"
 	blockTypeGitHub      = "github"
 	agentTaskCPU         = "256"
@@ -79,7 +74,6 @@ const (
 	fargateDefaultGiB    = 20
 	scratchVolume        = "prefect-scratch"
 	scratchContainerPath = "/var/prefect-scratch"
-	pullStepsRoot        = "/opt/prefect"
 )
 
 // builder carries what every derivation needs.
@@ -90,6 +84,9 @@ type builder struct {
 	account string
 	typ     plan.DeploymentType
 	target  string
+	// names holds the values every name of the plan shares (type,
+	// account, region, sha7, project): each derivation adds its own.
+	names names
 	// broken maps a docker env name to the first error pyproject.toml has
 	// about it: such envs get no image and no flow may use them.
 	broken map[string]string
@@ -322,6 +319,7 @@ func newBuilder(p *project.Project, opts Options) (*builder, error) {
 	if p.Slug == "" {
 		return nil, fmt.Errorf("building the plan: the project has no name")
 	}
+	b.names = names{typ: b.typ, account: b.account, region: opts.AWSRegion, sha7: b.sha7, project: p.Slug, root: p.RootName}
 	if opts.Registry != "" {
 		host, err := ParseRegistry(opts.Registry)
 		if err != nil {
@@ -372,7 +370,9 @@ func (b *builder) checkGitRepository(files []spec.FileResult) error {
 // ---- agent era ----
 
 func (b *builder) agentImageName(env project.DockerEnv) string {
-	return b.proj.Slug + "-" + slug.Make(env.Name) + "-py-" + env.PythonVersion
+	n := b.names
+	n.env, n.python = env.Name, env.PythonVersion
+	return n.name(pocket.AgentImage)
 }
 
 func (b *builder) registry() string {
@@ -388,8 +388,8 @@ func (b *builder) agentImage(env project.DockerEnv) plan.Image {
 	if ctx == "" {
 		ctx = "."
 	}
-	repo := b.registry() + "/" + agentRepository
-	tag := local + "-" + b.sha7
+	repo := b.registry() + "/" + pocket.AgentRepository
+	tag := b.imageTag(local)
 	return plan.Image{
 		API: spec.APIAgent, Env: env.Name, LocalName: local,
 		Dockerfile: env.DockerfilePath, Context: ctx,
@@ -399,14 +399,22 @@ func (b *builder) agentImage(env project.DockerEnv) plan.Image {
 	}
 }
 
+func (b *builder) imageTag(local string) string {
+	n := b.names
+	n.image = local
+	return n.name(pocket.ImageTag)
+}
+
 func (b *builder) roleARN(kind string) string {
-	return "arn:aws:iam::" + b.account + ":role/data-flows-prefect-" + string(b.typ) + "-" + kind + "-role"
+	n := b.names
+	n.kind = kind
+	return n.name(pocket.Role)
 }
 
 func (b *builder) logConfiguration(family string) plan.LogConfiguration {
 	return plan.LogConfiguration{LogDriver: "awslogs", Options: map[string]string{
 		"awslogs-create-group":  "true",
-		"awslogs-group":         logGroup,
+		"awslogs-group":         pocket.LogGroup,
 		"awslogs-region":        b.opts.AWSRegion,
 		"awslogs-stream-prefix": family,
 	}}
@@ -424,15 +432,18 @@ func (b *builder) agentFlow(f spec.FileResult) (plan.Flow, error) {
 	if msg, bad := b.broken[s.DockerEnv]; bad {
 		return plan.Flow{}, fmt.Errorf("%s: docker_env %q is broken: %s", f.Path, s.DockerEnv, msg)
 	}
-	dir := path.Dir(f.Path)
-	folder := slug.Make(path.Base(dir))
-	flowName := b.proj.Slug + "." + folder + "." + slug.Make(s.Flow.Function)
-	family := slug.Make(flowName) + "-" + string(b.typ)
+	n := b.names
+	n.path, n.dir, n.file = f.Path, path.Dir(f.Path), path.Base(f.Path)
+	n.folder, n.function = path.Base(n.dir), s.Flow.Function
+	n.flow = n.name(pocket.AgentFlow)
+	n.family = n.name(pocket.AgentFamily)
+	flowName, family := n.flow, n.family
 	image := b.agentImage(env)
 
 	secrets := make([]plan.Secret, 0, len(s.Secrets))
 	for _, e := range s.Secrets {
-		secrets = append(secrets, plan.Secret{Name: e.EnvarName, ValueFrom: "arn:aws:secretsmanager:" + b.opts.AWSRegion + ":" + b.account + ":secret:" + e.EnvarValue})
+		n.secret = e.EnvarValue
+		secrets = append(secrets, plan.Secret{Name: e.EnvarName, ValueFrom: n.name(pocket.SecretARN)})
 	}
 	td := &plan.TaskDefinition{
 		Family:                  family,
@@ -443,7 +454,7 @@ func (b *builder) agentFlow(f spec.FileResult) (plan.Flow, error) {
 		Cpu:                     agentTaskCPU,
 		Memory:                  agentTaskMemory,
 		ContainerDefinitions: []plan.ContainerDefinition{{
-			Name:             containerName,
+			Name:             pocket.Container,
 			Image:            image.URI,
 			Environment:      []plan.KeyValuePair{{Name: "PREFECT_DISABLE_FLOW_SPEC", Value: "True"}},
 			Secrets:          secrets,
@@ -454,17 +465,17 @@ func (b *builder) agentFlow(f spec.FileResult) (plan.Flow, error) {
 		td.EphemeralStorage = &plan.EphemeralStorage{SizeInGiB: s.EphemeralStorageGB}
 	}
 	block := &plan.Block{
-		Name:                 family,
+		Name:                 n.name(pocket.ECSTaskBlock),
 		BlockTypeSlug:        blockTypeECSTask,
 		TaskDefinitionFamily: family,
 		Data: plan.ECSTaskData{
 			TaskDefinitionArn:               plan.TaskDefinitionARNPlaceholder(family),
-			Cluster:                         "prefect-v2-agent-" + string(b.typ),
+			Cluster:                         n.name(pocket.Cluster),
 			LaunchType:                      "FARGATE",
 			AllowTaskDefinitionRegistration: false,
 		},
 	}
-	infra := plan.BlockRef{BlockTypeSlug: blockTypeECSTask, Name: family}
+	infra := plan.BlockRef{BlockTypeSlug: blockTypeECSTask, Name: block.Name}
 	if b.opts.InfrastructureBlock != "" {
 		ref, err := ParseBlockRef(b.opts.InfrastructureBlock)
 		if err != nil {
@@ -474,7 +485,7 @@ func (b *builder) agentFlow(f spec.FileResult) (plan.Flow, error) {
 	}
 	storage := b.opts.StorageBlock
 	if storage == "" {
-		storage = "data-flows-" + string(b.typ)
+		storage = n.name(pocket.StorageBlock)
 	}
 	paramSchema, warnings, err := ParameterSchema(s.Flow.Parameters)
 	if err != nil {
@@ -487,7 +498,7 @@ func (b *builder) agentFlow(f spec.FileResult) (plan.Flow, error) {
 		Deployments: []plan.Deployment{}, Warnings: nonNil(warnings),
 	}
 	for _, d := range s.Deployments {
-		dep, err := b.agentDeployment(f, s, d, flowName, folder, storage, infra, paramSchema)
+		dep, err := b.agentDeployment(n, s, d, storage, infra, paramSchema)
 		if err != nil {
 			return plan.Flow{}, err
 		}
@@ -497,22 +508,23 @@ func (b *builder) agentFlow(f spec.FileResult) (plan.Flow, error) {
 	return fl, nil
 }
 
-func (b *builder) agentDeployment(f spec.FileResult, s *spec.AgentSpec, d spec.AgentDeployment, flowName, folder, storage string, infra plan.BlockRef, paramSchema json.RawMessage) (plan.Deployment, error) {
-	name := slug.Make(d.DeploymentName) + "-" + string(b.typ)
-	dir := path.Dir(f.Path)
-	storagePath := b.proj.RootName + "/" + dir
+// agentDeployment plans one deployment of an agent-era flow; n names the
+// flow.
+func (b *builder) agentDeployment(n names, s *spec.AgentSpec, d spec.AgentDeployment, storage string, infra plan.BlockRef, paramSchema json.RawMessage) (plan.Deployment, error) {
+	n.deployment = d.DeploymentName
+	name := n.name(pocket.AgentDeployment)
 	req := plan.DeploymentRequest{
 		Name:                   name,
 		Version:                plan.Some(b.sha7),
-		Tags:                   []string{b.proj.Slug, folder, string(b.typ)},
-		WorkQueueName:          "prefect-v2-queue-" + string(b.typ),
-		Path:                   plan.Some(storagePath),
-		Entrypoint:             path.Base(f.Path) + ":" + s.Flow.Function,
+		Tags:                   n.names(pocket.AgentTags),
+		WorkQueueName:          n.name(pocket.AgentQueue),
+		Path:                   plan.Some(n.name(pocket.StoragePath)),
+		Entrypoint:             n.name(pocket.AgentEntrypoint),
 		ParameterOpenAPISchema: paramSchema,
 	}
 	unmanaged := []string{"is_schedule_active"}
 	if params, empty, err := objectOrEmpty(d.Parameters); err != nil {
-		return plan.Deployment{}, fmt.Errorf("%s: deployment %s: parameters: %w", f.Path, d.DeploymentName, err)
+		return plan.Deployment{}, fmt.Errorf("%s: deployment %s: parameters: %w", n.path, d.DeploymentName, err)
 	} else if empty {
 		unmanaged = append(unmanaged, "parameters")
 	} else {
@@ -526,7 +538,7 @@ func (b *builder) agentDeployment(f spec.FileResult, s *spec.AgentSpec, d spec.A
 	if b.typ.Scheduled() && d.Schedule != nil {
 		sc, err := scheduleFromSpec(*d.Schedule)
 		if err != nil {
-			return plan.Deployment{}, fmt.Errorf("%s: deployment %s: %w", f.Path, d.DeploymentName, err)
+			return plan.Deployment{}, fmt.Errorf("%s: deployment %s: %w", n.path, d.DeploymentName, err)
 		}
 		req.Schedule = plan.Some(sc)
 	} else {
@@ -534,12 +546,12 @@ func (b *builder) agentDeployment(f spec.FileResult, s *spec.AgentSpec, d spec.A
 	}
 	overrides, err := b.agentInfraOverrides(d)
 	if err != nil {
-		return plan.Deployment{}, fmt.Errorf("%s: deployment %s: %w", f.Path, d.DeploymentName, err)
+		return plan.Deployment{}, fmt.Errorf("%s: deployment %s: %w", n.path, d.DeploymentName, err)
 	}
 	req.InfraOverrides = overrides
 	sort.Strings(unmanaged)
 	return plan.Deployment{
-		FlowName:            flowName,
+		FlowName:            n.flow,
 		Name:                name,
 		StorageBlock:        &plan.BlockRef{BlockTypeSlug: blockTypeGitHub, Name: storage},
 		InfrastructureBlock: &infra,
@@ -596,18 +608,22 @@ func ParseBlockRef(s string) (plan.BlockRef, error) {
 // ---- worker era ----
 
 func (b *builder) workerImageName(env project.WorkerDockerEnv) string {
-	return b.proj.Slug + "-" + slug.Make(env.Name)
+	n := b.names
+	n.env = env.Name
+	return n.name(pocket.WorkerImage)
 }
 
 func (b *builder) workerFamily(env project.WorkerDockerEnv) string {
-	return b.workerImageName(env) + "-" + string(b.typ)
+	n := b.names
+	n.image = b.workerImageName(env)
+	return n.name(pocket.WorkerFamily)
 }
 
 func (b *builder) workerImage(env project.WorkerDockerEnv) plan.Image {
 	local := b.workerImageName(env)
 	family := b.workerFamily(env)
-	repo := b.registry() + "/" + workerRepository
-	tag := local + "-" + b.sha7
+	repo := b.registry() + "/" + pocket.WorkerRepository
+	tag := b.imageTag(local)
 	group := env.DependencyGroup
 	if group == "" {
 		group = "main"
@@ -633,9 +649,9 @@ func (b *builder) workerImage(env project.WorkerDockerEnv) plan.Image {
 		Memory:                  workerTaskMemory,
 		EphemeralStorage:        &plan.EphemeralStorage{SizeInGiB: workerEphemeralGiB},
 		ContainerDefinitions: []plan.ContainerDefinition{{
-			Name:             containerName,
+			Name:             pocket.Container,
 			Image:            im.URI,
-			Environment:      []plan.KeyValuePair{{Name: "DF_CONFIG_DEPLOYMENT_TYPE", Value: string(b.typ)}},
+			Environment:      []plan.KeyValuePair{{Name: "DF_CONFIG_DEPLOYMENT_TYPE", Value: b.names.name(pocket.DeploymentEnv)}},
 			LogConfiguration: b.logConfiguration(family),
 			MountPoints:      []plan.MountPoint{{SourceVolume: scratchVolume, ContainerPath: scratchContainerPath}},
 		}},
@@ -660,8 +676,11 @@ func (b *builder) workerFlow(f spec.FileResult) (plan.Flow, error) {
 		}
 		return plan.Flow{}, fmt.Errorf("%s: a worker-era flow needs the git repository its pull step clones: pass --git-repository URL or set DF_CONFIG_GH_REPO%s", f.Path, why)
 	}
-	flowName := b.proj.Slug + "." + s.Flow.Name
-	family := b.workerFamily(env)
+	n := b.names
+	n.path, n.function, n.flowName = f.Path, s.Flow.Function, s.Flow.Name
+	n.flow = n.name(pocket.WorkerFlow)
+	n.family = b.workerFamily(env)
+	flowName, family := n.flow, n.family
 	paramSchema, warnings, err := ParameterSchema(s.Flow.Parameters)
 	if err != nil {
 		return plan.Flow{}, fmt.Errorf("%s: %w", f.Path, err)
@@ -677,7 +696,7 @@ func (b *builder) workerFlow(f spec.FileResult) (plan.Flow, error) {
 		return plan.Flow{}, err
 	}
 	for _, d := range s.Deployments {
-		dep, err := b.workerDeployment(f, s, d, flowName, family, paramSchema, pull)
+		dep, err := b.workerDeployment(n, s, d, paramSchema, pull)
 		if err != nil {
 			return plan.Flow{}, err
 		}
@@ -692,7 +711,7 @@ func (b *builder) workerFlow(f spec.FileResult) (plan.Flow, error) {
 func (b *builder) pullSteps() (json.RawMessage, error) {
 	branch := b.opts.GitBranch
 	if branch == "" {
-		branch = string(b.typ) + "-v2"
+		branch = b.names.name(pocket.GitBranch)
 	}
 	steps := []map[string]any{
 		{"prefect.deployments.steps.git_clone": map[string]any{"id": "clone-project", "repository": b.opts.GitRepository, "branch": branch}},
@@ -705,20 +724,23 @@ func (b *builder) pullSteps() (json.RawMessage, error) {
 	return out, nil
 }
 
-func (b *builder) workerDeployment(f spec.FileResult, s *spec.WorkerSpec, d spec.WorkerDeployment, flowName, family string, paramSchema, pull json.RawMessage) (plan.Deployment, error) {
-	where := fmt.Sprintf("%s: deployment %s", f.Path, d.Name)
-	name := d.Name + "-" + string(b.typ)
-	tags := append(slices.Clone(d.Tags), string(b.typ), b.proj.Slug)
+// workerDeployment plans one deployment of a worker-era flow; n names the
+// flow.
+func (b *builder) workerDeployment(n names, s *spec.WorkerSpec, d spec.WorkerDeployment, paramSchema, pull json.RawMessage) (plan.Deployment, error) {
+	where := fmt.Sprintf("%s: deployment %s", n.path, d.Name)
+	n.deployment, n.pool = d.Name, d.WorkPoolName
+	name := n.name(pocket.WorkerDeployment)
+	tags := append(slices.Clone(d.Tags), n.names(pocket.WorkerTags)...)
 	params, _, err := objectOrEmpty(d.Parameters)
 	if err != nil {
 		return plan.Deployment{}, fmt.Errorf("%s: parameters: %w", where, err)
 	}
 	queue := d.WorkQueueName
 	if queue == "" {
-		queue = "default"
+		queue = pocket.WorkerQueue
 	}
-	pool := d.WorkPoolName + "-" + string(b.typ)
-	jobVars, err := b.jobVariables(d, family)
+	pool := n.name(pocket.WorkerPool)
+	jobVars, err := b.jobVariables(n, d)
 	if err != nil {
 		return plan.Deployment{}, fmt.Errorf("%s: job_variables: %w", where, err)
 	}
@@ -728,7 +750,7 @@ func (b *builder) workerDeployment(f spec.FileResult, s *spec.WorkerSpec, d spec
 		Parameters:             params,
 		WorkQueueName:          queue,
 		WorkPoolName:           &pool,
-		Entrypoint:             f.Path + ":" + s.Flow.Function,
+		Entrypoint:             n.name(pocket.WorkerEntrypoint),
 		PullSteps:              pull,
 		ParameterOpenAPISchema: paramSchema,
 		Version:                plan.Null[string](),
@@ -777,13 +799,13 @@ func (b *builder) workerDeployment(f spec.FileResult, s *spec.WorkerSpec, d spec
 			req.EnforceParameterSchema = &enforce
 		}
 	}
-	return plan.Deployment{FlowName: flowName, Name: name, Request: req, Unmanaged: []string{}}, nil
+	return plan.Deployment{FlowName: n.flow, Name: name, Request: req, Unmanaged: []string{}}, nil
 }
 
 // jobVariables are the deployment's own, plus (as the original did, for
 // pools whose name contains "aws") the env's task definition ARN without
 // revision, which ECS resolves to the latest active one.
-func (b *builder) jobVariables(d spec.WorkerDeployment, family string) (json.RawMessage, error) {
+func (b *builder) jobVariables(n names, d spec.WorkerDeployment) (json.RawMessage, error) {
 	vars := map[string]json.RawMessage{}
 	if raw := bytes.TrimSpace(d.JobVariables); len(raw) > 0 && string(raw) != "null" {
 		if err := json.Unmarshal(raw, &vars); err != nil {
@@ -791,7 +813,7 @@ func (b *builder) jobVariables(d spec.WorkerDeployment, family string) (json.Raw
 		}
 	}
 	if strings.Contains(d.WorkPoolName, "aws") {
-		arn := "arn:aws:ecs:" + b.opts.AWSRegion + ":" + b.account + ":task-definition/" + family
+		arn := n.name(pocket.TaskDefARN)
 		v, err := json.Marshal(arn)
 		if err != nil {
 			return nil, err

@@ -46,9 +46,3 @@ func ParseRegistry(s string) (string, error) {
 	}
 	return v, nil
 }
-
-// ECRRegistry returns the ECR registry host of an account and region, the
-// default registry of a plan: <account>.dkr.ecr.<region>.amazonaws.com.
-func ECRRegistry(account, region string) string {
-	return account + ".dkr.ecr." + region + ".amazonaws.com"
-}

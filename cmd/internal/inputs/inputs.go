@@ -184,7 +184,7 @@ func (f *Flags) Resolve(getenv func(string) (string, bool), projectDir string) (
 	// Inputs whose default follows the deployment type are recorded with the
 	// value the plan really uses, not an empty string.
 	typ := r.DeploymentType()
-	for name, def := range map[string]string{"storage-block": "data-flows-" + typ.String(), "git-branch": typ.String() + "-v2"} {
+	for name, def := range map[string]string{"storage-block": planner.DefaultStorageBlock(typ), "git-branch": planner.DefaultGitBranch(typ)} {
 		if in := r.byName[name]; in.Source == "default" && in.Value == "" {
 			in.Value = def
 			r.byName[name] = in
