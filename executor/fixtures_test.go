@@ -136,7 +136,7 @@ func workerFiles() []spec.FileResult {
 		Errors: []string{}, Warnings: []string{},
 		Spec: &spec.Spec{Worker: &spec.WorkerSpec{
 			API:       spec.APIWorker,
-			Flow:      spec.Flow{Function: "count_things", Name: "count-things", Description: &desc, Parameters: []spec.Parameter{{Name: "n", Annotation: "int", Default: json.RawMessage("3"), HasDefault: true}}},
+			Flow:      spec.Flow{Function: "count_things", Name: "count-things", Description: &desc, Parameters: []spec.Parameter{{Name: "n", Annotation: "int", Type: &spec.TypeExpr{Name: "int"}, Default: json.RawMessage("3"), HasDefault: true}}},
 			DockerEnv: "base",
 			Deployments: []spec.WorkerDeployment{
 				{

@@ -223,8 +223,8 @@ func bigFiles(n int) []spec.FileResult {
 		a := *f.Spec.Agent
 		a.Flow.Function = fmt.Sprintf("flow_%04d", i)
 		a.Flow.Parameters = []spec.Parameter{
-			{Name: "day", Annotation: "str", Default: json.RawMessage("null")},
-			{Name: "limit", Annotation: "Optional[int]", Default: json.RawMessage("100"), HasDefault: true},
+			{Name: "day", Annotation: "str", Type: typeOf("str"), Default: json.RawMessage("null")},
+			{Name: "limit", Annotation: "Optional[int]", Type: typeOf("Optional[int]"), Default: json.RawMessage("100"), HasDefault: true},
 		}
 		a.Deployments = nil
 		for j, kind := range []string{"cron", "interval", "rrule"} {

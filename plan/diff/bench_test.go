@@ -51,8 +51,8 @@ func bigPlan(tb testing.TB, flows int, typ string, variant int) *plan.Plan {
 			Spec: &spec.Spec{Agent: &spec.AgentSpec{
 				API: spec.APIAgent,
 				Flow: spec.Flow{Function: fmt.Sprintf("flow_%d", i), Name: fmt.Sprintf("flow-%d", i), Parameters: []spec.Parameter{
-					{Name: "day", Annotation: "str", Default: json.RawMessage("null")},
-					{Name: "limit", Annotation: "int", Default: json.RawMessage("100"), HasDefault: true},
+					{Name: "day", Annotation: "str", Type: &spec.TypeExpr{Name: "str"}, Default: json.RawMessage("null")},
+					{Name: "limit", Annotation: "int", Type: &spec.TypeExpr{Name: "int"}, Default: json.RawMessage("100"), HasDefault: true},
 				}},
 				DockerEnv:          "base",
 				Secrets:            []spec.Envar{{EnvarName: "DB", EnvarValue: "data/db"}},
