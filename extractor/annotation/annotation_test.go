@@ -73,3 +73,16 @@ func TestRead(t *testing.T) {
 	assert.Nil(t, typ)
 	assert.Equal(t, `unexpected "["`, why)
 }
+
+// BenchmarkReadCorpusSignature reads the annotations of the benchmark
+// corpus's flow signature (bench/corpus): what lifting one flow of
+// BenchmarkExtractCorpus adds for the planner's types.
+func BenchmarkReadCorpusSignature(b *testing.B) {
+	for b.Loop() {
+		for _, src := range []string{"str", "list[str]", "bool", "int | None"} {
+			if t, why := Read(src); t == nil {
+				b.Fatal(why)
+			}
+		}
+	}
+}
