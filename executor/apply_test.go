@@ -160,7 +160,7 @@ func TestChangedPlanUpdatesExactlyWhatChanged(t *testing.T) {
 		{
 			name: "the flow's signature: parameter_openapi_schema, which Prefect 2 cannot PATCH",
 			mutate: func(files []spec.FileResult) {
-				files[0].Spec.Agent.Flow.Parameters = []spec.Parameter{{Name: "day", Annotation: "str", Default: json.RawMessage("null")}}
+				files[0].Spec.Agent.Flow.Parameters = []spec.Parameter{{Name: "day", Annotation: "str", Type: &spec.TypeExpr{Name: "str"}, Default: json.RawMessage("null")}}
 			},
 			changed: []string{"deployment " + flow0 + "/dep0-main", "deployment " + flow0 + "/dep1-main"},
 			writes:  []string{"POST /deployments/", "POST /deployments/"},

@@ -23,6 +23,7 @@ import (
 	"github.com/flowplan/flowplan/extractor/project"
 	"github.com/flowplan/flowplan/extractor/spec"
 	"github.com/flowplan/flowplan/plan"
+	"github.com/flowplan/flowplan/planner"
 )
 
 const testAccount = "123456789012"
@@ -74,7 +75,7 @@ func agentFiles(n, deps int) []spec.FileResult {
 	return files
 }
 
-func agentOptions(account string) plan.Options {
+func agentOptions(account string) planner.Options {
 	inputs := []plan.Input{
 		{Name: "deployment-type", Value: "main", Source: "flag"},
 		{Name: "aws-account-id", Value: account, Source: "env:AWS_ACCOUNT_ID"},
@@ -82,7 +83,7 @@ func agentOptions(account string) plan.Options {
 	if account == "" {
 		inputs[1].Source = "apply"
 	}
-	return plan.Options{
+	return planner.Options{
 		DeploymentType: "main", GitSHA: "3f9a1c27d4b5e6f7", AWSRegion: "us-east-1", AWSAccountID: account,
 		Subnets: []string{"subnet-0a"}, SecurityGroups: []string{"sg-01"},
 		Target: plan.TargetPrefect2Agent, Generator: "0.1.0-test", Inputs: inputs,
@@ -90,15 +91,15 @@ func agentOptions(account string) plan.Options {
 }
 
 // agentPlan builds the plan of n agent-era flows with deps deployments
-// each, through plan.Build and the canonical file round trip.
+// each, through planner.Build and the canonical file round trip.
 func agentPlan(t testing.TB, n, deps int) *plan.Plan {
 	t.Helper()
 	return buildPlan(t, agentProject(), agentFiles(n, deps), agentOptions(testAccount))
 }
 
-func buildPlan(t testing.TB, proj *project.Project, files []spec.FileResult, opts plan.Options) *plan.Plan {
+func buildPlan(t testing.TB, proj *project.Project, files []spec.FileResult, opts planner.Options) *plan.Plan {
 	t.Helper()
-	p, err := plan.Build(proj, files, opts)
+	p, err := planner.Build(proj, files, opts)
 	require.NoError(t, err)
 	return reparse(t, p)
 }
@@ -135,7 +136,7 @@ func workerFiles() []spec.FileResult {
 		Errors: []string{}, Warnings: []string{},
 		Spec: &spec.Spec{Worker: &spec.WorkerSpec{
 			API:       spec.APIWorker,
-			Flow:      spec.Flow{Function: "count_things", Name: "count-things", Description: &desc, Parameters: []spec.Parameter{{Name: "n", Annotation: "int", Default: json.RawMessage("3"), HasDefault: true}}},
+			Flow:      spec.Flow{Function: "count_things", Name: "count-things", Description: &desc, Parameters: []spec.Parameter{{Name: "n", Annotation: "int", Type: &spec.TypeExpr{Name: "int"}, Default: json.RawMessage("3"), HasDefault: true}}},
 			DockerEnv: "base",
 			Deployments: []spec.WorkerDeployment{
 				{

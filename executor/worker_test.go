@@ -53,7 +53,7 @@ func TestWorkerPlanOnPrefect3(t *testing.T) {
 	// schedules, parameter_openapi_schema and pull_steps on PATCH).
 	files := workerFiles()
 	files[0].Spec.Worker.Deployments[0].Cron = ptr("30 * * * *")
-	files[0].Spec.Worker.Flow.Parameters = append(files[0].Spec.Worker.Flow.Parameters, spec.Parameter{Name: "m", Annotation: "str", Default: []byte(`"x"`), HasDefault: true})
+	files[0].Spec.Worker.Flow.Parameters = append(files[0].Spec.Worker.Flow.Parameters, spec.Parameter{Name: "m", Annotation: "str", Type: &spec.TypeExpr{Name: "str"}, Default: []byte(`"x"`), HasDefault: true})
 	o := agentOptions(testAccount)
 	o.Target = plan.TargetPrefect3
 	o.GitRepository = "https://github.com/example/mozilla-flows.git"

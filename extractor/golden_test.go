@@ -17,6 +17,7 @@ import (
 	"github.com/flowplan/flowplan/extractor"
 	"github.com/flowplan/flowplan/extractor/report"
 	"github.com/flowplan/flowplan/plan"
+	"github.com/flowplan/flowplan/planner"
 )
 
 var update = flag.Bool("update", false, "rewrite golden files")
@@ -140,7 +141,7 @@ func extract(t *testing.T, p sampleProject, typ string, concurrency int) *extrac
 // planOptions are the fixed inputs, recorded with their provenance the way
 // flowspec-extract records flags, plus every environment variable a flow
 // file read.
-func planOptions(c planCase, res *extractor.Result) plan.Options {
+func planOptions(c planCase, res *extractor.Result) planner.Options {
 	account := fixedAccount
 	if c.proj.unknownAccount {
 		account = ""
@@ -149,8 +150,8 @@ func planOptions(c planCase, res *extractor.Result) plan.Options {
 	if c.proj.era != eraAgent {
 		repo = fixedRepo
 	}
-	opts := plan.Options{
-		DeploymentType: c.typ,
+	opts := planner.Options{
+		DeploymentType: plan.DeploymentType(c.typ),
 		GitSHA:         fixedSHA,
 		AWSRegion:      fixedRegion,
 		AWSAccountID:   account,
@@ -189,7 +190,7 @@ func planOptions(c planCase, res *extractor.Result) plan.Options {
 func buildPlan(t *testing.T, c planCase, concurrency int) (*plan.Plan, []byte, *extractor.Result) {
 	t.Helper()
 	res := extract(t, c.proj, c.typ, concurrency)
-	p, err := plan.Build(res.Project, res.Files, planOptions(c, res))
+	p, err := planner.Build(res.Project, res.Files, planOptions(c, res))
 	require.NoError(t, err)
 	b, err := p.MarshalCanonical()
 	require.NoError(t, err)
@@ -304,7 +305,7 @@ func TestMixedProjectRefusesPrefect3(t *testing.T) {
 		t.Run(p.goldenName(), func(t *testing.T) {
 			c := planCase{proj: p, typ: "main", target: plan.TargetPrefect3}
 			res := extract(t, p, c.typ, 1)
-			_, err := plan.Build(res.Project, res.Files, planOptions(c, res))
+			_, err := planner.Build(res.Project, res.Files, planOptions(c, res))
 			require.Error(t, err)
 			assert.Contains(t, err.Error(), "agent-era FLOW_SPEC")
 		})

@@ -42,6 +42,24 @@ func (p *Plan) ComputeDigest() (string, error) {
 	return digestOf(content), nil
 }
 
+// Seal sets the plan's Digest and returns its canonical JSON (as
+// MarshalCanonical gives it), encoding the plan once where
+// ComputeDigest and MarshalCanonical would encode it twice: for writing a
+// plan just built.
+func (p *Plan) Seal() ([]byte, error) {
+	content, err := p.canonicalContent()
+	if err != nil {
+		return nil, err
+	}
+	digest := digestOf(content)
+	out, err := spliceDigest(content, digest)
+	if err != nil {
+		return nil, err
+	}
+	p.Digest = digest
+	return out, nil
+}
+
 // canonicalContent is the canonical JSON of the plan without its digest.
 func (p *Plan) canonicalContent() ([]byte, error) {
 	c := *p

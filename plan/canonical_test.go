@@ -51,7 +51,7 @@ func TestCanonicalMatchesEncodingJSON(t *testing.T) {
 }
 
 func TestSpliceDigestPosition(t *testing.T) {
-	_, b := buildGolden(t, goldenCases()[0])
+	_, b := goldenPlan(t, "seed-main")
 	var keys []string
 	dec := json.NewDecoder(bytes.NewReader(b))
 	tok, err := dec.Token()
@@ -69,7 +69,7 @@ func TestSpliceDigestPosition(t *testing.T) {
 }
 
 func TestVerifyApproved(t *testing.T) {
-	p, _ := buildGolden(t, goldenCases()[0])
+	p, _ := goldenPlan(t, "seed-main")
 	require.NoError(t, p.VerifyApproved(p.Digest))
 	err := p.VerifyApproved("sha256:00")
 	require.ErrorIs(t, err, ErrDigestMismatch)

@@ -40,6 +40,9 @@ func IsTaskDefinitionARNPlaceholder(s string) (family string, ok bool) {
 
 var accountIDPattern = regexp.MustCompile(`^[0-9]{12}$`)
 
+// IsAccountID reports whether s is an AWS account id: 12 digits.
+func IsAccountID(s string) bool { return accountIDPattern.MatchString(s) }
+
 // ResolveAccount returns a copy of the plan with the AWS account id filled
 // in wherever the plan generated PlaceholderAWSAccountID: ARNs, image URIs,
 // the worker-era task_definition_arn job variable, the aws-account-id and

@@ -1,10 +1,12 @@
-// Package plan turns lifted flow specs into one reviewable, deterministic
-// deployment plan: the Docker images, ECS task definitions, Prefect ECS task
-// blocks and Prefect deployments the original tool would create, with every
+// Package plan is the deployment plan as an artifact: one reviewable,
+// deterministic document of the Docker images, ECS task definitions,
+// Prefect ECS task blocks and Prefect deployments to create, with every
 // derived name, the exact request bodies, the inputs and their provenance,
-// and a digest over the canonical content. The package is pure: no I/O, same
-// inputs, same bytes. Values only known at apply time are explicit
-// placeholders (see Placeholder*).
+// and a digest over the canonical content. It holds the plan's types, its
+// strict parser, its canonical JSON and digest, and the placeholders for
+// values only known at apply time (see Placeholder*). How a plan is derived
+// from a project is the planner package's job. The package is pure: no
+// I/O, same inputs, same bytes.
 package plan
 
 import (
@@ -38,12 +40,12 @@ const (
 // env, flows by path, deployments by name, skipped by path) so identical
 // inputs give identical bytes.
 type Plan struct {
-	SchemaVersion  int       `json:"schema_version"`
-	Generator      Generator `json:"generator"`
-	Project        Project   `json:"project"`
-	DeploymentType string    `json:"deployment_type"` // dev, staging or main
-	Target         string    `json:"target"`          // one of the Target* constants
-	AWS            AWS       `json:"aws"`
+	SchemaVersion  int            `json:"schema_version"`
+	Generator      Generator      `json:"generator"`
+	Project        Project        `json:"project"`
+	DeploymentType DeploymentType `json:"deployment_type"`
+	Target         string         `json:"target"` // one of the Target* constants
+	AWS            AWS            `json:"aws"`
 	// Inputs lists every input of the plan with its value and provenance.
 	Inputs []Input `json:"inputs"`
 	// Unknowns names the values left as placeholders for apply time

@@ -19,7 +19,7 @@ import (
 	"github.com/flowplan/flowplan/cmd/internal/version"
 	"github.com/flowplan/flowplan/extractor"
 	"github.com/flowplan/flowplan/extractor/report"
-	"github.com/flowplan/flowplan/plan"
+	"github.com/flowplan/flowplan/planner"
 )
 
 // Exit codes.
@@ -138,7 +138,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv fu
 
 	res, err := extractor.Extract(ctx, extractor.Options{
 		ProjectDir:     o.project,
-		DeploymentType: in.DeploymentType(),
+		DeploymentType: in.DeploymentType().String(),
 		Getenv:         getenv,
 		EnvNames:       envNames,
 		FlowsFolder:    in.FlowsFolder(),
@@ -160,7 +160,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv fu
 		// missing: validation checks the code.
 		opts := planOptions(in, res)
 		opts.CheckOnly = true
-		if err := plan.Check(res.Project, res.Files, opts); err != nil {
+		if err := planner.Check(res.Project, res.Files, opts); err != nil {
 			fmt.Fprintf(stdout, "FAILED  planning\n        %s\n", strings.ReplaceAll(err.Error(), "\n", "\n        "))
 			return exitFailed
 		}
@@ -192,8 +192,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv fu
 	}
 	opts := planOptions(in, res)
 	opts.SkipInvalid = o.skipInvalid
-	p, b, err := plan.BuildCanonical(res.Project, res.Files, opts)
-	if errors.Is(err, plan.ErrMissingInput) {
+	p, b, err := planner.BuildCanonical(res.Project, res.Files, opts)
+	if errors.Is(err, planner.ErrMissingInput) {
 		fmt.Fprintf(stderr, "flowspec-extract: %v\n", err)
 		return exitUsage
 	}
@@ -222,7 +222,7 @@ func writeFailed(stderr io.Writer, err error) int {
 }
 
 // planOptions returns the plan options of the inputs for the extraction res.
-func planOptions(in *inputs.Resolved, res *extractor.Result) plan.Options {
+func planOptions(in *inputs.Resolved, res *extractor.Result) planner.Options {
 	reads := make([]inputs.EnvRead, len(res.EnvReads))
 	for i, e := range res.EnvReads {
 		reads[i] = inputs.EnvRead{Name: e.Name, Value: e.Value, Found: e.Found}

@@ -3,6 +3,7 @@ package lift
 import (
 	"errors"
 
+	"github.com/flowplan/flowplan/extractor/annotation"
 	"github.com/flowplan/flowplan/extractor/diag"
 	"github.com/flowplan/flowplan/extractor/spec"
 	"github.com/flowplan/flowplan/extractor/value"
@@ -28,6 +29,9 @@ func (l *lifter) flow(m model, a arg) (spec.Flow, bool) {
 	ok := true
 	for _, p := range info.Parameters {
 		sp := spec.Parameter{Name: p.Name, Annotation: p.Annotation}
+		// The planner's parameter schema is computed from the type
+		// expression; one that cannot be read is the planner's warning.
+		sp.Type, sp.TypeError = annotation.Read(p.Annotation)
 		if p.Kind != "positional_or_keyword" {
 			sp.Kind = p.Kind
 		}

@@ -26,6 +26,13 @@ type Parameter struct {
 	Name       string `json:"name"`
 	Kind       string `json:"kind,omitempty"` // positional_or_keyword (default, omitted), keyword_only, var_positional, var_keyword, positional_only
 	Annotation string `json:"annotation"`     // source text, "" when absent
+	// Type is the annotation read as a type expression, what the planner
+	// computes the parameter schema from; nil when there is no annotation
+	// or it could not be read, and TypeError then says why. Neither is in
+	// the JSON form, whose annotation text is what people read: a spec
+	// decoded from JSON has no Type.
+	Type      *TypeExpr `json:"-"`
+	TypeError string    `json:"-"`
 	// Default is the default's JSON value; HasDefault tells null from absent.
 	Default    json.RawMessage `json:"default"`
 	HasDefault bool            `json:"has_default"`

@@ -12,9 +12,10 @@ import (
 	"github.com/flowplan/flowplan/extractor/spec"
 	"github.com/flowplan/flowplan/plan"
 	"github.com/flowplan/flowplan/plan/render"
+	"github.com/flowplan/flowplan/planner"
 )
 
-// bigPlan builds, with plan.Build, a plan of flows agent-era flows with
+// bigPlan builds, with planner.Build, a plan of flows agent-era flows with
 // three deployments each. variant changes every tenth flow's parameters
 // and cpu, so two variants differ in a known number of places.
 func bigPlan(tb testing.TB, flows int, typ string, variant int) *plan.Plan {
@@ -50,8 +51,8 @@ func bigPlan(tb testing.TB, flows int, typ string, variant int) *plan.Plan {
 			Spec: &spec.Spec{Agent: &spec.AgentSpec{
 				API: spec.APIAgent,
 				Flow: spec.Flow{Function: fmt.Sprintf("flow_%d", i), Name: fmt.Sprintf("flow-%d", i), Parameters: []spec.Parameter{
-					{Name: "day", Annotation: "str", Default: json.RawMessage("null")},
-					{Name: "limit", Annotation: "int", Default: json.RawMessage("100"), HasDefault: true},
+					{Name: "day", Annotation: "str", Type: &spec.TypeExpr{Name: "str"}, Default: json.RawMessage("null")},
+					{Name: "limit", Annotation: "int", Type: &spec.TypeExpr{Name: "int"}, Default: json.RawMessage("100"), HasDefault: true},
 				}},
 				DockerEnv:          "base",
 				Secrets:            []spec.Envar{{EnvarName: "DB", EnvarValue: "data/db"}},
@@ -61,8 +62,8 @@ func bigPlan(tb testing.TB, flows int, typ string, variant int) *plan.Plan {
 			}},
 		})
 	}
-	p, err := plan.Build(proj, files, plan.Options{
-		DeploymentType: typ, GitSHA: "0123456789abcdef", AWSRegion: "us-east-1", AWSAccountID: "123456789012",
+	p, err := planner.Build(proj, files, planner.Options{
+		DeploymentType: plan.DeploymentType(typ), GitSHA: "0123456789abcdef", AWSRegion: "us-east-1", AWSAccountID: "123456789012",
 		Subnets: []string{"subnet-1"}, SecurityGroups: []string{"sg-1"}, Generator: "bench",
 	})
 	require.NoError(tb, err)

@@ -220,11 +220,11 @@ func plans(old, new *plan.Plan, reference bool) *Result {
 }
 
 func info(p *plan.Plan) PlanInfo {
-	return PlanInfo{Project: p.Project.Name, Version: p.Project.Version, DeploymentType: p.DeploymentType, Target: p.Target, Digest: p.Digest}
+	return PlanInfo{Project: p.Project.Name, Version: p.Project.Version, DeploymentType: p.DeploymentType.String(), Target: p.Target, Digest: p.Digest}
 }
 
 type differ struct {
-	oldType, newType string
+	oldType, newType plan.DeploymentType
 	reference        bool // see plans
 	changes          []Change
 }
@@ -262,7 +262,7 @@ func (d *differ) compare(rt ResourceType, flow string, o, n *resource) {
 		if k != Removed {
 			c.New = marshal(nv)
 		}
-		c.TypeOnly = k == Changed && d.oldType != d.newType && equalJSON(substituteType(ov, d.oldType, d.newType), nv)
+		c.TypeOnly = k == Changed && d.oldType != d.newType && equalJSON(substituteType(ov, d.oldType.String(), d.newType.String()), nv)
 		c.Provenance = isProvenance(rt, path)
 		if rt == ResourceSkipped && path == "reason" {
 			c.Note = "reason: " + summarizeReason(stringOf(ov)) + " -> " + summarizeReason(stringOf(nv))
@@ -320,19 +320,21 @@ func stringOf(v any) string {
 }
 
 // key is a resource's identity: its name without the plan's type suffix.
-func key(name, typ string) string { return strings.TrimSuffix(name, "-"+typ) }
+func key(name string, typ plan.DeploymentType) string {
+	return strings.TrimSuffix(name, "-"+typ.String())
+}
 
 func (d *differ) plan(old, new *plan.Plan) {
 	top := func(p *plan.Plan) *resource {
 		v := struct {
-			SchemaVersion  int            `json:"schema_version"`
-			Generator      plan.Generator `json:"generator"`
-			Project        plan.Project   `json:"project"`
-			DeploymentType string         `json:"deployment_type"`
-			Target         string         `json:"target"`
-			AWS            plan.AWS       `json:"aws"`
-			Inputs         []plan.Input   `json:"inputs"`
-			Unknowns       []string       `json:"unknowns"`
+			SchemaVersion  int                 `json:"schema_version"`
+			Generator      plan.Generator      `json:"generator"`
+			Project        plan.Project        `json:"project"`
+			DeploymentType plan.DeploymentType `json:"deployment_type"`
+			Target         string              `json:"target"`
+			AWS            plan.AWS            `json:"aws"`
+			Inputs         []plan.Input        `json:"inputs"`
+			Unknowns       []string            `json:"unknowns"`
 		}{p.SchemaVersion, p.Generator, p.Project, p.DeploymentType, p.Target, p.AWS, p.Inputs, p.Unknowns}
 		return &resource{name: p.Project.Name, value: v}
 	}
@@ -514,7 +516,7 @@ func (d *differ) deployments(flow string, old, new []plan.Deployment) {
 	}
 }
 
-func (d *differ) deploymentResource(dep *plan.Deployment, typ string) *resource {
+func (d *differ) deploymentResource(dep *plan.Deployment, typ plan.DeploymentType) *resource {
 	if dep == nil {
 		return nil
 	}

@@ -15,7 +15,7 @@ import (
 	"github.com/flowplan/flowplan/plan"
 )
 
-// Load reads plan/testdata/<name>.golden.json, a plan exactly as plan.Build
+// Load reads plan/testdata/<name>.golden.json, a plan exactly as planner.Build
 // writes it, and checks its digest. Each call returns a fresh copy, so a
 // test may mutate it.
 func Load(t testing.TB, name string) *plan.Plan {

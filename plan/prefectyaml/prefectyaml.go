@@ -89,7 +89,7 @@ func header(p *plan.Plan) string {
 	if p.Digest != "" {
 		h.WriteString(" " + p.Digest)
 	}
-	fmt.Fprintf(&h, "\n# (target %s, deployment type %s). Run from the project root:\n", oneLine(p.Target), oneLine(p.DeploymentType))
+	fmt.Fprintf(&h, "\n# (target %s, deployment type %s). Run from the project root:\n", oneLine(p.Target), oneLine(p.DeploymentType.String()))
 	h.WriteString("#   prefect --no-prompt deploy --all\n")
 	return h.String()
 }

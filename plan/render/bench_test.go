@@ -11,9 +11,10 @@ import (
 	"github.com/flowplan/flowplan/extractor/project"
 	"github.com/flowplan/flowplan/extractor/spec"
 	"github.com/flowplan/flowplan/plan"
+	"github.com/flowplan/flowplan/planner"
 )
 
-// bigPlan builds, with plan.Build, a main plan of 1,000 agent-era flows
+// bigPlan builds, with planner.Build, a main plan of 1,000 agent-era flows
 // with three deployments each (cron, interval and rrule schedules).
 func bigPlan(tb testing.TB) *plan.Plan {
 	tb.Helper()
@@ -57,7 +58,7 @@ func bigPlan(tb testing.TB) *plan.Plan {
 			}},
 		})
 	}
-	p, err := plan.Build(proj, files, plan.Options{
+	p, err := planner.Build(proj, files, planner.Options{
 		DeploymentType: "main", GitSHA: "0123456789abcdef", AWSRegion: "us-east-1",
 		Subnets: []string{"subnet-1"}, SecurityGroups: []string{"sg-1"}, Generator: "bench",
 	})

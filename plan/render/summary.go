@@ -209,7 +209,7 @@ func Summarize(p *plan.Plan) (*Summary, error) {
 		SummaryVersion: SummaryVersion,
 		Project:        p.Project.Name,
 		Version:        p.Project.Version,
-		DeploymentType: p.DeploymentType,
+		DeploymentType: p.DeploymentType.String(),
 		Target:         p.Target,
 		Region:         p.AWS.Region,
 		Account:        p.AWS.AccountID,
@@ -325,7 +325,7 @@ func SecretName(valueFrom string) string {
 	return valueFrom
 }
 
-func summarizeDeployment(deploymentType string, d plan.Deployment) (DeploymentSummary, error) {
+func summarizeDeployment(deploymentType plan.DeploymentType, d plan.Deployment) (DeploymentSummary, error) {
 	r := d.Request
 	ds := DeploymentSummary{
 		Name: d.Name, WorkQueue: r.WorkQueueName, Tags: nonNil(r.Tags), Env: []string{},
@@ -417,7 +417,7 @@ func summarizeDeployment(deploymentType string, d plan.Deployment) (DeploymentSu
 
 // DeploymentSchedule summarizes a deployment's schedule in a plan of the
 // given deployment type (dev, staging, main).
-func DeploymentSchedule(deploymentType string, d plan.Deployment) ScheduleSummary {
+func DeploymentSchedule(deploymentType plan.DeploymentType, d plan.Deployment) ScheduleSummary {
 	r := d.Request
 	var sched *plan.Schedule
 	switch {
@@ -438,7 +438,7 @@ func DeploymentSchedule(deploymentType string, d plan.Deployment) ScheduleSummar
 		return ss
 	}
 	switch {
-	case deploymentType != "main":
+	case !deploymentType.Scheduled():
 		return ScheduleSummary{State: ScheduleOnlyMain, Text: "only on main: not scheduled here"}
 	case slices.Contains(d.Unmanaged, "schedule"):
 		return ScheduleSummary{State: ScheduleKept, Text: "none in the spec: the server's schedule is kept"}

@@ -19,6 +19,7 @@ import (
 	"github.com/flowplan/flowplan/extractor/project"
 	"github.com/flowplan/flowplan/extractor/spec"
 	"github.com/flowplan/flowplan/plan"
+	"github.com/flowplan/flowplan/planner"
 )
 
 // Input is one resolved input and where its value came from.
@@ -118,6 +119,7 @@ type Resolved struct {
 	byName         map[string]Input
 	subnets        []string
 	securityGroups []string
+	deploymentType plan.DeploymentType
 	// registry is the registry given as an input ("" = the default ECR).
 	registry string
 	// gitRepositoryHint says why no git repository was found, for the
@@ -135,7 +137,7 @@ func (r *Resolved) FlowsFolder() string {
 }
 
 // DeploymentType is the lowercased, checked deployment type.
-func (r *Resolved) DeploymentType() string { return r.byName["deployment-type"].Value }
+func (r *Resolved) DeploymentType() plan.DeploymentType { return r.deploymentType }
 
 // Get returns the input of that flag name.
 func (r *Resolved) Get(name string) Input { return r.byName[name] }
@@ -170,11 +172,11 @@ func (f *Flags) Resolve(getenv func(string) (string, bool), projectDir string) (
 		}
 		if s.Flag == "deployment-type" {
 			in.Value = strings.ToLower(strings.TrimSpace(in.Value))
-			switch in.Value {
-			case "dev", "staging", "main":
-			default:
+			typ, err := plan.ParseDeploymentType(in.Value)
+			if err != nil {
 				return nil, fmt.Errorf("deployment type %q (from %s) must be dev, staging or main", in.Value, in.Source)
 			}
+			r.deploymentType = typ
 		}
 		r.All = append(r.All, in)
 		r.byName[s.Flag] = in
@@ -182,7 +184,7 @@ func (f *Flags) Resolve(getenv func(string) (string, bool), projectDir string) (
 	// Inputs whose default follows the deployment type are recorded with the
 	// value the plan really uses, not an empty string.
 	typ := r.DeploymentType()
-	for name, def := range map[string]string{"storage-block": "data-flows-" + typ, "git-branch": typ + "-v2"} {
+	for name, def := range map[string]string{"storage-block": planner.DefaultStorageBlock(typ), "git-branch": planner.DefaultGitBranch(typ)} {
 		if in := r.byName[name]; in.Source == "default" && in.Value == "" {
 			in.Value = def
 			r.byName[name] = in
@@ -253,8 +255,8 @@ type EnvRead struct {
 // files: every input, plus every environment variable a flow file read (as
 // "flow-env:NAME"), is recorded with its provenance. proj is nil when the
 // project could not be read.
-func (r *Resolved) PlanOptions(proj *project.Project, files []spec.FileResult, envReads []EnvRead, generator string) plan.Options {
-	opts := plan.Options{
+func (r *Resolved) PlanOptions(proj *project.Project, files []spec.FileResult, envReads []EnvRead, generator string) planner.Options {
+	opts := planner.Options{
 		DeploymentType:      r.DeploymentType(),
 		GitSHA:              r.byName["git-sha"].Value,
 		AWSRegion:           r.byName["aws-region"].Value,
@@ -306,9 +308,9 @@ func resolveRegistry(r *Resolved) error {
 		if account == "" {
 			account = plan.PlaceholderAWSAccountID
 		}
-		in.Value = plan.ECRRegistry(account, r.byName["aws-region"].Value)
+		in.Value = planner.ECRRegistry(account, r.byName["aws-region"].Value)
 	} else {
-		host, err := plan.ParseRegistry(in.Value)
+		host, err := planner.ParseRegistry(in.Value)
 		if err != nil {
 			return fmt.Errorf("%w (from %s)", err, in.Source)
 		}
@@ -357,7 +359,7 @@ func checkValues(r *Resolved) error {
 		bad(in, "Prefect refuses block names other than lowercase letters, digits and dashes")
 	}
 	if in := r.byName["infrastructure-block"]; in.Value != "" {
-		ref, err := plan.ParseBlockRef(in.Value)
+		ref, err := planner.ParseBlockRef(in.Value)
 		switch {
 		case err != nil:
 			errs = append(errs, fmt.Errorf("%w (from %s)", err, in.Source))

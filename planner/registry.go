@@ -1,4 +1,4 @@
-package plan
+package planner
 
 import (
 	"fmt"
@@ -45,10 +45,4 @@ func ParseRegistry(s string) (string, error) {
 		}
 	}
 	return v, nil
-}
-
-// ECRRegistry returns the ECR registry host of an account and region, the
-// default registry of a plan: <account>.dkr.ecr.<region>.amazonaws.com.
-func ECRRegistry(account, region string) string {
-	return account + ".dkr.ecr." + region + ".amazonaws.com"
 }

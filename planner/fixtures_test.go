@@ -1,13 +1,25 @@
-package plan
+package planner
 
 import (
 	"encoding/json"
 
+	"github.com/flowplan/flowplan/extractor/annotation"
 	"github.com/flowplan/flowplan/extractor/project"
 	"github.com/flowplan/flowplan/extractor/spec"
+	"github.com/flowplan/flowplan/plan"
 )
 
 func ptr[T any](v T) *T { return &v }
+
+// typeOf is the type expression the extractor reads from an annotation
+// these fixtures know to be readable.
+func typeOf(src string) *spec.TypeExpr {
+	t, why := annotation.Read(src)
+	if t == nil {
+		panic("fixture annotation " + src + ": " + why)
+	}
+	return t
+}
 
 func seedProject() *project.Project {
 	return &project.Project{
@@ -45,10 +57,10 @@ func seedFlow() spec.FileResult {
 
 func seedOptions(typ string) Options {
 	return Options{
-		DeploymentType: typ, GitSHA: "3f9a1c27d4b5e6f708192a3b4c5d6e7f8091a2b3", AWSRegion: "us-east-1",
+		DeploymentType: plan.DeploymentType(typ), GitSHA: "3f9a1c27d4b5e6f708192a3b4c5d6e7f8091a2b3", AWSRegion: "us-east-1",
 		AWSAccountID: "123456789012", Subnets: []string{"subnet-0a", "subnet-0b"}, SecurityGroups: []string{"sg-01"},
-		Target: TargetPrefect2Agent, Generator: "0.1.0-test",
-		Inputs: []Input{
+		Target: plan.TargetPrefect2Agent, Generator: "0.1.0-test",
+		Inputs: []plan.Input{
 			{Name: "deployment-type", Value: typ, Source: "flag"},
 			{Name: "git-sha", Value: "3f9a1c27d4b5e6f708192a3b4c5d6e7f8091a2b3", Source: "env:CIRCLE_SHA1"},
 			{Name: "aws-region", Value: "us-east-1", Source: "default"},
@@ -83,11 +95,11 @@ func multiFiles() []spec.FileResult {
 			Spec: &spec.Spec{Agent: &spec.AgentSpec{
 				API: spec.APIAgent,
 				Flow: spec.Flow{Function: "Load_Daily_Feeds", Name: "load-daily", Description: &desc, Parameters: []spec.Parameter{
-					{Name: "day", Annotation: "str", Default: json.RawMessage("null")},
-					{Name: "limit", Annotation: "Optional[int]", Default: json.RawMessage("100"), HasDefault: true},
-					{Name: "sources", Annotation: "list[str]", Default: json.RawMessage(`["a","b"]`), HasDefault: true},
-					{Name: "mode", Annotation: "Literal['full', 'delta']", Default: json.RawMessage(`"delta"`), HasDefault: true},
-					{Name: "frame", Annotation: "pd.DataFrame", Default: json.RawMessage("null"), HasDefault: true},
+					{Name: "day", Annotation: "str", Type: typeOf("str"), Default: json.RawMessage("null")},
+					{Name: "limit", Annotation: "Optional[int]", Type: typeOf("Optional[int]"), Default: json.RawMessage("100"), HasDefault: true},
+					{Name: "sources", Annotation: "list[str]", Type: typeOf("list[str]"), Default: json.RawMessage(`["a","b"]`), HasDefault: true},
+					{Name: "mode", Annotation: "Literal['full', 'delta']", Type: typeOf("Literal['full', 'delta']"), Default: json.RawMessage(`"delta"`), HasDefault: true},
+					{Name: "frame", Annotation: "pd.DataFrame", Type: typeOf("pd.DataFrame"), Default: json.RawMessage("null"), HasDefault: true},
 				}},
 				DockerEnv: "Heavy_ML.v2",
 				Secrets: []spec.Envar{
@@ -158,7 +170,7 @@ func workerFiles() []spec.FileResult {
 			Path: "src/counts/count_flow.py", Status: spec.StatusOK, SHA256: "33", FlowSpecLine: 30,
 			Spec: &spec.Spec{Worker: &spec.WorkerSpec{
 				API:       spec.APIWorker,
-				Flow:      spec.Flow{Function: "count_things", Name: "count-things", Description: &desc, Parameters: []spec.Parameter{{Name: "n", Annotation: "int", Default: json.RawMessage("3"), HasDefault: true}}},
+				Flow:      spec.Flow{Function: "count_things", Name: "count-things", Description: &desc, Parameters: []spec.Parameter{{Name: "n", Annotation: "int", Type: typeOf("int"), Default: json.RawMessage("3"), HasDefault: true}}},
 				DockerEnv: "Spark_Env",
 				Deployments: []spec.WorkerDeployment{
 					{

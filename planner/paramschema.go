@@ -1,10 +1,10 @@
-package plan
+package planner
 
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
-	"math/big"
 	"strings"
 
 	"github.com/flowplan/flowplan/extractor/spec"
@@ -19,6 +19,9 @@ import (
 // starts with "_" are left out (pydantic ignores such fields). An
 // annotation that cannot be resolved statically gives an untyped property
 // (what Prefect gives for types pydantic cannot describe) and a warning.
+// The types are the parameters' type expressions (Type), as the extractor
+// read them from the annotations; the annotation text only labels the
+// warnings.
 func ParameterSchema(params []spec.Parameter) (json.RawMessage, []string, error) {
 	props := map[string]any{}
 	required := []string{}
@@ -29,11 +32,15 @@ func ParameterSchema(params []spec.Parameter) (json.RawMessage, []string, error)
 			continue
 		}
 		prop := map[string]any{}
-		if prm.Annotation != "" {
-			ts, err := annotationSchema(prm.Annotation)
-			if err != nil {
+		if prm.Annotation != "" || prm.Type != nil {
+			ts, err := annotationSchema(prm)
+			var unread *unreadError
+			switch {
+			case errors.As(err, &unread):
+				return nil, nil, err
+			case err != nil:
 				warnings = append(warnings, fmt.Sprintf("parameter %s: annotation `%s` cannot be resolved statically (%v); its schema property is left untyped", prm.Name, prm.Annotation, err))
-			} else {
+			default:
 				for k, v := range ts {
 					prop[k] = v
 				}
@@ -61,17 +68,28 @@ func ParameterSchema(params []spec.Parameter) (json.RawMessage, []string, error)
 	return b, warnings, nil
 }
 
-// annotationSchema returns pydantic v1's type schema for an annotation (the
-// part of a property besides title, default and position).
-func annotationSchema(src string) (map[string]any, error) {
-	a, err := parseAnnotation(src)
-	if err != nil {
-		return nil, err
-	}
-	if a.isLit && a.isStr {
+// unreadError is a parameter whose annotation the extractor did not read
+// as a type: a spec not built by the extractor, which the planner cannot
+// describe without guessing.
+type unreadError struct{ param, annotation string }
+
+func (e *unreadError) Error() string {
+	return fmt.Sprintf("parameter %s: annotation `%s` was not read as a type expression (a spec not lifted by the extractor?)", e.param, e.annotation)
+}
+
+// annotationSchema returns pydantic v1's type schema for a parameter's
+// annotation (the part of a property besides title, default and position),
+// from the type expression the extractor read from it.
+func annotationSchema(prm spec.Parameter) (map[string]any, error) {
+	switch {
+	case prm.TypeError != "":
+		return nil, errors.New(prm.TypeError)
+	case prm.Type == nil:
+		return nil, &unreadError{prm.Name, prm.Annotation}
+	case prm.Type.Literal == spec.LiteralStr:
 		return nil, fmt.Errorf("a string annotation (forward reference) is not evaluated")
 	}
-	return typeSchema(a, true)
+	return typeSchema(*prm.Type, true)
 }
 
 // typing names, with or without the "typing." prefix.
@@ -84,20 +102,20 @@ func typingName(name string) string {
 
 // typeSchema is pydantic v1's field_type_schema for the type a. top is
 // true for the parameter's own annotation (not a nested argument).
-func typeSchema(a annot, top bool) (map[string]any, error) {
-	if a.union != nil {
-		return unionSchema(a.union, top)
+func typeSchema(a spec.TypeExpr, top bool) (map[string]any, error) {
+	if a.Union != nil {
+		return unionSchema(a.Union, top)
 	}
-	if a.isLit {
-		if a.lit == nil {
+	if a.Literal != spec.NotLiteral {
+		if a.Literal == spec.LiteralNone {
 			return map[string]any{"type": "null"}, nil // the annotation None
 		}
 		return nil, fmt.Errorf("a literal value is not a type")
 	}
-	if a.ellip {
+	if a.Ellipsis {
 		return nil, fmt.Errorf("... is not a type")
 	}
-	name := a.name
+	name := a.Name
 	switch name {
 	case "builtins.str", "builtins.int", "builtins.float", "builtins.bool", "builtins.list", "builtins.dict",
 		"builtins.tuple", "builtins.set", "builtins.frozenset", "builtins.bytes":
@@ -134,42 +152,42 @@ func typeSchema(a annot, top bool) (map[string]any, error) {
 	case name == "dict" || tn == "Dict":
 		return dictSchema(a)
 	case tn == "Optional":
-		if len(a.args) != 1 {
+		if len(a.Args) != 1 {
 			//lint:ignore ST1005 the message starts with the Python type it is about
-			return nil, fmt.Errorf("Optional takes one argument, got %d", len(a.args))
+			return nil, fmt.Errorf("Optional takes one argument, got %d", len(a.Args))
 		}
-		return unionSchema([]annot{a.args[0], {isLit: true}}, top)
+		return unionSchema([]spec.TypeExpr{a.Args[0], {Literal: spec.LiteralNone}}, top)
 	case tn == "Union":
-		if len(a.args) == 0 {
+		if len(a.Args) == 0 {
 			//lint:ignore ST1005 the message starts with the Python type it is about
 			return nil, fmt.Errorf("Union without arguments")
 		}
-		return unionSchema(a.args, top)
+		return unionSchema(a.Args, top)
 	case tn == "Literal":
-		return literalSchema(a.args, top)
+		return literalSchema(a.Args, top)
 	}
 	return nil, fmt.Errorf("%s is not a type flowplan knows", name)
 }
 
-func noArgs(a annot, s map[string]any) (map[string]any, error) {
-	if len(a.args) > 0 {
-		return nil, fmt.Errorf("%s takes no subscript", a.name)
+func noArgs(a spec.TypeExpr, s map[string]any) (map[string]any, error) {
+	if len(a.Args) > 0 {
+		return nil, fmt.Errorf("%s takes no subscript", a.Name)
 	}
 	return s, nil
 }
 
 // sequenceSchema: list[X], List[X], set[X], Set[X] (X defaults to Any).
-func sequenceSchema(a annot, unique bool) (map[string]any, error) {
+func sequenceSchema(a spec.TypeExpr, unique bool) (map[string]any, error) {
 	items := map[string]any{}
-	switch len(a.args) {
+	switch len(a.Args) {
 	case 0:
 	case 1:
 		var err error
-		if items, err = typeSchema(a.args[0], false); err != nil {
+		if items, err = typeSchema(a.Args[0], false); err != nil {
 			return nil, err
 		}
 	default:
-		return nil, fmt.Errorf("%s takes one argument, got %d", a.name, len(a.args))
+		return nil, fmt.Errorf("%s takes one argument, got %d", a.Name, len(a.Args))
 	}
 	s := map[string]any{"type": "array", "items": items}
 	if unique {
@@ -179,19 +197,19 @@ func sequenceSchema(a annot, unique bool) (map[string]any, error) {
 }
 
 // tupleSchema: tuple, tuple[X, ...], tuple[X, Y].
-func tupleSchema(a annot) (map[string]any, error) {
+func tupleSchema(a spec.TypeExpr) (map[string]any, error) {
 	switch {
-	case len(a.args) == 0:
+	case len(a.Args) == 0:
 		return map[string]any{"type": "array", "items": map[string]any{}}, nil
-	case len(a.args) == 2 && a.args[1].ellip:
-		items, err := typeSchema(a.args[0], false)
+	case len(a.Args) == 2 && a.Args[1].Ellipsis:
+		items, err := typeSchema(a.Args[0], false)
 		if err != nil {
 			return nil, err
 		}
 		return map[string]any{"type": "array", "items": items}, nil
 	}
-	items := make([]any, 0, len(a.args))
-	for _, arg := range a.args {
+	items := make([]any, 0, len(a.Args))
+	for _, arg := range a.Args {
 		s, err := typeSchema(arg, false)
 		if err != nil {
 			return nil, err
@@ -203,15 +221,15 @@ func tupleSchema(a annot) (map[string]any, error) {
 
 // dictSchema: dict, dict[K, V]: an object, with additionalProperties when
 // the values are not Any.
-func dictSchema(a annot) (map[string]any, error) {
-	switch len(a.args) {
+func dictSchema(a spec.TypeExpr) (map[string]any, error) {
+	switch len(a.Args) {
 	case 0:
 		return map[string]any{"type": "object"}, nil
 	case 2:
-		if _, err := typeSchema(a.args[0], false); err != nil {
+		if _, err := typeSchema(a.Args[0], false); err != nil {
 			return nil, err
 		}
-		vals, err := typeSchema(a.args[1], false)
+		vals, err := typeSchema(a.Args[1], false)
 		if err != nil {
 			return nil, err
 		}
@@ -221,33 +239,33 @@ func dictSchema(a annot) (map[string]any, error) {
 		}
 		return s, nil
 	}
-	return nil, fmt.Errorf("%s takes two arguments, got %d", a.name, len(a.args))
+	return nil, fmt.Errorf("%s takes two arguments, got %d", a.Name, len(a.Args))
 }
 
 // unionSchema: typing flattens nested unions and drops duplicates; pydantic
 // v1 drops None (it only makes the field nullable) and, for one remaining
 // member, describes that member alone, else anyOf the members.
-func unionSchema(members []annot, top bool) (map[string]any, error) {
-	var flat []annot
+func unionSchema(members []spec.TypeExpr, top bool) (map[string]any, error) {
+	var flat []spec.TypeExpr
 	seen := map[string]bool{}
-	var add func(m annot) error
-	add = func(m annot) error {
-		if m.union != nil {
-			for _, x := range m.union {
+	var add func(m spec.TypeExpr) error
+	add = func(m spec.TypeExpr) error {
+		if m.Union != nil {
+			for _, x := range m.Union {
 				if err := add(x); err != nil {
 					return err
 				}
 			}
 			return nil
 		}
-		if tn := typingName(m.name); tn == "Union" || tn == "Optional" {
-			inner := m.args
+		if tn := typingName(m.Name); tn == "Union" || tn == "Optional" {
+			inner := m.Args
 			if tn == "Optional" {
 				if len(inner) != 1 {
 					//lint:ignore ST1005 the message starts with the Python type it is about
 					return fmt.Errorf("Optional takes one argument, got %d", len(inner))
 				}
-				inner = []annot{inner[0], {isLit: true}}
+				inner = []spec.TypeExpr{inner[0], {Literal: spec.LiteralNone}}
 			}
 			for _, x := range inner {
 				if err := add(x); err != nil {
@@ -268,9 +286,9 @@ func unionSchema(members []annot, top bool) (map[string]any, error) {
 			return nil, err
 		}
 	}
-	var rest []annot
+	var rest []spec.TypeExpr
 	for _, m := range flat {
-		if m.isLit && m.lit == nil {
+		if m.Literal == spec.LiteralNone {
 			continue
 		}
 		rest = append(rest, m)
@@ -293,15 +311,15 @@ func unionSchema(members []annot, top bool) (map[string]any, error) {
 }
 
 // annotKey identifies an annotation for union de-duplication.
-func annotKey(a annot) string {
+func annotKey(a spec.TypeExpr) string {
 	var b strings.Builder
-	b.WriteString(a.name)
-	if a.isLit {
-		fmt.Fprintf(&b, "lit:%T:%v", a.lit, a.lit)
+	b.WriteString(a.Name)
+	if a.Literal != spec.NotLiteral {
+		fmt.Fprintf(&b, "lit:%d:%s", a.Literal, a.Value)
 	}
-	if len(a.args) > 0 {
+	if len(a.Args) > 0 {
 		b.WriteByte('[')
-		for _, x := range a.args {
+		for _, x := range a.Args {
 			b.WriteString(annotKey(x))
 			b.WriteByte(',')
 		}
@@ -313,7 +331,7 @@ func annotKey(a annot) string {
 // literalSchema: Literal[...] gives {"enum": values, "type": T} when all
 // values have one type, else anyOf one such schema per type, in order of
 // first appearance.
-func literalSchema(args []annot, top bool) (map[string]any, error) {
+func literalSchema(args []spec.TypeExpr, top bool) (map[string]any, error) {
 	if len(args) == 0 {
 		//lint:ignore ST1005 the message starts with the Python type it is about
 		return nil, fmt.Errorf("Literal without arguments")
@@ -325,33 +343,31 @@ func literalSchema(args []annot, top bool) (map[string]any, error) {
 	var groups []*group
 	byType := map[string]*group{}
 	seen := map[string]bool{}
-	var add func(a annot) error
-	add = func(a annot) error {
-		if typingName(a.name) == "Literal" {
-			for _, x := range a.args {
+	var add func(a spec.TypeExpr) error
+	add = func(a spec.TypeExpr) error {
+		if typingName(a.Name) == "Literal" {
+			for _, x := range a.Args {
 				if err := add(x); err != nil {
 					return err
 				}
 			}
 			return nil
 		}
-		if !a.isLit {
+		if a.Literal == spec.NotLiteral {
 			//lint:ignore ST1005 the message starts with the Python type it is about
 			return fmt.Errorf("Literal argument is not a literal value")
 		}
 		var typ string
 		var v any
-		switch x := a.lit.(type) {
-		case nil:
+		switch a.Literal {
+		case spec.LiteralNone:
 			typ, v = "", nil
-		case bool:
-			typ, v = "boolean", x
-		case string:
-			if a.isStr {
-				typ, v = "string", x
-			} else {
-				typ, v = "integer", json.Number(x)
-			}
+		case spec.LiteralBool:
+			typ, v = "boolean", a.Value == "True"
+		case spec.LiteralStr:
+			typ, v = "string", a.Value
+		case spec.LiteralInt:
+			typ, v = "integer", json.Number(a.Value)
 		}
 		key := fmt.Sprintf("%s:%v", typ, v)
 		if seen[key] {
@@ -390,19 +406,4 @@ func literalSchema(args []annot, top bool) (map[string]any, error) {
 		anyOf = append(anyOf, one(g))
 	}
 	return map[string]any{"anyOf": anyOf}, nil
-}
-
-// pyIntLiteral converts a Python integer literal to decimal text.
-func pyIntLiteral(s string) (string, error) {
-	if strings.ContainsAny(s, ".eEjJ") && !strings.HasPrefix(strings.ToLower(s), "0x") {
-		return "", fmt.Errorf("number %s in an annotation is not an integer", s)
-	}
-	if len(s) > 1 && s[0] == '0' && s[1] >= '0' && s[1] <= '9' || strings.HasSuffix(s, "_") || strings.Contains(s, "__") {
-		return "", fmt.Errorf("invalid integer literal %s", s)
-	}
-	n, ok := new(big.Int).SetString(s, 0)
-	if !ok {
-		return "", fmt.Errorf("invalid integer literal %s", s)
-	}
-	return n.String(), nil
 }

@@ -1,4 +1,4 @@
-package plan
+package planner
 
 import (
 	"bytes"
@@ -15,13 +15,13 @@ import (
 	"sync/atomic"
 
 	"github.com/flowplan/flowplan/extractor/project"
-	"github.com/flowplan/flowplan/extractor/slug"
 	"github.com/flowplan/flowplan/extractor/spec"
+	"github.com/flowplan/flowplan/plan"
 )
 
 // Options are the plan's inputs beyond the project and the lifted specs.
 type Options struct {
-	DeploymentType string // dev, staging or main
+	DeploymentType plan.DeploymentType
 	GitSHA         string // full sha (or "dev"); the first 7 characters are used
 	AWSRegion      string
 	// AWSAccountID may be "": every value needing it then holds
@@ -57,17 +57,13 @@ type Options struct {
 	// SkipInvalid lists flows that cannot be planned (and every flow of a
 	// name collision) under skipped instead of failing the whole build.
 	SkipInvalid bool
-	Inputs      []Input // provenance of every input, recorded in the plan
-	Generator   string  // flowplan's version
+	Inputs      []plan.Input // provenance of every input, recorded in the plan
+	Generator   string       // flowplan's version
 }
 
-// Fixed names of the original tool.
+// Fixed values of the original tool (its names are in pocket).
 const (
 	generatorName        = "flowplan"
-	agentRepository      = "data-flows-prefect-envs"
-	workerRepository     = "data-flows-prefect-v2-envs"
-	containerName        = "prefect"
-	logGroup             = "prefect"
 	blockTypeECSTask     = "ecs-task"
 	blockTypeGitHub      = "github"
 	agentTaskCPU         = "256"
@@ -78,7 +74,6 @@ const (
 	fargateDefaultGiB    = 20
 	scratchVolume        = "prefect-scratch"
 	scratchContainerPath = "/var/prefect-scratch"
-	pullStepsRoot        = "/opt/prefect"
 )
 
 // builder carries what every derivation needs.
@@ -87,8 +82,11 @@ type builder struct {
 	opts    Options
 	sha7    string
 	account string
-	typ     string
+	typ     plan.DeploymentType
 	target  string
+	// names holds the values every name of the plan shares (type,
+	// account, region, sha7, project): each derivation adds its own.
+	names names
 	// broken maps a docker env name to the first error pyproject.toml has
 	// about it: such envs get no image and no flow may use them.
 	broken map[string]string
@@ -102,39 +100,30 @@ type builder struct {
 // failed extraction are listed under skipped. It fails when the options
 // are invalid or a spec cannot be deployed to the target; every such
 // problem is reported.
-func Build(p *project.Project, files []spec.FileResult, opts Options) (*Plan, error) {
-	pl, _, err := buildWithContent(p, files, opts)
-	return pl, err
+func Build(p *project.Project, files []spec.FileResult, opts Options) (*plan.Plan, error) {
+	pl, err := build(p, files, opts)
+	if err != nil {
+		return nil, err
+	}
+	if pl.Digest, err = pl.ComputeDigest(); err != nil {
+		return nil, err
+	}
+	return pl, nil
 }
 
 // BuildCanonical is Build that also returns the plan's canonical JSON, as
 // MarshalCanonical gives it. The digest is taken over that form, so
 // building and writing a plan this way encodes it once instead of twice.
-func BuildCanonical(p *project.Project, files []spec.FileResult, opts Options) (*Plan, []byte, error) {
-	pl, content, err := buildWithContent(p, files, opts)
-	if err != nil {
-		return nil, nil, err
-	}
-	out, err := spliceDigest(content, pl.Digest)
-	if err != nil {
-		return nil, nil, err
-	}
-	return pl, out, nil
-}
-
-// buildWithContent builds the plan and its canonical content (without the
-// digest), and sets the digest.
-func buildWithContent(p *project.Project, files []spec.FileResult, opts Options) (*Plan, []byte, error) {
+func BuildCanonical(p *project.Project, files []spec.FileResult, opts Options) (*plan.Plan, []byte, error) {
 	pl, err := build(p, files, opts)
 	if err != nil {
 		return nil, nil, err
 	}
-	content, err := pl.canonicalContent()
+	out, err := pl.Seal()
 	if err != nil {
 		return nil, nil, err
 	}
-	pl.Digest = digestOf(content)
-	return pl, content, nil
+	return pl, out, nil
 }
 
 // Check reports what Build would refuse, without the cost of the canonical
@@ -144,30 +133,30 @@ func Check(p *project.Project, files []spec.FileResult, opts Options) error {
 	return err
 }
 
-func build(p *project.Project, files []spec.FileResult, opts Options) (*Plan, error) {
+func build(p *project.Project, files []spec.FileResult, opts Options) (*plan.Plan, error) {
 	b, err := newBuilder(p, opts)
 	if err != nil {
 		return nil, err
 	}
-	pl := &Plan{
-		SchemaVersion:  SchemaVersion,
-		Generator:      Generator{Name: generatorName, Version: opts.Generator},
-		Project:        Project{Name: p.Slug, Version: p.Version, RootName: p.RootName, FlowsFolder: p.FlowsFolder, PyprojectSHA256: p.PyprojectSHA256},
+	pl := &plan.Plan{
+		SchemaVersion:  plan.SchemaVersion,
+		Generator:      plan.Generator{Name: generatorName, Version: opts.Generator},
+		Project:        plan.Project{Name: p.Slug, Version: p.Version, RootName: p.RootName, FlowsFolder: p.FlowsFolder, PyprojectSHA256: p.PyprojectSHA256},
 		DeploymentType: b.typ,
 		Target:         b.target,
-		AWS:            AWS{Region: opts.AWSRegion, AccountID: b.account, Subnets: nonNil(opts.Subnets), SecurityGroups: nonNil(opts.SecurityGroups)},
+		AWS:            plan.AWS{Region: opts.AWSRegion, AccountID: b.account, Subnets: nonNil(opts.Subnets), SecurityGroups: nonNil(opts.SecurityGroups)},
 		Inputs:         nonNil(slices.Clone(opts.Inputs)),
 		Unknowns:       []string{},
-		Images:         []Image{},
-		Flows:          []Flow{},
-		Skipped:        []Skipped{},
+		Images:         []plan.Image{},
+		Flows:          []plan.Flow{},
+		Skipped:        []plan.Skipped{},
 	}
 	if opts.AWSAccountID == "" {
-		pl.Unknowns = append(pl.Unknowns, UnknownAWSAccountID)
+		pl.Unknowns = append(pl.Unknowns, plan.UnknownAWSAccountID)
 	}
 	for _, name := range sortedKeys(p.Envs) {
 		if msg, bad := b.broken[name]; bad {
-			pl.Skipped = append(pl.Skipped, Skipped{Path: "pyproject.toml", Reason: "docker env " + name + ": " + msg})
+			pl.Skipped = append(pl.Skipped, plan.Skipped{Path: "pyproject.toml", Reason: "docker env " + name + ": " + msg})
 			continue
 		}
 		pl.Images = append(pl.Images, b.agentImage(p.Envs[name]))
@@ -175,7 +164,7 @@ func build(p *project.Project, files []spec.FileResult, opts Options) (*Plan, er
 	for _, name := range sortedKeys(p.WorkerEnvs) {
 		if msg, bad := b.broken[name]; bad {
 			if _, both := p.Envs[name]; !both {
-				pl.Skipped = append(pl.Skipped, Skipped{Path: "pyproject.toml", Reason: "docker env " + name + ": " + msg})
+				pl.Skipped = append(pl.Skipped, plan.Skipped{Path: "pyproject.toml", Reason: "docker env " + name + ": " + msg})
 			}
 			continue
 		}
@@ -190,18 +179,18 @@ func build(p *project.Project, files []spec.FileResult, opts Options) (*Plan, er
 	for i, f := range files {
 		switch {
 		case f.Status == spec.StatusMissing:
-			pl.Skipped = append(pl.Skipped, Skipped{Path: f.Path, Reason: "missing FLOW_SPEC"})
+			pl.Skipped = append(pl.Skipped, plan.Skipped{Path: f.Path, Reason: "missing FLOW_SPEC"})
 		case f.Status == spec.StatusError:
-			pl.Skipped = append(pl.Skipped, Skipped{Path: f.Path, Reason: "extraction failed: " + strings.Join(f.Errors, "; ")})
+			pl.Skipped = append(pl.Skipped, plan.Skipped{Path: f.Path, Reason: "extraction failed: " + strings.Join(f.Errors, "; ")})
 		case f.Spec == nil:
 			errs = append(errs, fmt.Errorf("%s: status %q but no spec", f.Path, f.Status))
 		case f.Spec.DeployedElsewhere() != "":
-			pl.Skipped = append(pl.Skipped, Skipped{Path: f.Path, Reason: f.Spec.DeployedElsewhere()})
+			pl.Skipped = append(pl.Skipped, plan.Skipped{Path: f.Path, Reason: f.Spec.DeployedElsewhere()})
 		case f.Spec.Worker != nil || f.Spec.Agent != nil:
 			fl, err := built[i].flow, built[i].err
 			switch {
 			case err != nil && opts.SkipInvalid:
-				pl.Skipped = append(pl.Skipped, Skipped{Path: f.Path, Reason: "planning failed: " + err.Error()})
+				pl.Skipped = append(pl.Skipped, plan.Skipped{Path: f.Path, Reason: "planning failed: " + err.Error()})
 			case err != nil:
 				errs = append(errs, err)
 			default:
@@ -233,7 +222,7 @@ func build(p *project.Project, files []spec.FileResult, opts Options) (*Plan, er
 		kept := pl.Flows[:0]
 		for _, f := range pl.Flows {
 			if rs, bad := reasons[f.Path]; bad {
-				pl.Skipped = append(pl.Skipped, Skipped{Path: f.Path, Reason: strings.Join(rs, "; ")})
+				pl.Skipped = append(pl.Skipped, plan.Skipped{Path: f.Path, Reason: strings.Join(rs, "; ")})
 				continue
 			}
 			kept = append(kept, f)
@@ -251,7 +240,7 @@ func build(p *project.Project, files []spec.FileResult, opts Options) (*Plan, er
 
 // builtFlow is one file's flow, or why it cannot be planned.
 type builtFlow struct {
-	flow Flow
+	flow plan.Flow
 	err  error
 }
 
@@ -300,18 +289,16 @@ func newBuilder(p *project.Project, opts Options) (*builder, error) {
 			b.broken[d.Construct] = d.Error()
 		}
 	}
-	switch b.typ {
-	case "dev", "staging", "main":
-	default:
-		return nil, fmt.Errorf("building the plan: deployment type %q must be dev, staging or main", b.typ)
+	if err := b.typ.Validate(); err != nil {
+		return nil, fmt.Errorf("building the plan: %w", err)
 	}
 	if b.target == "" {
-		b.target = TargetPrefect2Agent
+		b.target = plan.TargetPrefect2Agent
 	}
 	switch b.target {
-	case TargetPrefect2Agent, TargetPrefect2Worker, TargetPrefect3:
+	case plan.TargetPrefect2Agent, plan.TargetPrefect2Worker, plan.TargetPrefect3:
 	default:
-		return nil, fmt.Errorf("building the plan: prefect target %q must be %s, %s or %s", b.target, TargetPrefect2Agent, TargetPrefect2Worker, TargetPrefect3)
+		return nil, fmt.Errorf("building the plan: prefect target %q must be %s, %s or %s", b.target, plan.TargetPrefect2Agent, plan.TargetPrefect2Worker, plan.TargetPrefect3)
 	}
 	if opts.GitSHA == "" {
 		return nil, fmt.Errorf("building the plan: no git sha (the original's default is \"dev\")")
@@ -325,13 +312,14 @@ func newBuilder(p *project.Project, opts Options) (*builder, error) {
 	}
 	b.account = opts.AWSAccountID
 	if b.account == "" {
-		b.account = PlaceholderAWSAccountID
-	} else if !accountIDPattern.MatchString(b.account) {
+		b.account = plan.PlaceholderAWSAccountID
+	} else if !plan.IsAccountID(b.account) {
 		return nil, fmt.Errorf("building the plan: AWS account id %q is not 12 digits", b.account)
 	}
 	if p.Slug == "" {
 		return nil, fmt.Errorf("building the plan: the project has no name")
 	}
+	b.names = names{typ: b.typ, account: b.account, region: opts.AWSRegion, sha7: b.sha7, project: p.Slug, root: p.RootName}
 	if opts.Registry != "" {
 		host, err := ParseRegistry(opts.Registry)
 		if err != nil {
@@ -382,7 +370,9 @@ func (b *builder) checkGitRepository(files []spec.FileResult) error {
 // ---- agent era ----
 
 func (b *builder) agentImageName(env project.DockerEnv) string {
-	return b.proj.Slug + "-" + slug.Make(env.Name) + "-py-" + env.PythonVersion
+	n := b.names
+	n.env, n.python = env.Name, env.PythonVersion
+	return n.name(pocket.AgentImage)
 }
 
 func (b *builder) registry() string {
@@ -392,15 +382,15 @@ func (b *builder) registry() string {
 	return ECRRegistry(b.account, b.opts.AWSRegion)
 }
 
-func (b *builder) agentImage(env project.DockerEnv) Image {
+func (b *builder) agentImage(env project.DockerEnv) plan.Image {
 	local := b.agentImageName(env)
 	ctx := env.BuildContext
 	if ctx == "" {
 		ctx = "."
 	}
-	repo := b.registry() + "/" + agentRepository
-	tag := local + "-" + b.sha7
-	return Image{
+	repo := b.registry() + "/" + pocket.AgentRepository
+	tag := b.imageTag(local)
+	return plan.Image{
 		API: spec.APIAgent, Env: env.Name, LocalName: local,
 		Dockerfile: env.DockerfilePath, Context: ctx,
 		BuildArgs:  map[string]string{"PYTHON_VERSION": env.PythonVersion},
@@ -409,42 +399,53 @@ func (b *builder) agentImage(env project.DockerEnv) Image {
 	}
 }
 
-func (b *builder) roleARN(kind string) string {
-	return "arn:aws:iam::" + b.account + ":role/data-flows-prefect-" + b.typ + "-" + kind + "-role"
+func (b *builder) imageTag(local string) string {
+	n := b.names
+	n.image = local
+	return n.name(pocket.ImageTag)
 }
 
-func (b *builder) logConfiguration(family string) LogConfiguration {
-	return LogConfiguration{LogDriver: "awslogs", Options: map[string]string{
+func (b *builder) roleARN(kind string) string {
+	n := b.names
+	n.kind = kind
+	return n.name(pocket.Role)
+}
+
+func (b *builder) logConfiguration(family string) plan.LogConfiguration {
+	return plan.LogConfiguration{LogDriver: "awslogs", Options: map[string]string{
 		"awslogs-create-group":  "true",
-		"awslogs-group":         logGroup,
+		"awslogs-group":         pocket.LogGroup,
 		"awslogs-region":        b.opts.AWSRegion,
 		"awslogs-stream-prefix": family,
 	}}
 }
 
-func (b *builder) agentFlow(f spec.FileResult) (Flow, error) {
+func (b *builder) agentFlow(f spec.FileResult) (plan.Flow, error) {
 	s := f.Spec.Agent
-	if b.target == TargetPrefect3 {
-		return Flow{}, fmt.Errorf("%s: an agent-era FLOW_SPEC (common.deployment) deploys through infrastructure blocks, which target %s does not have; use --prefect-target %s", f.Path, b.target, TargetPrefect2Agent)
+	if b.target == plan.TargetPrefect3 {
+		return plan.Flow{}, fmt.Errorf("%s: an agent-era FLOW_SPEC (common.deployment) deploys through infrastructure blocks, which target %s does not have; use --prefect-target %s", f.Path, b.target, plan.TargetPrefect2Agent)
 	}
 	env, ok := b.proj.Envs[s.DockerEnv]
 	if !ok {
-		return Flow{}, fmt.Errorf("%s: docker_env %q is not a [tool.prefect.envs] table of pyproject.toml", f.Path, s.DockerEnv)
+		return plan.Flow{}, fmt.Errorf("%s: docker_env %q is not a [tool.prefect.envs] table of pyproject.toml", f.Path, s.DockerEnv)
 	}
 	if msg, bad := b.broken[s.DockerEnv]; bad {
-		return Flow{}, fmt.Errorf("%s: docker_env %q is broken: %s", f.Path, s.DockerEnv, msg)
+		return plan.Flow{}, fmt.Errorf("%s: docker_env %q is broken: %s", f.Path, s.DockerEnv, msg)
 	}
-	dir := path.Dir(f.Path)
-	folder := slug.Make(path.Base(dir))
-	flowName := b.proj.Slug + "." + folder + "." + slug.Make(s.Flow.Function)
-	family := slug.Make(flowName) + "-" + b.typ
+	n := b.names
+	n.path, n.dir, n.file = f.Path, path.Dir(f.Path), path.Base(f.Path)
+	n.folder, n.function = path.Base(n.dir), s.Flow.Function
+	n.flow = n.name(pocket.AgentFlow)
+	n.family = n.name(pocket.AgentFamily)
+	flowName, family := n.flow, n.family
 	image := b.agentImage(env)
 
-	secrets := make([]Secret, 0, len(s.Secrets))
+	secrets := make([]plan.Secret, 0, len(s.Secrets))
 	for _, e := range s.Secrets {
-		secrets = append(secrets, Secret{Name: e.EnvarName, ValueFrom: "arn:aws:secretsmanager:" + b.opts.AWSRegion + ":" + b.account + ":secret:" + e.EnvarValue})
+		n.secret = e.EnvarValue
+		secrets = append(secrets, plan.Secret{Name: e.EnvarName, ValueFrom: n.name(pocket.SecretARN)})
 	}
-	td := &TaskDefinition{
+	td := &plan.TaskDefinition{
 		Family:                  family,
 		TaskRoleArn:             b.roleARN("task"),
 		ExecutionRoleArn:        b.roleARN("exec"),
@@ -452,54 +453,54 @@ func (b *builder) agentFlow(f spec.FileResult) (Flow, error) {
 		RequiresCompatibilities: []string{"FARGATE"},
 		Cpu:                     agentTaskCPU,
 		Memory:                  agentTaskMemory,
-		ContainerDefinitions: []ContainerDefinition{{
-			Name:             containerName,
+		ContainerDefinitions: []plan.ContainerDefinition{{
+			Name:             pocket.Container,
 			Image:            image.URI,
-			Environment:      []KeyValuePair{{Name: "PREFECT_DISABLE_FLOW_SPEC", Value: "True"}},
+			Environment:      []plan.KeyValuePair{{Name: "PREFECT_DISABLE_FLOW_SPEC", Value: "True"}},
 			Secrets:          secrets,
 			LogConfiguration: b.logConfiguration(family),
 		}},
 	}
 	if s.EphemeralStorageGB != fargateDefaultGiB {
-		td.EphemeralStorage = &EphemeralStorage{SizeInGiB: s.EphemeralStorageGB}
+		td.EphemeralStorage = &plan.EphemeralStorage{SizeInGiB: s.EphemeralStorageGB}
 	}
-	block := &Block{
-		Name:                 family,
+	block := &plan.Block{
+		Name:                 n.name(pocket.ECSTaskBlock),
 		BlockTypeSlug:        blockTypeECSTask,
 		TaskDefinitionFamily: family,
-		Data: ECSTaskData{
-			TaskDefinitionArn:               TaskDefinitionARNPlaceholder(family),
-			Cluster:                         "prefect-v2-agent-" + b.typ,
+		Data: plan.ECSTaskData{
+			TaskDefinitionArn:               plan.TaskDefinitionARNPlaceholder(family),
+			Cluster:                         n.name(pocket.Cluster),
 			LaunchType:                      "FARGATE",
 			AllowTaskDefinitionRegistration: false,
 		},
 	}
-	infra := BlockRef{BlockTypeSlug: blockTypeECSTask, Name: family}
+	infra := plan.BlockRef{BlockTypeSlug: blockTypeECSTask, Name: block.Name}
 	if b.opts.InfrastructureBlock != "" {
 		ref, err := ParseBlockRef(b.opts.InfrastructureBlock)
 		if err != nil {
-			return Flow{}, err
+			return plan.Flow{}, err
 		}
 		infra = ref
 	}
 	storage := b.opts.StorageBlock
 	if storage == "" {
-		storage = "data-flows-" + b.typ
+		storage = n.name(pocket.StorageBlock)
 	}
 	paramSchema, warnings, err := ParameterSchema(s.Flow.Parameters)
 	if err != nil {
-		return Flow{}, fmt.Errorf("%s: %w", f.Path, err)
+		return plan.Flow{}, fmt.Errorf("%s: %w", f.Path, err)
 	}
-	fl := Flow{
+	fl := plan.Flow{
 		Path: f.Path, SHA256: f.SHA256, FlowSpecLine: f.FlowSpecLine, API: spec.APIAgent,
 		Name: flowName, Function: s.Flow.Function, Spec: *f.Spec,
 		Image: image.LocalName, TaskDefinitionFamily: family, TaskDefinition: td, Block: block,
-		Deployments: []Deployment{}, Warnings: nonNil(warnings),
+		Deployments: []plan.Deployment{}, Warnings: nonNil(warnings),
 	}
 	for _, d := range s.Deployments {
-		dep, err := b.agentDeployment(f, s, d, flowName, folder, storage, infra, paramSchema)
+		dep, err := b.agentDeployment(n, s, d, storage, infra, paramSchema)
 		if err != nil {
-			return Flow{}, err
+			return plan.Flow{}, err
 		}
 		fl.Deployments = append(fl.Deployments, dep)
 	}
@@ -507,51 +508,52 @@ func (b *builder) agentFlow(f spec.FileResult) (Flow, error) {
 	return fl, nil
 }
 
-func (b *builder) agentDeployment(f spec.FileResult, s *spec.AgentSpec, d spec.AgentDeployment, flowName, folder, storage string, infra BlockRef, paramSchema json.RawMessage) (Deployment, error) {
-	name := slug.Make(d.DeploymentName) + "-" + b.typ
-	dir := path.Dir(f.Path)
-	storagePath := b.proj.RootName + "/" + dir
-	req := DeploymentRequest{
+// agentDeployment plans one deployment of an agent-era flow; n names the
+// flow.
+func (b *builder) agentDeployment(n names, s *spec.AgentSpec, d spec.AgentDeployment, storage string, infra plan.BlockRef, paramSchema json.RawMessage) (plan.Deployment, error) {
+	n.deployment = d.DeploymentName
+	name := n.name(pocket.AgentDeployment)
+	req := plan.DeploymentRequest{
 		Name:                   name,
-		Version:                Some(b.sha7),
-		Tags:                   []string{b.proj.Slug, folder, b.typ},
-		WorkQueueName:          "prefect-v2-queue-" + b.typ,
-		Path:                   Some(storagePath),
-		Entrypoint:             path.Base(f.Path) + ":" + s.Flow.Function,
+		Version:                plan.Some(b.sha7),
+		Tags:                   n.names(pocket.AgentTags),
+		WorkQueueName:          n.name(pocket.AgentQueue),
+		Path:                   plan.Some(n.name(pocket.StoragePath)),
+		Entrypoint:             n.name(pocket.AgentEntrypoint),
 		ParameterOpenAPISchema: paramSchema,
 	}
 	unmanaged := []string{"is_schedule_active"}
 	if params, empty, err := objectOrEmpty(d.Parameters); err != nil {
-		return Deployment{}, fmt.Errorf("%s: deployment %s: parameters: %w", f.Path, d.DeploymentName, err)
+		return plan.Deployment{}, fmt.Errorf("%s: deployment %s: parameters: %w", n.path, d.DeploymentName, err)
 	} else if empty {
 		unmanaged = append(unmanaged, "parameters")
 	} else {
 		req.Parameters = params
 	}
 	if desc := s.Flow.Description; desc != nil && *desc != "" {
-		req.Description = Some(*desc)
+		req.Description = plan.Some(*desc)
 	} else {
 		unmanaged = append(unmanaged, "description")
 	}
-	if b.typ == "main" && d.Schedule != nil {
+	if b.typ.Scheduled() && d.Schedule != nil {
 		sc, err := scheduleFromSpec(*d.Schedule)
 		if err != nil {
-			return Deployment{}, fmt.Errorf("%s: deployment %s: %w", f.Path, d.DeploymentName, err)
+			return plan.Deployment{}, fmt.Errorf("%s: deployment %s: %w", n.path, d.DeploymentName, err)
 		}
-		req.Schedule = Some(sc)
+		req.Schedule = plan.Some(sc)
 	} else {
 		unmanaged = append(unmanaged, "schedule")
 	}
 	overrides, err := b.agentInfraOverrides(d)
 	if err != nil {
-		return Deployment{}, fmt.Errorf("%s: deployment %s: %w", f.Path, d.DeploymentName, err)
+		return plan.Deployment{}, fmt.Errorf("%s: deployment %s: %w", n.path, d.DeploymentName, err)
 	}
 	req.InfraOverrides = overrides
 	sort.Strings(unmanaged)
-	return Deployment{
-		FlowName:            flowName,
+	return plan.Deployment{
+		FlowName:            n.flow,
 		Name:                name,
-		StorageBlock:        &BlockRef{BlockTypeSlug: blockTypeGitHub, Name: storage},
+		StorageBlock:        &plan.BlockRef{BlockTypeSlug: blockTypeGitHub, Name: storage},
 		InfrastructureBlock: &infra,
 		Request:             req,
 		Unmanaged:           unmanaged,
@@ -589,7 +591,7 @@ func (b *builder) agentInfraOverrides(d spec.AgentDeployment) (json.RawMessage, 
 
 // ParseBlockRef reads an infrastructure block reference, "<slug>/<name>", or
 // the original's whole "-ib <slug>/<name>" argument.
-func ParseBlockRef(s string) (BlockRef, error) {
+func ParseBlockRef(s string) (plan.BlockRef, error) {
 	v := strings.TrimSpace(s)
 	for _, flag := range []string{"-ib ", "--infra-block "} {
 		if rest, ok := strings.CutPrefix(v, flag); ok {
@@ -598,31 +600,35 @@ func ParseBlockRef(s string) (BlockRef, error) {
 	}
 	slugPart, name, ok := strings.Cut(v, "/")
 	if !ok || slugPart == "" || name == "" || strings.ContainsAny(v, " \t") {
-		return BlockRef{}, fmt.Errorf("infrastructure block %q must be <block type slug>/<block name>, like ecs-task/my-block", s)
+		return plan.BlockRef{}, fmt.Errorf("infrastructure block %q must be <block type slug>/<block name>, like ecs-task/my-block", s)
 	}
-	return BlockRef{BlockTypeSlug: slugPart, Name: name}, nil
+	return plan.BlockRef{BlockTypeSlug: slugPart, Name: name}, nil
 }
 
 // ---- worker era ----
 
 func (b *builder) workerImageName(env project.WorkerDockerEnv) string {
-	return b.proj.Slug + "-" + slug.Make(env.Name)
+	n := b.names
+	n.env = env.Name
+	return n.name(pocket.WorkerImage)
 }
 
 func (b *builder) workerFamily(env project.WorkerDockerEnv) string {
-	return b.workerImageName(env) + "-" + b.typ
+	n := b.names
+	n.image = b.workerImageName(env)
+	return n.name(pocket.WorkerFamily)
 }
 
-func (b *builder) workerImage(env project.WorkerDockerEnv) Image {
+func (b *builder) workerImage(env project.WorkerDockerEnv) plan.Image {
 	local := b.workerImageName(env)
 	family := b.workerFamily(env)
-	repo := b.registry() + "/" + workerRepository
-	tag := local + "-" + b.sha7
+	repo := b.registry() + "/" + pocket.WorkerRepository
+	tag := b.imageTag(local)
 	group := env.DependencyGroup
 	if group == "" {
 		group = "main"
 	}
-	im := Image{
+	im := plan.Image{
 		API: spec.APIWorker, Env: env.Name, LocalName: local,
 		Dockerfile: env.DockerfilePath, Context: ".",
 		BuildArgs:  map[string]string{"PYTHON_VERSION": env.PythonVersion, "DEPENDENCY_GROUP": group},
@@ -633,7 +639,7 @@ func (b *builder) workerImage(env project.WorkerDockerEnv) Image {
 		// As the original's build_image.sh, with the locked prefect version.
 		im.BuildArgs["PREFECT_VERSION"] = b.proj.PrefectVersion
 	}
-	im.TaskDefinition = &TaskDefinition{
+	im.TaskDefinition = &plan.TaskDefinition{
 		Family:                  family,
 		TaskRoleArn:             b.roleARN("task"),
 		ExecutionRoleArn:        b.roleARN("exec"),
@@ -641,55 +647,58 @@ func (b *builder) workerImage(env project.WorkerDockerEnv) Image {
 		RequiresCompatibilities: []string{"FARGATE"},
 		Cpu:                     workerTaskCPU,
 		Memory:                  workerTaskMemory,
-		EphemeralStorage:        &EphemeralStorage{SizeInGiB: workerEphemeralGiB},
-		ContainerDefinitions: []ContainerDefinition{{
-			Name:             containerName,
+		EphemeralStorage:        &plan.EphemeralStorage{SizeInGiB: workerEphemeralGiB},
+		ContainerDefinitions: []plan.ContainerDefinition{{
+			Name:             pocket.Container,
 			Image:            im.URI,
-			Environment:      []KeyValuePair{{Name: "DF_CONFIG_DEPLOYMENT_TYPE", Value: b.typ}},
+			Environment:      []plan.KeyValuePair{{Name: "DF_CONFIG_DEPLOYMENT_TYPE", Value: b.names.name(pocket.DeploymentEnv)}},
 			LogConfiguration: b.logConfiguration(family),
-			MountPoints:      []MountPoint{{SourceVolume: scratchVolume, ContainerPath: scratchContainerPath}},
+			MountPoints:      []plan.MountPoint{{SourceVolume: scratchVolume, ContainerPath: scratchContainerPath}},
 		}},
-		Volumes: []Volume{{Name: scratchVolume}},
+		Volumes: []plan.Volume{{Name: scratchVolume}},
 	}
 	return im
 }
 
-func (b *builder) workerFlow(f spec.FileResult) (Flow, error) {
+func (b *builder) workerFlow(f spec.FileResult) (plan.Flow, error) {
 	s := f.Spec.Worker
 	env, ok := b.proj.WorkerEnvs[s.DockerEnv]
 	if !ok {
-		return Flow{}, fmt.Errorf("%s: docker_env %q is not a [tool.prefect.docker] table of pyproject.toml", f.Path, s.DockerEnv)
+		return plan.Flow{}, fmt.Errorf("%s: docker_env %q is not a [tool.prefect.docker] table of pyproject.toml", f.Path, s.DockerEnv)
 	}
 	if msg, bad := b.broken[s.DockerEnv]; bad {
-		return Flow{}, fmt.Errorf("%s: docker_env %q is broken: %s", f.Path, s.DockerEnv, msg)
+		return plan.Flow{}, fmt.Errorf("%s: docker_env %q is broken: %s", f.Path, s.DockerEnv, msg)
 	}
 	if b.opts.GitRepository == "" && !b.opts.CheckOnly {
 		why := ""
 		if b.opts.GitRepositoryHint != "" {
 			why = " (no origin remote to fall back on: " + b.opts.GitRepositoryHint + ")"
 		}
-		return Flow{}, fmt.Errorf("%s: a worker-era flow needs the git repository its pull step clones: pass --git-repository URL or set DF_CONFIG_GH_REPO%s", f.Path, why)
+		return plan.Flow{}, fmt.Errorf("%s: a worker-era flow needs the git repository its pull step clones: pass --git-repository URL or set DF_CONFIG_GH_REPO%s", f.Path, why)
 	}
-	flowName := b.proj.Slug + "." + s.Flow.Name
-	family := b.workerFamily(env)
+	n := b.names
+	n.path, n.function, n.flowName = f.Path, s.Flow.Function, s.Flow.Name
+	n.flow = n.name(pocket.WorkerFlow)
+	n.family = b.workerFamily(env)
+	flowName, family := n.flow, n.family
 	paramSchema, warnings, err := ParameterSchema(s.Flow.Parameters)
 	if err != nil {
-		return Flow{}, fmt.Errorf("%s: %w", f.Path, err)
+		return plan.Flow{}, fmt.Errorf("%s: %w", f.Path, err)
 	}
-	fl := Flow{
+	fl := plan.Flow{
 		Path: f.Path, SHA256: f.SHA256, FlowSpecLine: f.FlowSpecLine, API: spec.APIWorker,
 		Name: flowName, Function: s.Flow.Function, Spec: *f.Spec,
 		Image: b.workerImageName(env), TaskDefinitionFamily: family,
-		Deployments: []Deployment{}, Warnings: nonNil(warnings),
+		Deployments: []plan.Deployment{}, Warnings: nonNil(warnings),
 	}
 	pull, err := b.pullSteps()
 	if err != nil {
-		return Flow{}, err
+		return plan.Flow{}, err
 	}
 	for _, d := range s.Deployments {
-		dep, err := b.workerDeployment(f, s, d, flowName, family, paramSchema, pull)
+		dep, err := b.workerDeployment(n, s, d, paramSchema, pull)
 		if err != nil {
-			return Flow{}, err
+			return plan.Flow{}, err
 		}
 		fl.Deployments = append(fl.Deployments, dep)
 	}
@@ -702,7 +711,7 @@ func (b *builder) workerFlow(f spec.FileResult) (Flow, error) {
 func (b *builder) pullSteps() (json.RawMessage, error) {
 	branch := b.opts.GitBranch
 	if branch == "" {
-		branch = b.typ + "-v2"
+		branch = b.names.name(pocket.GitBranch)
 	}
 	steps := []map[string]any{
 		{"prefect.deployments.steps.git_clone": map[string]any{"id": "clone-project", "repository": b.opts.GitRepository, "branch": branch}},
@@ -715,85 +724,88 @@ func (b *builder) pullSteps() (json.RawMessage, error) {
 	return out, nil
 }
 
-func (b *builder) workerDeployment(f spec.FileResult, s *spec.WorkerSpec, d spec.WorkerDeployment, flowName, family string, paramSchema, pull json.RawMessage) (Deployment, error) {
-	where := fmt.Sprintf("%s: deployment %s", f.Path, d.Name)
-	name := d.Name + "-" + b.typ
-	tags := append(slices.Clone(d.Tags), b.typ, b.proj.Slug)
+// workerDeployment plans one deployment of a worker-era flow; n names the
+// flow.
+func (b *builder) workerDeployment(n names, s *spec.WorkerSpec, d spec.WorkerDeployment, paramSchema, pull json.RawMessage) (plan.Deployment, error) {
+	where := fmt.Sprintf("%s: deployment %s", n.path, d.Name)
+	n.deployment, n.pool = d.Name, d.WorkPoolName
+	name := n.name(pocket.WorkerDeployment)
+	tags := append(slices.Clone(d.Tags), n.names(pocket.WorkerTags)...)
 	params, _, err := objectOrEmpty(d.Parameters)
 	if err != nil {
-		return Deployment{}, fmt.Errorf("%s: parameters: %w", where, err)
+		return plan.Deployment{}, fmt.Errorf("%s: parameters: %w", where, err)
 	}
 	queue := d.WorkQueueName
 	if queue == "" {
-		queue = "default"
+		queue = pocket.WorkerQueue
 	}
-	pool := d.WorkPoolName + "-" + b.typ
-	jobVars, err := b.jobVariables(d, family)
+	pool := n.name(pocket.WorkerPool)
+	jobVars, err := b.jobVariables(n, d)
 	if err != nil {
-		return Deployment{}, fmt.Errorf("%s: job_variables: %w", where, err)
+		return plan.Deployment{}, fmt.Errorf("%s: job_variables: %w", where, err)
 	}
-	req := DeploymentRequest{
+	req := plan.DeploymentRequest{
 		Name:                   name,
 		Tags:                   tags,
 		Parameters:             params,
 		WorkQueueName:          queue,
 		WorkPoolName:           &pool,
-		Entrypoint:             f.Path + ":" + s.Flow.Function,
+		Entrypoint:             n.name(pocket.WorkerEntrypoint),
 		PullSteps:              pull,
 		ParameterOpenAPISchema: paramSchema,
-		Version:                Null[string](),
-		Description:            Null[string](),
+		Version:                plan.Null[string](),
+		Description:            plan.Null[string](),
 	}
 	if d.Version != nil && *d.Version != "" {
-		req.Version = Some(*d.Version)
+		req.Version = plan.Some(*d.Version)
 	}
 	switch {
 	case d.Description != nil && *d.Description != "":
-		req.Description = Some(*d.Description)
+		req.Description = plan.Some(*d.Description)
 	case s.Flow.Description != nil && *s.Flow.Description != "":
-		req.Description = Some(*s.Flow.Description)
+		req.Description = plan.Some(*s.Flow.Description)
 	}
-	var sched *Schedule
-	if b.typ == "main" && d.Cron != nil && *d.Cron != "" {
+	var sched *plan.Schedule
+	if b.typ.Scheduled() && d.Cron != nil && *d.Cron != "" {
 		tz := d.Timezone
 		dayOr := true
-		sched = &Schedule{Cron: d.Cron, Timezone: &tz, DayOr: &dayOr}
+		sched = &plan.Schedule{Cron: d.Cron, Timezone: &tz, DayOr: &dayOr}
 	}
 	switch b.target {
-	case TargetPrefect3:
-		req.Schedules = []DeploymentSchedule{}
+	case plan.TargetPrefect3:
+		req.Schedules = []plan.DeploymentSchedule{}
 		if sched != nil {
-			req.Schedules = append(req.Schedules, DeploymentSchedule{Schedule: *sched, Active: true})
+			req.Schedules = append(req.Schedules, plan.DeploymentSchedule{Schedule: *sched, Active: true})
 		}
 		req.JobVariables = jobVars
 		enforce := d.EnforceParameterSchema
 		req.EnforceParameterSchema = &enforce
-		req.Path = Null[string]()
+		req.Path = plan.Null[string]()
 	default:
 		if sched != nil {
-			req.Schedule = Some(*sched)
+			req.Schedule = plan.Some(*sched)
 		} else {
-			req.Schedule = Null[Schedule]()
+			req.Schedule = plan.Null[plan.Schedule]()
 		}
 		req.InfraOverrides = jobVars
-		req.Path = Null[string]()
+		req.Path = plan.Null[string]()
 		// Prefect 2 servers before 2.14 refuse enforce_parameter_schema as
 		// an unknown field, so it is sent only when it is asked for.
 		if d.EnforceParameterSchema {
-			if b.target != TargetPrefect2Worker {
-				return Deployment{}, fmt.Errorf("%s: enforce_parameter_schema=True needs Prefect 2.14 or later; use --prefect-target %s or %s", where, TargetPrefect2Worker, TargetPrefect3)
+			if b.target != plan.TargetPrefect2Worker {
+				return plan.Deployment{}, fmt.Errorf("%s: enforce_parameter_schema=True needs Prefect 2.14 or later; use --prefect-target %s or %s", where, plan.TargetPrefect2Worker, plan.TargetPrefect3)
 			}
 			enforce := true
 			req.EnforceParameterSchema = &enforce
 		}
 	}
-	return Deployment{FlowName: flowName, Name: name, Request: req, Unmanaged: []string{}}, nil
+	return plan.Deployment{FlowName: n.flow, Name: name, Request: req, Unmanaged: []string{}}, nil
 }
 
 // jobVariables are the deployment's own, plus (as the original did, for
 // pools whose name contains "aws") the env's task definition ARN without
 // revision, which ECS resolves to the latest active one.
-func (b *builder) jobVariables(d spec.WorkerDeployment, family string) (json.RawMessage, error) {
+func (b *builder) jobVariables(n names, d spec.WorkerDeployment) (json.RawMessage, error) {
 	vars := map[string]json.RawMessage{}
 	if raw := bytes.TrimSpace(d.JobVariables); len(raw) > 0 && string(raw) != "null" {
 		if err := json.Unmarshal(raw, &vars); err != nil {
@@ -801,7 +813,7 @@ func (b *builder) jobVariables(d spec.WorkerDeployment, family string) (json.Raw
 		}
 	}
 	if strings.Contains(d.WorkPoolName, "aws") {
-		arn := "arn:aws:ecs:" + b.opts.AWSRegion + ":" + b.account + ":task-definition/" + family
+		arn := n.name(pocket.TaskDefARN)
 		v, err := json.Marshal(arn)
 		if err != nil {
 			return nil, err
@@ -817,26 +829,26 @@ func (b *builder) jobVariables(d spec.WorkerDeployment, family string) (json.Raw
 // what the original dropped: the cron timezone and day_or, the rrule
 // timezone, the interval's whole length (days included), anchor date and
 // timezone.
-func scheduleFromSpec(s spec.Schedule) (Schedule, error) {
+func scheduleFromSpec(s spec.Schedule) (plan.Schedule, error) {
 	switch s.Type {
 	case "cron":
 		dayOr := s.DayOr == nil || *s.DayOr
 		cron := s.Cron
-		return Schedule{Cron: &cron, DayOr: &dayOr, Timezone: s.Timezone}, nil
+		return plan.Schedule{Cron: &cron, DayOr: &dayOr, Timezone: s.Timezone}, nil
 	case "interval":
 		if s.IntervalSeconds == nil {
-			return Schedule{}, fmt.Errorf("interval schedule without an interval")
+			return plan.Schedule{}, fmt.Errorf("interval schedule without an interval")
 		}
 		secs := *s.IntervalSeconds
 		if secs <= 0 {
-			return Schedule{}, fmt.Errorf("interval schedule of %s seconds: Prefect requires a positive interval", strconv.FormatFloat(secs, 'f', -1, 64))
+			return plan.Schedule{}, fmt.Errorf("interval schedule of %s seconds: Prefect requires a positive interval", strconv.FormatFloat(secs, 'f', -1, 64))
 		}
-		return Schedule{Interval: &secs, AnchorDate: s.AnchorDate, Timezone: s.Timezone}, nil
+		return plan.Schedule{Interval: &secs, AnchorDate: s.AnchorDate, Timezone: s.Timezone}, nil
 	case "rrule":
 		rr := s.RRule
-		return Schedule{RRule: &rr, Timezone: s.Timezone}, nil
+		return plan.Schedule{RRule: &rr, Timezone: s.Timezone}, nil
 	}
-	return Schedule{}, fmt.Errorf("unknown schedule type %q", s.Type)
+	return plan.Schedule{}, fmt.Errorf("unknown schedule type %q", s.Type)
 }
 
 // objectOrEmpty checks that raw is a JSON object (null or absent counts as
@@ -863,11 +875,11 @@ type collision struct {
 // collisions finds flows that would write the same task definition, block or
 // deployment (e.g. two folders slugging to the same name). Each flow is
 // named by its FLOW_SPEC's file and line.
-func collisions(pl *Plan) []collision {
+func collisions(pl *plan.Plan) []collision {
 	var out []collision
 	type owner struct{ path, at string }
 	seen := map[string]owner{}
-	claim := func(kind, id string, f Flow) {
+	claim := func(kind, id string, f plan.Flow) {
 		key := kind + "\x00" + id
 		at := fmt.Sprintf("%s:%d", f.Path, f.FlowSpecLine)
 		if other, ok := seen[key]; ok && other.path != f.Path {
@@ -913,4 +925,11 @@ func nonNil[T any](s []T) []T {
 		return []T{}
 	}
 	return s
+}
+
+func plural(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return strconv.Itoa(n) + " " + noun + "s"
 }

@@ -1,4 +1,4 @@
-package plan
+package planner
 
 import (
 	"encoding/json"
@@ -12,6 +12,7 @@ import (
 	"github.com/flowplan/flowplan/extractor/diag"
 	"github.com/flowplan/flowplan/extractor/project"
 	"github.com/flowplan/flowplan/extractor/spec"
+	"github.com/flowplan/flowplan/plan"
 )
 
 // TestSeedExampleMatchesReference checks the seed README's example flow
@@ -31,16 +32,16 @@ func TestSeedExampleMatchesReference(t *testing.T) {
 	assert.Equal(t, []string{"FARGATE"}, td.RequiresCompatibilities)
 	assert.Equal(t, "256", td.Cpu)
 	assert.Equal(t, "512", td.Memory)
-	assert.Equal(t, &EphemeralStorage{SizeInGiB: 200}, td.EphemeralStorage)
+	assert.Equal(t, &plan.EphemeralStorage{SizeInGiB: 200}, td.EphemeralStorage)
 	assert.Equal(t, "arn:aws:iam::123456789012:role/data-flows-prefect-main-task-role", td.TaskRoleArn)
 	assert.Equal(t, "arn:aws:iam::123456789012:role/data-flows-prefect-main-exec-role", td.ExecutionRoleArn)
 	require.Len(t, td.ContainerDefinitions, 1)
 	c := td.ContainerDefinitions[0]
 	assert.Equal(t, "prefect", c.Name)
 	assert.Equal(t, "123456789012.dkr.ecr.us-east-1.amazonaws.com/data-flows-prefect-envs:data-products-base-py-3.10-3f9a1c2", c.Image)
-	assert.Equal(t, []KeyValuePair{{Name: "PREFECT_DISABLE_FLOW_SPEC", Value: "True"}}, c.Environment)
-	assert.Equal(t, []Secret{{Name: "MY_SECRET_JSON", ValueFrom: "arn:aws:secretsmanager:us-east-1:123456789012:secret:/my/secretsmanager/secret"}}, c.Secrets)
-	assert.Equal(t, LogConfiguration{LogDriver: "awslogs", Options: map[string]string{
+	assert.Equal(t, []plan.KeyValuePair{{Name: "PREFECT_DISABLE_FLOW_SPEC", Value: "True"}}, c.Environment)
+	assert.Equal(t, []plan.Secret{{Name: "MY_SECRET_JSON", ValueFrom: "arn:aws:secretsmanager:us-east-1:123456789012:secret:/my/secretsmanager/secret"}}, c.Secrets)
+	assert.Equal(t, plan.LogConfiguration{LogDriver: "awslogs", Options: map[string]string{
 		"awslogs-create-group": "true", "awslogs-group": "prefect", "awslogs-region": "us-east-1",
 		"awslogs-stream-prefix": "data-products-example-flow-1-main",
 	}}, c.LogConfiguration)
@@ -48,7 +49,7 @@ func TestSeedExampleMatchesReference(t *testing.T) {
 	require.NotNil(t, f.Block)
 	assert.Equal(t, "data-products-example-flow-1-main", f.Block.Name)
 	assert.Equal(t, "ecs-task", f.Block.BlockTypeSlug)
-	assert.Equal(t, ECSTaskData{
+	assert.Equal(t, plan.ECSTaskData{
 		TaskDefinitionArn: "${task_definition_arn:data-products-example-flow-1-main}",
 		Cluster:           "prefect-v2-agent-main", LaunchType: "FARGATE", AllowTaskDefinitionRegistration: false,
 	}, f.Block.Data)
@@ -56,14 +57,14 @@ func TestSeedExampleMatchesReference(t *testing.T) {
 	require.Len(t, f.Deployments, 1)
 	d := f.Deployments[0]
 	assert.Equal(t, "data-products.example.flow-1", d.FlowName)
-	assert.Equal(t, &BlockRef{BlockTypeSlug: "github", Name: "data-flows-main"}, d.StorageBlock)
-	assert.Equal(t, &BlockRef{BlockTypeSlug: "ecs-task", Name: "data-products-example-flow-1-main"}, d.InfrastructureBlock)
+	assert.Equal(t, &plan.BlockRef{BlockTypeSlug: "github", Name: "data-flows-main"}, d.StorageBlock)
+	assert.Equal(t, &plan.BlockRef{BlockTypeSlug: "ecs-task", Name: "data-products-example-flow-1-main"}, d.InfrastructureBlock)
 	r := d.Request
 	assert.Equal(t, "base-main", r.Name)
-	assert.Equal(t, Some("3f9a1c2"), r.Version)
+	assert.Equal(t, plan.Some("3f9a1c2"), r.Version)
 	assert.Equal(t, []string{"data-products", "example", "main"}, r.Tags)
 	assert.Equal(t, "prefect-v2-queue-main", r.WorkQueueName)
-	assert.Equal(t, Some("data-products/src/example"), r.Path)
+	assert.Equal(t, plan.Some("data-products/src/example"), r.Path)
 	assert.Equal(t, "example_flow.py:flow_1", r.Entrypoint)
 	assert.JSONEq(t, `{"param_name": "param_value"}`, string(r.Parameters))
 	sched, err := json.Marshal(r.Schedule)
@@ -88,7 +89,7 @@ func TestBuildBugFixes(t *testing.T) {
 	daily := p.Flows[0]
 	require.Equal(t, "flows/Straße Feeds/daily_flow.py", daily.Path)
 	assert.Nil(t, daily.TaskDefinition.EphemeralStorage, "20 GiB is Fargate's default and ECS refuses it explicitly")
-	byName := map[string]Deployment{}
+	byName := map[string]plan.Deployment{}
 	for _, d := range daily.Deployments {
 		byName[d.Name] = d
 	}
@@ -128,7 +129,7 @@ func TestBuildErrors(t *testing.T) {
 	}{
 		{"bad deployment type", func(o *Options, _ []spec.FileResult) { o.DeploymentType = "prod" }, `deployment type "prod"`},
 		{"bad target", func(o *Options, _ []spec.FileResult) { o.Target = "prefect4" }, `prefect target "prefect4"`},
-		{"agent flow on prefect3", func(o *Options, _ []spec.FileResult) { o.Target = TargetPrefect3 }, "infrastructure blocks, which target prefect3 does not have"},
+		{"agent flow on prefect3", func(o *Options, _ []spec.FileResult) { o.Target = plan.TargetPrefect3 }, "infrastructure blocks, which target prefect3 does not have"},
 		{"bad account", func(o *Options, _ []spec.FileResult) { o.AWSAccountID = "12345" }, "not 12 digits"},
 		{"bad infra block", func(o *Options, _ []spec.FileResult) { o.InfrastructureBlock = "ecs-task" }, "must be <block type slug>/<block name>"},
 		{"unknown docker env", func(_ *Options, f []spec.FileResult) { f[0].Spec.Agent.DockerEnv = "gpu" }, `docker_env "gpu"`},
@@ -155,61 +156,16 @@ func TestBuildErrors(t *testing.T) {
 }
 
 func TestBuildWorkerErrors(t *testing.T) {
-	o := workerOptions("main", TargetPrefect2Agent)
+	o := workerOptions("main", plan.TargetPrefect2Agent)
 	_, err := Build(workerProject(), workerFiles(), o)
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), "enforce_parameter_schema=True needs Prefect 2.14")
 
-	o = workerOptions("main", TargetPrefect3)
+	o = workerOptions("main", plan.TargetPrefect3)
 	o.GitRepository = ""
 	_, err = Build(workerProject(), workerFiles(), o)
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), "git repository")
-}
-
-func TestDigestTamper(t *testing.T) {
-	_, b := buildGolden(t, goldenCases()[0])
-	p, err := Parse(b)
-	require.NoError(t, err)
-	require.NoError(t, p.VerifyDigest())
-	again, err := p.MarshalCanonical()
-	require.NoError(t, err)
-	assert.Equal(t, string(b), string(again), "parse and marshal round-trips byte for byte")
-
-	tampered := strings.Replace(string(b), `"value": "4096"`, `"value": "8192"`, 1)
-	require.NotEqual(t, string(b), tampered)
-	p2, err := Parse([]byte(tampered))
-	require.NoError(t, err)
-	err = p2.VerifyDigest()
-	require.ErrorIs(t, err, ErrDigestMismatch)
-	assert.Contains(t, err.Error(), "modified after it was written")
-
-	p3, err := Parse([]byte(strings.Replace(string(b), `"digest": "sha256:`, `"digest": "sha256:0`, 1)))
-	require.NoError(t, err)
-	assert.ErrorIs(t, p3.VerifyDigest(), ErrDigestMismatch)
-}
-
-func TestParseStrict(t *testing.T) {
-	_, b := buildGolden(t, goldenCases()[0])
-	tests := map[string]struct {
-		doc     string
-		wantErr string
-	}{
-		"unknown field":   {strings.Replace(string(b), `"schema_version": 1,`, `"schema_version": 1, "surprise": true,`, 1), "unknown field"},
-		"other version":   {strings.Replace(string(b), `"schema_version": 1,`, `"schema_version": 2,`, 1), "schema_version 2"},
-		"no version":      {`{"digest": "x"}`, "no schema_version"},
-		"trailing data":   {string(b) + "{}", "expected the end of the file after the plan"},
-		"not json":        {"plan", "1:1: expected a value"},
-		"bad schedule":    {strings.Replace(string(b), `"day_or": true`, `"day_or": true, "rrule": "x"`, 1), "exactly one of cron, interval, rrule"},
-		"unknown in task": {strings.Replace(string(b), `"networkMode": "awsvpc",`, `"networkMode": "awsvpc", "pidMode": "host",`, 1), "unknown field"},
-	}
-	for name, tt := range tests {
-		t.Run(name, func(t *testing.T) {
-			_, err := Parse([]byte(tt.doc))
-			require.Error(t, err)
-			assert.Contains(t, err.Error(), tt.wantErr)
-		})
-	}
 }
 
 func TestResolveAccount(t *testing.T) {
@@ -217,8 +173,8 @@ func TestResolveAccount(t *testing.T) {
 	for _, c := range []goldenCase{cases[2], cases[3], cases[7]} {
 		t.Run(c.name, func(t *testing.T) {
 			p, b := buildGolden(t, c)
-			require.Contains(t, string(b), PlaceholderAWSAccountID)
-			require.Equal(t, []string{UnknownAWSAccountID}, p.Unknowns)
+			require.Contains(t, string(b), plan.PlaceholderAWSAccountID)
+			require.Equal(t, []string{plan.UnknownAWSAccountID}, p.Unknowns)
 
 			r, err := p.ResolveAccount("210987654321")
 			require.NoError(t, err)
@@ -239,7 +195,7 @@ func TestResolveAccount(t *testing.T) {
 			require.NoError(t, err)
 			assert.Equal(t, string(want), string(out))
 			// the original plan is untouched
-			assert.Equal(t, PlaceholderAWSAccountID, p.AWS.AccountID)
+			assert.Equal(t, plan.PlaceholderAWSAccountID, p.AWS.AccountID)
 		})
 	}
 }
@@ -258,27 +214,6 @@ func TestResolveAccountLeavesUserValues(t *testing.T) {
 	assert.Error(t, err)
 }
 
-func TestScheduleJSON(t *testing.T) {
-	tests := []string{
-		`{"cron":"0 0 * * *","day_or":true}`,
-		`{"cron":"0 0 * * *","day_or":false,"timezone":"UTC"}`,
-		`{"interval":86400,"anchor_date":"2024-01-01T00:00:00+00:00","timezone":"UTC"}`,
-		`{"interval":0.5}`,
-		`{"rrule":"FREQ=DAILY","timezone":"Europe/Paris"}`,
-	}
-	for _, in := range tests {
-		var s Schedule
-		require.NoError(t, json.Unmarshal([]byte(in), &s), in)
-		out, err := json.Marshal(s)
-		require.NoError(t, err)
-		assert.JSONEq(t, in, string(out))
-	}
-	for _, bad := range []string{`{}`, `{"cron":"x"}`, `{"cron":"x","day_or":true,"extra":1}`, `{"interval":1,"rrule":"x"}`} {
-		var s Schedule
-		assert.Error(t, json.Unmarshal([]byte(bad), &s), bad)
-	}
-}
-
 // bigFiles makes n agent-era flows with three deployments each.
 func bigFiles(n int) []spec.FileResult {
 	files := make([]spec.FileResult, 0, n)
@@ -288,8 +223,8 @@ func bigFiles(n int) []spec.FileResult {
 		a := *f.Spec.Agent
 		a.Flow.Function = fmt.Sprintf("flow_%04d", i)
 		a.Flow.Parameters = []spec.Parameter{
-			{Name: "day", Annotation: "str", Default: json.RawMessage("null")},
-			{Name: "limit", Annotation: "Optional[int]", Default: json.RawMessage("100"), HasDefault: true},
+			{Name: "day", Annotation: "str", Type: typeOf("str"), Default: json.RawMessage("null")},
+			{Name: "limit", Annotation: "Optional[int]", Type: typeOf("Optional[int]"), Default: json.RawMessage("100"), HasDefault: true},
 		}
 		a.Deployments = nil
 		for j, kind := range []string{"cron", "interval", "rrule"} {
@@ -410,7 +345,7 @@ func TestBuildCanonical(t *testing.T) {
 			require.NoError(t, err)
 			assert.Equal(t, want, got)
 			assert.Equal(t, string(wantJSON), string(gotJSON))
-			parsed, err := Parse(gotJSON)
+			parsed, err := plan.Parse(gotJSON)
 			require.NoError(t, err)
 			require.NoError(t, parsed.VerifyDigest())
 		})

@@ -4,7 +4,7 @@ Runs Prefect 2.10.6's parameter_schema() algorithm (utilities/callables.py)
 with pydantic v1 (pydantic.v1 from pydantic 2 works) on real Python
 signatures, and prints the cases with their expected schemas as JSON:
 
-    python3 plan/testdata/paramschema.py > plan/testdata/paramschema.json
+    python3 planner/testdata/paramschema.py > planner/testdata/paramschema.json
 
 Parameter docstring descriptions are not part of these cases.
 """

@@ -1,4 +1,4 @@
-package plan
+package planner
 
 import (
 	"strings"
@@ -8,6 +8,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/flowplan/flowplan/extractor/spec"
+	"github.com/flowplan/flowplan/plan"
 )
 
 func TestParseRegistry(t *testing.T) {
@@ -44,7 +45,7 @@ func TestParseRegistry(t *testing.T) {
 }
 
 func TestBuildPushesToTheGivenRegistry(t *testing.T) {
-	o := workerOptions("main", TargetPrefect2Worker)
+	o := workerOptions("main", plan.TargetPrefect2Worker)
 	o.AWSAccountID = ""
 	o.Registry = "127.0.0.1:5000/flowplan-it/"
 	p, err := Build(mixedProject(), append(workerFiles(), seedFlow()), o)
@@ -61,7 +62,7 @@ func TestBuildPushesToTheGivenRegistry(t *testing.T) {
 		if f.TaskDefinition != nil {
 			assert.True(t, strings.HasPrefix(f.TaskDefinition.ContainerDefinitions[0].Image, "127.0.0.1:5000/flowplan-it/"))
 			// the roles still name the (unknown) account
-			assert.Contains(t, f.TaskDefinition.TaskRoleArn, PlaceholderAWSAccountID)
+			assert.Contains(t, f.TaskDefinition.TaskRoleArn, plan.PlaceholderAWSAccountID)
 		}
 	}
 
@@ -82,15 +83,15 @@ func TestBuildRefusesABadRegistry(t *testing.T) {
 func TestResolveAccountFillsTheDefaultRegistryInput(t *testing.T) {
 	o := seedOptions("main")
 	o.AWSAccountID = ""
-	o.Inputs = []Input{
+	o.Inputs = []plan.Input{
 		{Name: "aws-account-id", Value: "", Source: "apply"},
-		{Name: "registry", Value: ECRRegistry(PlaceholderAWSAccountID, "us-east-1"), Source: "default"},
+		{Name: "registry", Value: ECRRegistry(plan.PlaceholderAWSAccountID, "us-east-1"), Source: "default"},
 	}
 	p, err := Build(seedProject(), []spec.FileResult{seedFlow()}, o)
 	require.NoError(t, err)
 	r, err := p.ResolveAccount("210987654321")
 	require.NoError(t, err)
-	assert.Equal(t, []Input{
+	assert.Equal(t, []plan.Input{
 		{Name: "aws-account-id", Value: "210987654321", Source: "apply"},
 		{Name: "registry", Value: "210987654321.dkr.ecr.us-east-1.amazonaws.com", Source: "default"},
 	}, r.Inputs)

@@ -1,36 +1,45 @@
-package plan
+// Package annotation reads the source text of a flow function parameter's
+// annotation as a type expression (spec.TypeExpr), for the planner's
+// parameter schema. It accepts the subset of Python expressions
+// annotations are made of: dotted names, subscripts, X | Y, and the
+// literals of Literal[...] (strings, integers, True, False, None) and
+// `...`; anything else is an error that says what it met.
+package annotation
 
 import (
 	"fmt"
+	"math/big"
 	"strings"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/flowplan/flowplan/extractor/spec"
 )
 
-// annot is a parsed parameter annotation: a (dotted) name with optional
-// subscript arguments, a union (`X | Y`), or a literal value inside
-// Literal[...] (string, int, bool, None) or `...`.
-type annot struct {
-	name  string  // dotted name; "" for unions and literals
-	args  []annot // subscript arguments
-	union []annot // X | Y members
-	lit   any     // literal: string, bigint text (json number), bool, nil (with isLit)
-	isLit bool
-	isStr bool // lit is a string
-	ellip bool // `...`
+// Read gives a spec.Parameter's Type and TypeError for an annotation's
+// source text: its type expression, or nil and why it cannot be read, or
+// nil and "" when there is no annotation.
+func Read(src string) (*spec.TypeExpr, string) {
+	if src == "" {
+		return nil, ""
+	}
+	t, err := Parse(src)
+	if err != nil {
+		return nil, err.Error()
+	}
+	return &t, ""
 }
 
-// parseAnnotation parses the annotation source text. It accepts the subset
-// of Python expressions annotations are made of.
-func parseAnnotation(src string) (annot, error) {
+// Parse reads an annotation's source text as a type expression.
+func Parse(src string) (spec.TypeExpr, error) {
 	p := &annotParser{src: src}
 	p.next()
 	a, err := p.union()
 	if err != nil {
-		return annot{}, err
+		return spec.TypeExpr{}, err
 	}
 	if p.tok != "" {
-		return annot{}, fmt.Errorf("unexpected %q", p.tok)
+		return spec.TypeExpr{}, fmt.Errorf("unexpected %q", p.tok)
 	}
 	return a, nil
 }
@@ -129,48 +138,48 @@ func isAlnum(c byte) bool {
 	return c >= '0' && c <= '9' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z'
 }
 
-func (p *annotParser) union() (annot, error) {
+func (p *annotParser) union() (spec.TypeExpr, error) {
 	first, err := p.primary()
 	if err != nil {
-		return annot{}, err
+		return spec.TypeExpr{}, err
 	}
 	if !(p.kind == 'p' && p.tok == "|") {
 		return first, nil
 	}
-	u := annot{union: []annot{first}}
+	u := spec.TypeExpr{Union: []spec.TypeExpr{first}}
 	for p.kind == 'p' && p.tok == "|" {
 		p.next()
 		m, err := p.primary()
 		if err != nil {
-			return annot{}, err
+			return spec.TypeExpr{}, err
 		}
-		u.union = append(u.union, m)
+		u.Union = append(u.Union, m)
 	}
 	return u, nil
 }
 
-func (p *annotParser) primary() (annot, error) {
+func (p *annotParser) primary() (spec.TypeExpr, error) {
 	if p.err != nil {
-		return annot{}, p.err
+		return spec.TypeExpr{}, p.err
 	}
 	switch p.kind {
 	case 'n':
-		a := annot{name: p.tok}
+		a := spec.TypeExpr{Name: p.tok}
 		switch p.tok {
 		case "None":
-			a = annot{isLit: true}
+			a = spec.TypeExpr{Literal: spec.LiteralNone}
 		case "True", "False":
-			a = annot{isLit: true, lit: p.tok == "True"}
+			a = spec.TypeExpr{Literal: spec.LiteralBool, Value: p.tok}
 		}
 		p.next()
-		if a.name != "" && p.kind == 'p' && p.tok == "[" {
+		if a.Name != "" && p.kind == 'p' && p.tok == "[" {
 			p.next()
 			for {
 				arg, err := p.union()
 				if err != nil {
-					return annot{}, err
+					return spec.TypeExpr{}, err
 				}
-				a.args = append(a.args, arg)
+				a.Args = append(a.Args, arg)
 				if p.kind == 'p' && p.tok == "," {
 					p.next()
 					if p.kind == 'p' && p.tok == "]" {
@@ -181,50 +190,65 @@ func (p *annotParser) primary() (annot, error) {
 				break
 			}
 			if !(p.kind == 'p' && p.tok == "]") {
-				return annot{}, fmt.Errorf("expected ] in subscript, got %q", p.tok)
+				return spec.TypeExpr{}, fmt.Errorf("expected ] in subscript, got %q", p.tok)
 			}
 			p.next()
 		}
 		return a, p.err
 	case 's':
-		a := annot{isLit: true, isStr: true, lit: p.tok}
+		a := spec.TypeExpr{Literal: spec.LiteralStr, Value: p.tok}
 		p.next()
 		// adjacent string literals concatenate
 		for p.kind == 's' {
-			a.lit = a.lit.(string) + p.tok
+			a.Value += p.tok
 			p.next()
 		}
 		return a, p.err
 	case 'd':
 		n, err := pyIntLiteral(p.tok)
 		if err != nil {
-			return annot{}, err
+			return spec.TypeExpr{}, err
 		}
 		p.next()
-		return annot{isLit: true, lit: n}, p.err
+		return spec.TypeExpr{Literal: spec.LiteralInt, Value: n}, p.err
 	case 'p':
 		switch p.tok {
 		case "...":
 			p.next()
-			return annot{ellip: true}, p.err
+			return spec.TypeExpr{Ellipsis: true}, p.err
 		case "-":
 			p.next()
 			if p.kind != 'd' {
-				return annot{}, fmt.Errorf("unexpected - before %q", p.tok)
+				return spec.TypeExpr{}, fmt.Errorf("unexpected - before %q", p.tok)
 			}
 			n, err := pyIntLiteral(p.tok)
 			if err != nil {
-				return annot{}, err
+				return spec.TypeExpr{}, err
 			}
 			p.next()
 			if n != "0" {
 				n = "-" + n
 			}
-			return annot{isLit: true, lit: n}, p.err
+			return spec.TypeExpr{Literal: spec.LiteralInt, Value: n}, p.err
 		}
 	}
 	if p.tok == "" {
-		return annot{}, fmt.Errorf("unexpected end of annotation")
+		return spec.TypeExpr{}, fmt.Errorf("unexpected end of annotation")
 	}
-	return annot{}, fmt.Errorf("unexpected %q", p.tok)
+	return spec.TypeExpr{}, fmt.Errorf("unexpected %q", p.tok)
+}
+
+// pyIntLiteral converts a Python integer literal to decimal text.
+func pyIntLiteral(s string) (string, error) {
+	if strings.ContainsAny(s, ".eEjJ") && !strings.HasPrefix(strings.ToLower(s), "0x") {
+		return "", fmt.Errorf("number %s in an annotation is not an integer", s)
+	}
+	if len(s) > 1 && s[0] == '0' && s[1] >= '0' && s[1] <= '9' || strings.HasSuffix(s, "_") || strings.Contains(s, "__") {
+		return "", fmt.Errorf("invalid integer literal %s", s)
+	}
+	n, ok := new(big.Int).SetString(s, 0)
+	if !ok {
+		return "", fmt.Errorf("invalid integer literal %s", s)
+	}
+	return n.String(), nil
 }

@@ -1,4 +1,4 @@
-package plan
+package planner
 
 import (
 	"encoding/json"
@@ -9,7 +9,9 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/flowplan/flowplan/extractor/annotation"
 	"github.com/flowplan/flowplan/extractor/spec"
+	"github.com/flowplan/flowplan/plan"
 )
 
 type paramSchemaCase struct {
@@ -17,6 +19,13 @@ type paramSchemaCase struct {
 	Signature  string           `json:"signature"`
 	Parameters []spec.Parameter `json:"parameters"`
 	Schema     json.RawMessage  `json:"schema"`
+}
+
+// read gives a parameter, as decoded from JSON, the type expression the
+// extractor reads from its annotation.
+func read(p spec.Parameter) spec.Parameter {
+	p.Type, p.TypeError = annotation.Read(p.Annotation)
+	return p
 }
 
 // TestParameterSchemaMatchesPydanticV1 compares ParameterSchema with the
@@ -30,11 +39,15 @@ func TestParameterSchemaMatchesPydanticV1(t *testing.T) {
 	require.NotEmpty(t, cases)
 	for _, c := range cases {
 		t.Run(c.Case, func(t *testing.T) {
-			got, _, err := ParameterSchema(c.Parameters)
+			params := make([]spec.Parameter, len(c.Parameters))
+			for i, p := range c.Parameters {
+				params[i] = read(p)
+			}
+			got, _, err := ParameterSchema(params)
 			require.NoError(t, err)
-			want, err := Canonicalize(c.Schema)
+			want, err := plan.Canonicalize(c.Schema)
 			require.NoError(t, err)
-			gotC, err := Canonicalize(got)
+			gotC, err := plan.Canonicalize(got)
 			require.NoError(t, err)
 			assert.Equal(t, string(want), string(gotC), "signature: %s", c.Signature)
 		})
@@ -76,7 +89,7 @@ func TestParameterSchemaWarnings(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.annotation, func(t *testing.T) {
-			raw, warns, err := ParameterSchema([]spec.Parameter{{Name: "p", Annotation: tt.annotation, Default: json.RawMessage("null")}})
+			raw, warns, err := ParameterSchema([]spec.Parameter{read(spec.Parameter{Name: "p", Annotation: tt.annotation, Default: json.RawMessage("null")})})
 			require.NoError(t, err)
 			var schema struct {
 				Properties map[string]map[string]any `json:"properties"`
@@ -97,4 +110,23 @@ func TestParameterSchemaWarnings(t *testing.T) {
 			assert.JSONEq(t, tt.want, string(got))
 		})
 	}
+}
+
+// The schema comes from the type expression the extractor read: a
+// parameter with annotation text and neither a type nor a reason why none
+// was read is refused rather than described wrong.
+func TestParameterSchemaNeedsTheTypeExpression(t *testing.T) {
+	_, _, err := ParameterSchema([]spec.Parameter{{Name: "day", Annotation: "str", Default: json.RawMessage("null")}})
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "parameter day: annotation `str` was not read as a type expression")
+
+	raw, warns, err := ParameterSchema([]spec.Parameter{{Name: "day", Annotation: "Callable[[int], str]", TypeError: `unexpected "["`, Default: json.RawMessage("null")}})
+	require.NoError(t, err)
+	assert.Equal(t, []string{"parameter day: annotation `Callable[[int], str]` cannot be resolved statically (unexpected \"[\"); its schema property is left untyped"}, warns)
+	assert.JSONEq(t, `{"title":"Parameters","type":"object","properties":{"day":{"title":"day","position":0}},"required":["day"]}`, string(raw))
+
+	raw, warns, err = ParameterSchema([]spec.Parameter{{Name: "n", Type: &spec.TypeExpr{Name: "int"}, Default: json.RawMessage("3"), HasDefault: true}})
+	require.NoError(t, err)
+	assert.Empty(t, warns)
+	assert.JSONEq(t, `{"title":"Parameters","type":"object","properties":{"n":{"title":"n","position":0,"type":"integer","default":3}}}`, string(raw))
 }
