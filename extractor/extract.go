@@ -26,7 +26,7 @@ import (
 // Options configure one extraction.
 type Options struct {
 	ProjectDir     string                           // the sub-project root holding pyproject.toml
-	DeploymentType string                           // dev, staging or main (CommonSettings reads it)
+	DeploymentType spec.DeploymentType              // CommonSettings reads it; "" is dev
 	Getenv         func(name string) (string, bool) // the environment flow files may read; nil means empty
 	// EnvNames lists the environment's variable names, which pydantic
 	// settings models need (they read variables in any case); nil makes

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"flag"
+	"github.com/flowplan/flowplan/extractor/spec"
 	"os"
 	"path/filepath"
 	"sort"
@@ -130,7 +131,7 @@ func extract(t *testing.T, p sampleProject, typ string, concurrency int) *extrac
 	t.Helper()
 	res, err := extractor.Extract(context.Background(), extractor.Options{
 		ProjectDir:     p.dir,
-		DeploymentType: typ,
+		DeploymentType: spec.DeploymentType(typ),
 		Getenv:         p.getenv,
 		Concurrency:    concurrency,
 	})
@@ -151,7 +152,7 @@ func planOptions(c planCase, res *extractor.Result) planner.Options {
 		repo = fixedRepo
 	}
 	opts := planner.Options{
-		DeploymentType: plan.DeploymentType(c.typ),
+		DeploymentType: spec.DeploymentType(c.typ),
 		GitSHA:         fixedSHA,
 		AWSRegion:      fixedRegion,
 		AWSAccountID:   account,

@@ -40,12 +40,12 @@ const (
 // env, flows by path, deployments by name, skipped by path) so identical
 // inputs give identical bytes.
 type Plan struct {
-	SchemaVersion  int            `json:"schema_version"`
-	Generator      Generator      `json:"generator"`
-	Project        Project        `json:"project"`
-	DeploymentType DeploymentType `json:"deployment_type"`
-	Target         string         `json:"target"` // one of the Target* constants
-	AWS            AWS            `json:"aws"`
+	SchemaVersion  int                 `json:"schema_version"`
+	Generator      Generator           `json:"generator"`
+	Project        Project             `json:"project"`
+	DeploymentType spec.DeploymentType `json:"deployment_type"`
+	Target         string              `json:"target"` // one of the Target* constants
+	AWS            AWS                 `json:"aws"`
 	// Inputs lists every input of the plan with its value and provenance.
 	Inputs []Input `json:"inputs"`
 	// Unknowns names the values left as placeholders for apply time

@@ -21,7 +21,7 @@ import (
 
 // Options are the plan's inputs beyond the project and the lifted specs.
 type Options struct {
-	DeploymentType plan.DeploymentType
+	DeploymentType spec.DeploymentType
 	GitSHA         string // full sha (or "dev"); the first 7 characters are used
 	AWSRegion      string
 	// AWSAccountID may be "": every value needing it then holds
@@ -82,7 +82,7 @@ type builder struct {
 	opts    Options
 	sha7    string
 	account string
-	typ     plan.DeploymentType
+	typ     spec.DeploymentType
 	target  string
 	// names holds the values every name of the plan shares (type,
 	// account, region, sha7, project): each derivation adds its own.

@@ -1,10 +1,10 @@
 package planner
 
 import (
+	"github.com/flowplan/flowplan/extractor/spec"
 	"strings"
 
 	"github.com/flowplan/flowplan/extractor/slug"
-	"github.com/flowplan/flowplan/plan"
 )
 
 // conventions holds the pattern of every name the plan derives.
@@ -93,7 +93,7 @@ var pocket = conventions{
 // of a field is "": a pattern naming a field its caller left empty gets an
 // empty part, which the tests of the table rule out.
 type names struct {
-	typ        plan.DeploymentType
+	typ        spec.DeploymentType
 	account    string
 	region     string
 	sha7       string
@@ -224,14 +224,14 @@ func ECRRegistry(account, region string) string {
 
 // DefaultStorageBlock is the GitHub storage block agent-era deployments use
 // unless one is given.
-func DefaultStorageBlock(t plan.DeploymentType) string {
+func DefaultStorageBlock(t spec.DeploymentType) string {
 	n := names{typ: t}
 	return n.name(pocket.StorageBlock)
 }
 
 // DefaultGitBranch is the branch worker-era pull steps clone unless one is
 // given.
-func DefaultGitBranch(t plan.DeploymentType) string {
+func DefaultGitBranch(t spec.DeploymentType) string {
 	n := names{typ: t}
 	return n.name(pocket.GitBranch)
 }

@@ -1,6 +1,7 @@
 package planner
 
 import (
+	"github.com/flowplan/flowplan/extractor/spec"
 	"reflect"
 	"strconv"
 	"strings"
@@ -8,13 +9,11 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
-
-	"github.com/flowplan/flowplan/plan"
 )
 
 // everyName has every placeholder set to a value with its own name, so a
 // pattern that reads the wrong field shows it.
-func everyName(t plan.DeploymentType) names {
+func everyName(t spec.DeploymentType) names {
 	return names{
 		typ: t, account: "123456789012", region: "us-east-1", sha7: "4f2c1e9",
 		project: "data-products", root: "data-products", env: "Heavy_ML.v2", python: "3.10",
@@ -47,7 +46,7 @@ func patterns(t *testing.T, c conventions) map[string]string {
 
 // Every pattern names only known values, and each is filled in.
 func TestConventionsUseKnownPlaceholders(t *testing.T) {
-	n := everyName(plan.DeploymentMain)
+	n := everyName(spec.DeploymentMain)
 	for field, p := range patterns(t, pocket) {
 		t.Run(field, func(t *testing.T) {
 			require.NotEmpty(t, p)
@@ -97,12 +96,12 @@ func TestConventions(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.pattern, func(t *testing.T) {
-			dev, main := everyName(plan.DeploymentDev), everyName(plan.DeploymentMain)
+			dev, main := everyName(spec.DeploymentDev), everyName(spec.DeploymentMain)
 			assert.Equal(t, tt.dev, dev.name(tt.pattern))
 			assert.Equal(t, tt.main, main.name(tt.pattern))
 		})
 	}
-	assert.Equal(t, "data-flows-staging", DefaultStorageBlock(plan.DeploymentStaging))
-	assert.Equal(t, "staging-v2", DefaultGitBranch(plan.DeploymentStaging))
+	assert.Equal(t, "data-flows-staging", DefaultStorageBlock(spec.DeploymentStaging))
+	assert.Equal(t, "staging-v2", DefaultGitBranch(spec.DeploymentStaging))
 	assert.Equal(t, "210987654321.dkr.ecr.eu-west-1.amazonaws.com", ECRRegistry("210987654321", "eu-west-1"))
 }

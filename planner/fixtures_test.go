@@ -57,7 +57,7 @@ func seedFlow() spec.FileResult {
 
 func seedOptions(typ string) Options {
 	return Options{
-		DeploymentType: plan.DeploymentType(typ), GitSHA: "3f9a1c27d4b5e6f708192a3b4c5d6e7f8091a2b3", AWSRegion: "us-east-1",
+		DeploymentType: spec.DeploymentType(typ), GitSHA: "3f9a1c27d4b5e6f708192a3b4c5d6e7f8091a2b3", AWSRegion: "us-east-1",
 		AWSAccountID: "123456789012", Subnets: []string{"subnet-0a", "subnet-0b"}, SecurityGroups: []string{"sg-01"},
 		Target: plan.TargetPrefect2Agent, Generator: "0.1.0-test",
 		Inputs: []plan.Input{

@@ -138,7 +138,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv fu
 
 	res, err := extractor.Extract(ctx, extractor.Options{
 		ProjectDir:     o.project,
-		DeploymentType: in.DeploymentType().String(),
+		DeploymentType: in.DeploymentType(),
 		Getenv:         getenv,
 		EnvNames:       envNames,
 		FlowsFolder:    in.FlowsFolder(),

@@ -70,7 +70,7 @@ func getenv(name string) (string, bool) {
 
 func extract(t *testing.T, dir, deploymentType string) []spec.FileResult {
 	t.Helper()
-	res, err := extractor.Extract(context.Background(), extractor.Options{ProjectDir: dir, DeploymentType: deploymentType, Getenv: getenv})
+	res, err := extractor.Extract(context.Background(), extractor.Options{ProjectDir: dir, DeploymentType: spec.DeploymentType(deploymentType), Getenv: getenv})
 	require.NoError(t, err, "extracting %s", dir)
 	return res.Files
 }

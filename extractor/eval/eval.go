@@ -9,6 +9,7 @@ package eval
 import (
 	"context"
 	"fmt"
+	"github.com/flowplan/flowplan/extractor/spec"
 	"runtime/debug"
 	"sort"
 	"sync"
@@ -27,7 +28,7 @@ type ModuleFinder interface {
 
 // Options configure an Interpreter.
 type Options struct {
-	DeploymentType string                           // "dev"|"staging"|"main": common.settings.CommonSettings
+	DeploymentType spec.DeploymentType              // common.settings.CommonSettings' deployment_type; "" is dev
 	Getenv         func(name string) (string, bool) // the extractor's environment; nil means empty env
 	// EnvNames lists the environment's variable names, for pydantic
 	// settings, which look variables up in any case; nil means unknown
@@ -80,7 +81,7 @@ func (in *Interpreter) stepLimit() int {
 // New creates an Interpreter.
 func New(opts Options) *Interpreter {
 	if opts.DeploymentType == "" {
-		opts.DeploymentType = "dev"
+		opts.DeploymentType = spec.DeploymentDev
 	}
 	return &Interpreter{opts: opts, parsed: map[string]*parsedModule{}}
 }

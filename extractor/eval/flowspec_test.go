@@ -2,6 +2,7 @@ package eval
 
 import (
 	"context"
+	"github.com/flowplan/flowplan/extractor/spec"
 	"strings"
 	"sync"
 	"testing"
@@ -141,7 +142,7 @@ FLOW_SPEC = FlowSpec(
 `
 	for _, tt := range []struct{ dt, name, cpu string }{{"dev", "dev-dev", "256"}, {"main", "prod", "1024"}, {"staging", "dev-dev", "512"}} {
 		t.Run(tt.dt, func(t *testing.T) {
-			r := evalFlow(t, src, Options{DeploymentType: tt.dt})
+			r := evalFlow(t, src, Options{DeploymentType: spec.DeploymentType(tt.dt)})
 			require.Empty(t, errorsOf(r))
 			inst := r.FlowSpec.(*value.Instance)
 			assert.Equal(t, value.ClassAgentFlowSpec, inst.Class.ID)

@@ -1,6 +1,7 @@
 package eval
 
 import (
+	"github.com/flowplan/flowplan/extractor/spec"
 	"sort"
 	"strings"
 
@@ -687,7 +688,7 @@ func (m *module) commonSettings(c *call) value.Value {
 	dt := m.s.in.opts.DeploymentType
 	fields := &value.Dict{}
 	fields.Keys = append(fields.Keys, value.Str("deployment_type"))
-	fields.Vals = append(fields.Vals, value.Str(dt))
+	fields.Vals = append(fields.Vals, value.Str(dt.String()))
 	cls := &value.Class{ID: classCommonSettings, Name: "CommonSettings", Module: "common.settings"}
 	return &value.Instance{Class: cls, Pos: m.f.PosOf(c.at), Src: m.f.Text(c.at), Fields: fields}
 }
@@ -697,14 +698,14 @@ func (m *module) instanceAttr(at pysyntax.Node, x *value.Instance, name string) 
 		return m.stateField(at, x, name)
 	}
 	if x.Class.ID == classCommonSettings && x.Fields != nil {
-		dt := string(x.Fields.Vals[0].(value.Str))
+		dt := spec.DeploymentType(x.Fields.Vals[0].(value.Str))
 		switch name {
 		case "deployment_type":
 			return value.Str(dt)
 		case "is_production":
-			return value.Bool(dt == "main")
+			return value.Bool(dt == spec.DeploymentMain)
 		case "dev_or_production":
-			if dt == "main" {
+			if dt == spec.DeploymentMain {
 				return value.Str("production")
 			}
 			return value.Str("dev")
@@ -712,14 +713,14 @@ func (m *module) instanceAttr(at pysyntax.Node, x *value.Instance, name string) 
 			return &builtin{name: "deployment_type_value", fn: func(c *call) value.Value {
 				c.onlyKwargs("dev", "staging", "main")
 				c.arity(0, 3)
-				idx := map[string]int{"dev": 0, "staging": 1, "main": 2}[dt]
+				idx := map[spec.DeploymentType]int{spec.DeploymentDev: 0, spec.DeploymentStaging: 1, spec.DeploymentMain: 2}[dt]
 				if i := idx; i < len(c.args) {
-					if _, dup := c.kw(dt); dup {
+					if _, dup := c.kw(dt.String()); dup {
 						panic(c.raise("TypeError", "deployment_type_value() got multiple values for argument '%s'", dt))
 					}
 					return c.args[i]
 				}
-				if v, ok := c.kw(dt); ok {
+				if v, ok := c.kw(dt.String()); ok {
 					return v
 				}
 				return value.None

@@ -63,7 +63,7 @@ func bigPlan(tb testing.TB, flows int, typ string, variant int) *plan.Plan {
 		})
 	}
 	p, err := planner.Build(proj, files, planner.Options{
-		DeploymentType: plan.DeploymentType(typ), GitSHA: "0123456789abcdef", AWSRegion: "us-east-1", AWSAccountID: "123456789012",
+		DeploymentType: spec.DeploymentType(typ), GitSHA: "0123456789abcdef", AWSRegion: "us-east-1", AWSAccountID: "123456789012",
 		Subnets: []string{"subnet-1"}, SecurityGroups: []string{"sg-1"}, Generator: "bench",
 	})
 	require.NoError(tb, err)

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"github.com/flowplan/flowplan/extractor/spec"
 	"reflect"
 	"runtime"
 	"slices"
@@ -224,7 +225,7 @@ func info(p *plan.Plan) PlanInfo {
 }
 
 type differ struct {
-	oldType, newType plan.DeploymentType
+	oldType, newType spec.DeploymentType
 	reference        bool // see plans
 	changes          []Change
 }
@@ -320,7 +321,7 @@ func stringOf(v any) string {
 }
 
 // key is a resource's identity: its name without the plan's type suffix.
-func key(name string, typ plan.DeploymentType) string {
+func key(name string, typ spec.DeploymentType) string {
 	return strings.TrimSuffix(name, "-"+typ.String())
 }
 
@@ -330,7 +331,7 @@ func (d *differ) plan(old, new *plan.Plan) {
 			SchemaVersion  int                 `json:"schema_version"`
 			Generator      plan.Generator      `json:"generator"`
 			Project        plan.Project        `json:"project"`
-			DeploymentType plan.DeploymentType `json:"deployment_type"`
+			DeploymentType spec.DeploymentType `json:"deployment_type"`
 			Target         string              `json:"target"`
 			AWS            plan.AWS            `json:"aws"`
 			Inputs         []plan.Input        `json:"inputs"`
@@ -516,7 +517,7 @@ func (d *differ) deployments(flow string, old, new []plan.Deployment) {
 	}
 }
 
-func (d *differ) deploymentResource(dep *plan.Deployment, typ plan.DeploymentType) *resource {
+func (d *differ) deploymentResource(dep *plan.Deployment, typ spec.DeploymentType) *resource {
 	if dep == nil {
 		return nil
 	}

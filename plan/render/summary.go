@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"github.com/flowplan/flowplan/extractor/spec"
 	"slices"
 	"sort"
 	"strings"
@@ -325,7 +326,7 @@ func SecretName(valueFrom string) string {
 	return valueFrom
 }
 
-func summarizeDeployment(deploymentType plan.DeploymentType, d plan.Deployment) (DeploymentSummary, error) {
+func summarizeDeployment(deploymentType spec.DeploymentType, d plan.Deployment) (DeploymentSummary, error) {
 	r := d.Request
 	ds := DeploymentSummary{
 		Name: d.Name, WorkQueue: r.WorkQueueName, Tags: nonNil(r.Tags), Env: []string{},
@@ -417,7 +418,7 @@ func summarizeDeployment(deploymentType plan.DeploymentType, d plan.Deployment) 
 
 // DeploymentSchedule summarizes a deployment's schedule in a plan of the
 // given deployment type (dev, staging, main).
-func DeploymentSchedule(deploymentType plan.DeploymentType, d plan.Deployment) ScheduleSummary {
+func DeploymentSchedule(deploymentType spec.DeploymentType, d plan.Deployment) ScheduleSummary {
 	r := d.Request
 	var sched *plan.Schedule
 	switch {

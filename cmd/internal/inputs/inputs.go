@@ -119,7 +119,7 @@ type Resolved struct {
 	byName         map[string]Input
 	subnets        []string
 	securityGroups []string
-	deploymentType plan.DeploymentType
+	deploymentType spec.DeploymentType
 	// registry is the registry given as an input ("" = the default ECR).
 	registry string
 	// gitRepositoryHint says why no git repository was found, for the
@@ -137,7 +137,7 @@ func (r *Resolved) FlowsFolder() string {
 }
 
 // DeploymentType is the lowercased, checked deployment type.
-func (r *Resolved) DeploymentType() plan.DeploymentType { return r.deploymentType }
+func (r *Resolved) DeploymentType() spec.DeploymentType { return r.deploymentType }
 
 // Get returns the input of that flag name.
 func (r *Resolved) Get(name string) Input { return r.byName[name] }
@@ -172,7 +172,7 @@ func (f *Flags) Resolve(getenv func(string) (string, bool), projectDir string) (
 		}
 		if s.Flag == "deployment-type" {
 			in.Value = strings.ToLower(strings.TrimSpace(in.Value))
-			typ, err := plan.ParseDeploymentType(in.Value)
+			typ, err := spec.ParseDeploymentType(in.Value)
 			if err != nil {
 				return nil, fmt.Errorf("deployment type %q (from %s) must be dev, staging or main", in.Value, in.Source)
 			}
