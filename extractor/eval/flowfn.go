@@ -84,7 +84,7 @@ func (m *module) params(list []pysyntax.Param) []value.Param {
 // (`name or fn.__name__.replace("_", "-")`) and description
 // (`description or inspect.getdoc(fn)`).
 func (m *module) flowFunction(st *pysyntax.DefStmt, node pysyntax.Node, f *value.Function, kwargs []kwArg, params []value.Param) value.Value {
-	info := &value.FlowInfo{FunctionName: f.Name, Parameters: params, DecoratorPos: m.f.PosOf(node)}
+	info := &value.FlowInfo{FunctionName: f.Name, Parameters: flowParamTypes(st, params), DecoratorPos: m.f.PosOf(node)}
 	info.Name = strings.ReplaceAll(f.Name, "_", "-")
 	for _, k := range kwargs {
 		if k.name == "name" || k.name == "description" {

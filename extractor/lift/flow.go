@@ -3,7 +3,6 @@ package lift
 import (
 	"errors"
 
-	"github.com/flowplan/flowplan/extractor/annotation"
 	"github.com/flowplan/flowplan/extractor/diag"
 	"github.com/flowplan/flowplan/extractor/spec"
 	"github.com/flowplan/flowplan/extractor/value"
@@ -31,7 +30,7 @@ func (l *lifter) flow(m model, a arg) (spec.Flow, bool) {
 		sp := spec.Parameter{Name: p.Name, Annotation: p.Annotation}
 		// The planner's parameter schema is computed from the type
 		// expression; one that cannot be read is the planner's warning.
-		sp.Type, sp.TypeError = annotation.Read(p.Annotation)
+		sp.Type, sp.TypeError = p.Type, p.TypeError
 		if p.Kind != "positional_or_keyword" {
 			sp.Kind = p.Kind
 		}

@@ -4,6 +4,7 @@
 package value
 
 import (
+	"github.com/flowplan/flowplan/extractor/spec"
 	"math/big"
 
 	"github.com/flowplan/flowplan/extractor/diag"
@@ -267,6 +268,11 @@ type Param struct {
 	Name       string
 	Kind       string // "positional_or_keyword", "keyword_only", "var_positional", "var_keyword", "positional_only"
 	Annotation string // source text of the annotation, "" when absent
+	// Type is the annotation read as a type expression (for a flow's
+	// parameters), nil when absent or when it is not one; TypeError then
+	// says why.
+	Type      *spec.TypeExpr
+	TypeError string
 	// Default is the evaluated default, nil when the parameter has none.
 	// DefaultErr is set instead when the default cannot be known statically.
 	Default    Value
