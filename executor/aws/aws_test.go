@@ -53,7 +53,7 @@ func loadTaskDef(t *testing.T) *ecs.RegisterTaskDefinitionInput {
 	t.Helper()
 	raw, err := os.ReadFile("testdata/taskdef.json")
 	require.NoError(t, err)
-	in, err := DecodeRegisterInput(raw)
+	in, err := fromJSON(raw)
 	require.NoError(t, err)
 	return in
 }

@@ -68,7 +68,7 @@ func init() {
 		"ascii": func(c *call) value.Value {
 			c.noKwargs()
 			c.arity(1, 1)
-			return value.Str(asciiEscape(c.m.repr(c.at, c.arg(0))))
+			return value.Str(pyfmt.BackslashReplace(c.m.repr(c.at, c.arg(0))))
 		},
 		"format":     fnFormat,
 		"abs":        plainArgs(fnAbs), // a mixin enum member acts as its value

@@ -2,7 +2,6 @@ package eval
 
 import (
 	"errors"
-	"fmt"
 	"math/big"
 	"strings"
 
@@ -258,31 +257,9 @@ func (m *module) convert(at pysyntax.Node, v value.Value, conv byte) value.Value
 	case 's':
 		return value.Str(m.str(at, v))
 	case 'a':
-		return value.Str(asciiEscape(m.repr(at, v)))
+		return value.Str(pyfmt.BackslashReplace(m.repr(at, v)))
 	}
 	return v
-}
-
-// asciiEscape is what ascii() does to a repr: every non-ASCII character
-// becomes \xhh, \uhhhh or \Uhhhhhhhh.
-func asciiEscape(s string) string {
-	if isASCII(s) {
-		return s
-	}
-	var b strings.Builder
-	for _, r := range s {
-		switch {
-		case r < 0x80:
-			b.WriteRune(r)
-		case r <= 0xff:
-			fmt.Fprintf(&b, "\\x%02x", r)
-		case r <= 0xffff:
-			fmt.Fprintf(&b, "\\u%04x", r)
-		default:
-			fmt.Fprintf(&b, "\\U%08x", r)
-		}
-	}
-	return b.String()
 }
 
 func (m *module) fstring(e *pysyntax.FString) string {

@@ -213,7 +213,7 @@ func (m *module) percentFormat(at pysyntax.Node, format string, args value.Value
 		case 'r':
 			s, err = c.PercentStr(m.repr(at, v))
 		case 'a':
-			s, err = c.PercentStr(asciiEscape(m.repr(at, v)))
+			s, err = c.PercentStr(pyfmt.BackslashReplace(m.repr(at, v)))
 		}
 		if err != nil {
 			panic(m.fmtErr(at, err))

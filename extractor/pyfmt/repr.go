@@ -2,6 +2,7 @@ package pyfmt
 
 import (
 	"bytes"
+	"fmt"
 	"math"
 	"strconv"
 	"strings"
@@ -57,7 +58,39 @@ func ReprStr(s string) string {
 // ASCII is Python's ascii() of a str: repr() with every non-ASCII code point
 // escaped as \xhh, \uhhhh or \Uhhhhhhhh.
 func ASCII(s string) string {
-	return reprStr(s, true)
+	return BackslashReplace(ReprStr(s))
+}
+
+// BackslashReplace is what ascii() does to any object's repr: every
+// non-ASCII code point (a lone surrogate too) escaped as \xhh, \uhhhh or
+// \Uhhhhhhhh, as the "backslashreplace" error handler writes it.
+func BackslashReplace(s string) string {
+	ascii := true
+	for i := 0; i < len(s); i++ {
+		if s[i] >= 0x80 {
+			ascii = false
+			break
+		}
+	}
+	if ascii {
+		return s
+	}
+	var b strings.Builder
+	for i := 0; i < len(s); {
+		r, w := decodeRune(s[i:])
+		i += w
+		switch {
+		case r < 0x80:
+			b.WriteRune(r)
+		case r <= 0xff:
+			fmt.Fprintf(&b, "\\x%02x", r)
+		case r <= 0xffff:
+			fmt.Fprintf(&b, "\\u%04x", r)
+		default:
+			fmt.Fprintf(&b, "\\U%08x", r)
+		}
+	}
+	return b.String()
 }
 
 func reprStr(s string, asciiOnly bool) string {

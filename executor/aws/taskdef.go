@@ -1,13 +1,9 @@
 package aws
 
 import (
-	"bytes"
-	"encoding/json"
 	"errors"
 	"fmt"
-	"maps"
 	"math"
-	"reflect"
 	"regexp"
 	"slices"
 	"strings"
@@ -20,40 +16,6 @@ import (
 )
 
 var namePattern = regexp.MustCompile(`^[A-Za-z0-9_-]{1,255}$`)
-
-// DecodeRegisterInput decodes a task definition as a plan writes it
-// (plan.TaskDefinition, in AWS's field names: family, networkMode,
-// requiresCompatibilities, cpu, memory, ephemeralStorage{sizeInGiB},
-// taskRoleArn, executionRoleArn, containerDefinitions[{name, image,
-// environment[{name, value}], secrets[{name, valueFrom}],
-// logConfiguration{logDriver, options}, mountPoints[{sourceVolume,
-// containerPath}]}], volumes[{name}]) into a RegisterTaskDefinition
-// request (see RegisterInput).
-//
-// It is strict: a field it does not know (or spelled in another case), a
-// value of the wrong type, trailing data, or what RegisterInput refuses
-// is an error naming the JSON path.
-func DecodeRegisterInput(raw json.RawMessage) (*ecs.RegisterTaskDefinitionInput, error) {
-	var generic any
-	dec := json.NewDecoder(bytes.NewReader(raw))
-	dec.UseNumber()
-	if err := dec.Decode(&generic); err != nil {
-		return nil, fmt.Errorf("task definition: %w", err)
-	}
-	if dec.More() {
-		return nil, errors.New("task definition: trailing data after the JSON object")
-	}
-	if err := checkFields(generic, reflect.TypeFor[plan.TaskDefinition](), ""); err != nil {
-		return nil, fmt.Errorf("task definition: %w", err)
-	}
-	var td plan.TaskDefinition
-	strict := json.NewDecoder(bytes.NewReader(raw))
-	strict.DisallowUnknownFields()
-	if err := strict.Decode(&td); err != nil {
-		return nil, fmt.Errorf("task definition: %w", err)
-	}
-	return RegisterInput(&td)
-}
 
 // RegisterInput is the RegisterTaskDefinition request of the plan's task
 // definition, field by field; an empty string or a zero log configuration
@@ -110,61 +72,6 @@ func optional(s string) *string {
 		return nil
 	}
 	return &s
-}
-
-// checkFields walks a decoded JSON value against the Go type it will be
-// decoded into and refuses object keys that are not exactly a json tag
-// (encoding/json would match them case-insensitively).
-func checkFields(v any, t reflect.Type, path string) error {
-	for t.Kind() == reflect.Pointer {
-		t = t.Elem()
-	}
-	switch t.Kind() {
-	case reflect.Struct:
-		obj, ok := v.(map[string]any)
-		if !ok {
-			return nil // a type error that json.Decode reports with context
-		}
-		fields := map[string]reflect.Type{}
-		for f := range t.Fields() {
-			name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
-			fields[name] = f.Type
-		}
-		for _, key := range slices.Sorted(maps.Keys(obj)) {
-			ft, ok := fields[key]
-			if !ok {
-				return fmt.Errorf("%s: unknown field %q", orRoot(path), key)
-			}
-			if err := checkFields(obj[key], ft, joinPath(path, key)); err != nil {
-				return err
-			}
-		}
-	case reflect.Slice:
-		arr, ok := v.([]any)
-		if !ok {
-			return nil
-		}
-		for i, item := range arr {
-			if err := checkFields(item, t.Elem(), fmt.Sprintf("%s[%d]", path, i)); err != nil {
-				return err
-			}
-		}
-	}
-	return nil
-}
-
-func joinPath(path, key string) string {
-	if path == "" {
-		return key
-	}
-	return path + "." + key
-}
-
-func orRoot(path string) string {
-	if path == "" {
-		return "top level"
-	}
-	return path
 }
 
 func enumCheck[T ~string](path string, v T, values []T) error {
