@@ -16,9 +16,9 @@ import (
 	"sync/atomic"
 
 	"github.com/flowplan/flowplan/extractor/diag"
-	"github.com/flowplan/flowplan/extractor/discover"
-	"github.com/flowplan/flowplan/extractor/eval"
-	"github.com/flowplan/flowplan/extractor/lift"
+	"github.com/flowplan/flowplan/extractor/internal/discover"
+	"github.com/flowplan/flowplan/extractor/internal/eval"
+	"github.com/flowplan/flowplan/extractor/internal/lift"
 	"github.com/flowplan/flowplan/extractor/project"
 	"github.com/flowplan/flowplan/extractor/spec"
 )
@@ -238,3 +238,8 @@ func mergeEnvReads(perFile [][]EnvRead) []EnvRead {
 	sort.Slice(out, func(i, j int) bool { return out[i].Name < out[j].Name })
 	return out
 }
+
+// ReadAnnotation reads annotation source text as the extractor reads a
+// flow parameter's annotation (a type expression, or why it is not one),
+// for specs built by hand.
+func ReadAnnotation(src string) (*spec.TypeExpr, string) { return eval.ReadAnnotation(src) }

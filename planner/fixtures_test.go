@@ -3,7 +3,7 @@ package planner
 import (
 	"encoding/json"
 
-	"github.com/flowplan/flowplan/extractor/eval"
+	"github.com/flowplan/flowplan/extractor"
 	"github.com/flowplan/flowplan/extractor/project"
 	"github.com/flowplan/flowplan/extractor/spec"
 	"github.com/flowplan/flowplan/plan"
@@ -14,7 +14,7 @@ func ptr[T any](v T) *T { return &v }
 // typeOf is the type expression the extractor reads from an annotation
 // these fixtures know to be readable.
 func typeOf(src string) *spec.TypeExpr {
-	t, why := eval.ReadAnnotation(src)
+	t, why := extractor.ReadAnnotation(src)
 	if t == nil {
 		panic("fixture annotation " + src + ": " + why)
 	}

@@ -9,7 +9,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/flowplan/flowplan/extractor/eval"
+	"github.com/flowplan/flowplan/extractor"
 	"github.com/flowplan/flowplan/extractor/spec"
 	"github.com/flowplan/flowplan/plan"
 )
@@ -24,7 +24,7 @@ type paramSchemaCase struct {
 // read gives a parameter, as decoded from JSON, the type expression the
 // extractor reads from its annotation.
 func read(p spec.Parameter) spec.Parameter {
-	p.Type, p.TypeError = eval.ReadAnnotation(p.Annotation)
+	p.Type, p.TypeError = extractor.ReadAnnotation(p.Annotation)
 	return p
 }
 

@@ -31,7 +31,7 @@ func TestDeployerLinksNoPythonEvaluator(t *testing.T) {
 		rel, ours := strings.CutPrefix(pkg, module)
 		switch {
 		case strings.Contains(pkg, "tree-sitter"),
-			ours && (rel == "extractor" || isUnder(rel, "extractor/pysyntax") || isUnder(rel, "extractor/eval") || isUnder(rel, "extractor/lift")):
+			ours && (rel == "extractor" || isUnder(rel, "extractor/internal/pysyntax") || isUnder(rel, "extractor/internal/eval") || isUnder(rel, "extractor/internal/lift")):
 			t.Errorf("deployer depends on %s", pkg)
 		}
 	}

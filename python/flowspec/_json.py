@@ -6,7 +6,7 @@ Prefect's parameter schema. pydantic v1 accepts any value there; the
 original tool only failed when it deployed. flowplan's extractor refuses
 such a spec, and so does this package, naming the first part that cannot be
 encoded by its subscript path (``["dates"][0]``), with the extractor's
-reason. The rules are the extractor's (``extractor/lift/json.go``):
+reason. The rules are the extractor's (``extractor/internal/lift/json.go``):
 
 - :func:`not_json` is ``json.dumps``: ``None``, bools, ints, finite floats,
   strs, lists, tuples and dicts whose keys are str, int, float, bool or

@@ -1,11 +1,11 @@
 """The checks flowspec makes beyond pydantic v1 because flowplan's extractor
-makes them (extractor/lift): JSON-serializable parameters and job variables,
+makes them (extractor/internal/lift): JSON-serializable parameters and job variables,
 flow parameter defaults that fit Prefect's parameter schema, and deployment
 names that stay distinct (slugified in the agent era, as written in the
 worker era).
 
 Expected messages are the extractor's own, copied from its tests
-(extractor/lift/lift_test.go, json_test.go) without their position prefix,
+(extractor/internal/lift/lift_test.go, json_test.go) without their position prefix,
 model prefix and ``(in `...`)`` suffix. Expected slugs are python-slugify
 8.0.1's, from extractor/slug/slug_test.go (computed with python-slugify and
 text-unidecode 1.3).
