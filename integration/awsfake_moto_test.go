@@ -3,6 +3,7 @@
 package integration
 
 import (
+	"encoding/json"
 	"errors"
 	"os"
 	"path/filepath"
@@ -21,6 +22,7 @@ import (
 
 	"github.com/flowplan/flowplan/executor/aws"
 	"github.com/flowplan/flowplan/executor/aws/awsfake"
+	"github.com/flowplan/flowplan/plan"
 )
 
 // endpoint is one AWS implementation, reached through the SDK: moto, or
@@ -89,7 +91,9 @@ func taskDefinition(t *testing.T, family string) *ecs.RegisterTaskDefinitionInpu
 	t.Helper()
 	raw, err := os.ReadFile(filepath.Join(shared.repo, "executor", "aws", "testdata", "taskdef.json"))
 	require.NoError(t, err)
-	in, err := aws.DecodeRegisterInput(raw)
+	var td plan.TaskDefinition
+	require.NoError(t, json.Unmarshal(raw, &td))
+	in, err := aws.RegisterInput(&td)
 	require.NoError(t, err)
 	in.Family = sdkaws.String(family)
 	return in
