@@ -572,7 +572,9 @@ func isStringPrefix(w string) bool {
 // indentedStart refuses a file whose first statement is indented, as
 // CPython's tokenizer does ("unexpected indent"); tree-sitter accepts it.
 func indentedStart(path string, text string) *diag.Diagnostic {
-	for n, line := range strings.SplitAfter(text, "\n") {
+	n := -1
+	for line := range strings.Lines(text) {
+		n++
 		body := strings.TrimLeft(line, " \t\f")
 		if body == "" || body == "\n" || body[0] == '#' {
 			continue
