@@ -343,22 +343,7 @@ func (m *module) constructValidated(c *call, cls *value.Class, def *modelDef, kw
 			}
 		}
 	}
-	for _, v := range vals {
-		if !v.root || v.pre || (v.skipOnFailure && len(errs) > 0) {
-			continue
-		}
-		out, err := m.runValidator(c, cls, v, []value.Value{values}, nil)
-		if err != nil {
-			err.loc = "__root__"
-			errs = append(errs, *err)
-			continue
-		}
-		d, ok := m.need(out).(*value.Dict)
-		if !ok {
-			panic(c.raise("TypeError", "a root validator must return a dict, not %s", typeName(out)))
-		}
-		values = d
-	}
+	values, errs = m.postRootValidators(c, cls, vals, values, errs)
 	if len(errs) > 0 {
 		if u := firstUnknown(values.Vals); u != nil {
 			// A field whose validation is not modeled may have failed too:
@@ -422,23 +407,7 @@ func (m *module) assignValidated(at pysyntax.Node, x *value.Instance, def *model
 		}
 		m.dictSet(at, newValues, value.Str(name), out)
 	}
-	var errs []fieldError
-	for _, vd := range vals {
-		if !vd.root || vd.pre || (vd.skipOnFailure && len(errs) > 0) {
-			continue
-		}
-		out, err := m.runValidator(c, cls, vd, []value.Value{newValues}, nil)
-		if err != nil {
-			err.loc = "__root__"
-			errs = append(errs, *err)
-			continue
-		}
-		d, ok := m.need(out).(*value.Dict)
-		if !ok {
-			panic(m.raise(at, "TypeError", "a root validator must return a dict, not %s", typeName(out)))
-		}
-		newValues = d
-	}
+	newValues, errs := m.postRootValidators(c, cls, vals, newValues, nil)
 	if errs != nil {
 		panic(m.validationError(at, cls.Name, errs))
 	}
@@ -447,4 +416,28 @@ func (m *module) assignValidated(at pysyntax.Node, x *value.Instance, def *model
 		x.FieldsSet = map[string]bool{}
 	}
 	x.FieldsSet[name] = true
+}
+
+// postRootValidators runs the root validators that are not pre on values,
+// as pydantic does after the fields: each gets the values the one before
+// returned; one with skip_on_failure does not run after an error. errs
+// are the errors so far, to which theirs are added.
+func (m *module) postRootValidators(c *call, cls *value.Class, vals []*validatorDef, values *value.Dict, errs []fieldError) (*value.Dict, []fieldError) {
+	for _, v := range vals {
+		if !v.root || v.pre || (v.skipOnFailure && len(errs) > 0) {
+			continue
+		}
+		out, err := m.runValidator(c, cls, v, []value.Value{values}, nil)
+		if err != nil {
+			err.loc = "__root__"
+			errs = append(errs, *err)
+			continue
+		}
+		d, ok := m.need(out).(*value.Dict)
+		if !ok {
+			panic(c.raise("TypeError", "a root validator must return a dict, not %s", typeName(out)))
+		}
+		values = d
+	}
+	return values, errs
 }
