@@ -284,19 +284,9 @@ func (m *module) enumMethod(def *enumDef, st *pysyntax.DefStmt, refuse func(pysy
 	if def.byName[st.Name] != nil {
 		return refuse(st, "the method %s rebinds a member name, which is not modeled", st.Name)
 	}
-	kind := plainMethod
-	for _, d := range st.Decorators {
-		id, ok := d.(*pysyntax.Ident)
-		switch {
-		case ok && id.Name == "property":
-			kind = propertyMethod
-		case ok && id.Name == "classmethod":
-			kind = classMethod
-		case ok && id.Name == "staticmethod":
-			kind = staticMethod
-		default:
-			return refuse(d, "a method decorated by %s is not modeled", m.f.Text(d))
-		}
+	kind, bad := decoratedKind(st)
+	if bad != nil {
+		return refuse(bad, "a method decorated by %s is not modeled", m.f.Text(bad))
 	}
 	if len(st.Decorators) > 1 {
 		return refuse(st, "a method with several decorators is not modeled")

@@ -1008,20 +1008,10 @@ func (m *module) excMethod(cls *excClass, st *pysyntax.DefStmt, brk func(pysynta
 		brk(st, "class %s defines %s, which the extractor does not model", cls.name, st.Name)
 		return nil
 	}
-	kind := plainMethod
-	for _, d := range st.Decorators {
-		id, ok := d.(*pysyntax.Ident)
-		switch {
-		case ok && id.Name == "property":
-			kind = propertyMethod
-		case ok && id.Name == "classmethod":
-			kind = classMethod
-		case ok && id.Name == "staticmethod":
-			kind = staticMethod
-		default:
-			brk(d, "class %s has a method decorated by %s, which the extractor does not run", cls.name, m.f.Text(d))
-			return nil
-		}
+	kind, bad := decoratedKind(st)
+	if bad != nil {
+		brk(bad, "class %s has a method decorated by %s, which the extractor does not run", cls.name, m.f.Text(bad))
+		return nil
 	}
 	if len(st.Decorators) > 1 {
 		brk(st, "class %s has a method with several decorators, which the extractor does not run", cls.name)

@@ -84,24 +84,9 @@ func (m *module) classMethod(def *modelDef, st *pysyntax.DefStmt, brk func(pysyn
 		}
 		return
 	}
-	kind := plainMethod
-	for _, d := range st.Decorators {
-		switch x := d.(type) {
-		case *pysyntax.Ident:
-			switch x.Name {
-			case "property":
-				kind = propertyMethod
-				continue
-			case "classmethod":
-				kind = classMethod
-				continue
-			case "staticmethod":
-				kind = staticMethod
-				continue
-			}
-		}
-		what := m.f.Text(d)
-		brk(d, "class %s has a method decorated by %s (validators among them), which the extractor does not run", def.cls.Name, what)
+	kind, bad := decoratedKind(st)
+	if bad != nil {
+		brk(bad, "class %s has a method decorated by %s (validators among them), which the extractor does not run", def.cls.Name, m.f.Text(bad))
 		return
 	}
 	if len(st.Decorators) > 1 {
@@ -387,4 +372,25 @@ func (m *module) modelCopy(c *call, x *value.Instance) value.Value {
 		}
 	}
 	return out
+}
+
+// decoratedKind reads a method's decorators: property, classmethod or
+// staticmethod make it that kind; bad is the first other decorator, which
+// a class the extractor models does not run.
+func decoratedKind(st *pysyntax.DefStmt) (kind methodKind, bad pysyntax.Expr) {
+	kind = plainMethod
+	for _, d := range st.Decorators {
+		id, ok := d.(*pysyntax.Ident)
+		switch {
+		case ok && id.Name == "property":
+			kind = propertyMethod
+		case ok && id.Name == "classmethod":
+			kind = classMethod
+		case ok && id.Name == "staticmethod":
+			kind = staticMethod
+		default:
+			return kind, d
+		}
+	}
+	return kind, nil
 }
