@@ -485,17 +485,7 @@ func roundFloat(f float64, n *big.Int) float64 {
 	} else {
 		r.Quo(r, scale)
 	}
-	num, den := r.Num(), r.Denom()
-	q, rem := new(big.Int).QuoRem(num, den, new(big.Int))
-	twice := new(big.Int).Mul(new(big.Int).Abs(rem), big.NewInt(2))
-	if cmp := twice.Cmp(den); cmp > 0 || cmp == 0 && q.Bit(0) == 1 {
-		if num.Sign() < 0 {
-			q.Sub(q, big.NewInt(1))
-		} else {
-			q.Add(q, big.NewInt(1))
-		}
-	}
-	res := new(big.Rat).SetInt(q)
+	res := new(big.Rat).SetInt(roundHalfEvenRat(r))
 	if nd >= 0 {
 		res.Quo(res, scale)
 	} else {

@@ -75,18 +75,8 @@ func timedeltaCtor(pendulum bool) func(c *call) value.Value {
 			}
 			total.Add(total, r.Mul(r, new(big.Rat).SetInt64(scale[name])))
 		}
-		// round half to even to whole microseconds
-		num, den := total.Num(), total.Denom()
-		q, rem := new(big.Int).QuoRem(num, den, new(big.Int))
-		twice := new(big.Int).Mul(new(big.Int).Abs(rem), big.NewInt(2))
-		if cmp := twice.Cmp(den); cmp > 0 || cmp == 0 && q.Bit(0) == 1 {
-			if num.Sign() < 0 {
-				q.Sub(q, big.NewInt(1))
-			} else {
-				q.Add(q, big.NewInt(1))
-			}
-		}
-		return c.m.newTD(c.at, q, pendulum)
+		// whole microseconds, rounded half to even
+		return c.m.newTD(c.at, roundHalfEvenRat(total), pendulum)
 	}
 }
 
@@ -399,6 +389,8 @@ func (m *module) dateOp(at pysyntax.Node, op string, a, b value.Value) value.Val
 	return nil
 }
 
+// roundHalfEvenRat is r rounded to an integer, halves to the even one, as
+// Python rounds (round(), timedelta to whole microseconds).
 func roundHalfEvenRat(r *big.Rat) *big.Int {
 	num, den := r.Num(), r.Denom()
 	q, rem := new(big.Int).QuoRem(num, den, new(big.Int))
