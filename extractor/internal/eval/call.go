@@ -1,7 +1,6 @@
 package eval
 
 import (
-	"github.com/flowplan/flowplan/extractor/internal/lift"
 	"github.com/flowplan/flowplan/extractor/internal/pysyntax"
 	"github.com/flowplan/flowplan/extractor/internal/value"
 )
@@ -270,8 +269,7 @@ func (m *module) construct(c *call, cls *value.Class) value.Value {
 		for _, k := range c.kwargs {
 			inst.Args = append(inst.Args, value.Arg{Name: k.name, Value: m.checkTaint(k.v), Pos: m.f.PosOf(k.node), Src: m.f.Text(k.node)})
 		}
-		m.buildState(inst)
-		if !lift.Buildable(inst) {
+		if !m.buildState(inst) {
 			exc := m.raise(c.at, "ValidationError", "pydantic refuses to build %s from these arguments", cls.Name)
 			exc.Invalid = inst
 			panic(exc)

@@ -16,32 +16,44 @@ import (
 // list), and `FLOW_SPEC.deployments.append(x)` does.
 
 // buildState gives a seed model instance its state from the call's keyword
-// arguments (positional ones are an error lift reports).
-func (m *module) buildState(inst *value.Instance) {
+// arguments (positional ones are an error lift reports). buildable tells
+// whether pydantic builds the instance from them: no positional or
+// repeated argument, every required field given, every value one its field
+// accepts (nested models were checked when they were built).
+func (m *module) buildState(inst *value.Instance) (buildable bool) {
 	fields := lift.SeedFields(inst.Class.ID)
 	if fields == nil {
-		return
+		return true
 	}
+	buildable = true
 	st := &value.ModelState{Values: make(map[string]value.Value, len(fields)), Origin: make(map[string]value.Origin, len(fields))}
 	given := make(map[string]value.Arg, len(inst.Args))
 	for _, a := range inst.Args {
-		if _, dup := given[a.Name]; a.Name != "" && !dup {
-			given[a.Name] = a
+		if _, dup := given[a.Name]; a.Name == "" || dup {
+			buildable = false
+			continue
 		}
+		given[a.Name] = a
 	}
 	for _, f := range fields {
 		a, ok := given[f.Name]
 		switch {
 		case ok:
 			build := func(classID string, d *value.Dict) value.Value { return m.seedFromDict(classID, d, a) }
-			st.Values[f.Name], _ = f.Store(a.Value, build)
+			var stored bool
+			st.Values[f.Name], stored = f.Store(a.Value, build)
+			buildable = buildable && stored
 			st.Origin[f.Name] = value.Origin{Pos: a.Pos, Src: a.Src, Given: true}
 		case f.Default != nil:
 			st.Values[f.Name] = f.Default()
 			st.Origin[f.Name] = value.Origin{Pos: inst.Pos, Src: inst.Src}
 		}
+		if !ok && f.Required {
+			buildable = false
+		}
 	}
 	inst.State = st
+	return buildable
 }
 
 // seedFromDict builds a seed model from a dict given where the model is

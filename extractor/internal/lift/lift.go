@@ -63,7 +63,8 @@ func Lift(v value.Value, pos diag.Pos, ctx Context) (*spec.Spec, diag.List) {
 }
 
 // LiftModel validates one deployment model instance that pydantic refused
-// to build (see Buildable): the errors say why, at its arguments. Only the
+// to build (a positional or repeated argument, a required field missing, or
+// a value its field refuses): the errors say why, at its arguments. Only the
 // instance's own fields are checked, as its constructor would.
 func LiftModel(x *value.Instance, ctx Context) diag.List {
 	l := &lifter{ctx: ctx}

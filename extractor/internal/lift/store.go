@@ -253,38 +253,6 @@ func (f Field) Store(v value.Value, build ModelBuilder) (stored value.Value, ok 
 	return v, true
 }
 
-// Buildable reports whether pydantic builds a seed model instance from the
-// arguments it was given: no positional argument, every required field,
-// every value one its field accepts, nested models buildable too. Code that
-// builds one it refuses stops with a ValidationError, as in Python, and
-// LiftModel says why.
-func Buildable(x *value.Instance) bool {
-	fields := SeedFields(x.Class.ID)
-	if fields == nil || x.State == nil {
-		return true
-	}
-	given := map[string]bool{}
-	for _, a := range x.Args {
-		if a.Name == "" || given[a.Name] {
-			return false
-		}
-		given[a.Name] = true
-		f, ok := SeedField(x.Class.ID, a.Name)
-		if !ok {
-			continue
-		}
-		if _, ok := f.Store(a.Value, nil); !ok {
-			return false
-		}
-	}
-	for _, f := range fields {
-		if f.Required && !given[f.Name] {
-			return false
-		}
-	}
-	return true
-}
-
 // Stored reports whether v is what pydantic could have stored for field f:
 // a value the constructor stored is, and one assigned or put into a field's
 // list or dict afterwards may not be.
