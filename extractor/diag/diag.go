@@ -78,6 +78,9 @@ func Warningf(pos Pos, construct string, format string, args ...any) *Diagnostic
 // Shorten folds a construct's source text onto one line of at most 60
 // characters, with control characters and stray bytes escaped (Printable).
 func Shorten(src string) string {
+	if plainLine(src) {
+		return src // already one short line of printable ASCII
+	}
 	s := Printable(strings.Join(strings.Fields(src), " "))
 	r := []rune(s)
 	if len(r) > 60 {
@@ -187,4 +190,19 @@ func (l List) Error() string {
 		msgs[i] = d.Error()
 	}
 	return strings.Join(msgs, "\n")
+}
+
+// plainLine tells a text Shorten leaves as it is: at most 60 bytes of
+// printable ASCII, with single spaces between words and none around them.
+func plainLine(s string) bool {
+	if len(s) > 60 || s == "" || s[0] == ' ' || s[len(s)-1] == ' ' {
+		return len(s) == 0
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c < ' ' || c > '~' || c == ' ' && s[i+1] == ' ' {
+			return false
+		}
+	}
+	return true
 }
