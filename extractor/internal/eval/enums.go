@@ -627,19 +627,6 @@ func plainArgs(fn func(c *call) value.Value) func(c *call) value.Value {
 // for the model's ValidationError.
 type enumFieldError struct{ msg, typ string }
 
-// enumFieldDef is the enum class a field's annotation names directly (or
-// through Optional), or nil.
-func (m *module) enumFieldDef(f fieldDef) *enumDef {
-	ann := f.annotation
-	if ix, ok := ann.(*pysyntax.IndexExpr); ok && isOptional(ann) {
-		ann = ix.Index
-	}
-	if cls, ok := f.annValues[ann].(*value.Class); ok {
-		return m.s.enums[cls]
-	}
-	return nil
-}
-
 // coerceEnum is pydantic v1's enum_member_validator: the member whose
 // value v is (v itself when a member), or its value with
 // Config.use_enum_values. raise makes an invalid v an enumFieldError
@@ -685,19 +672,6 @@ func enumFieldErr(fn func()) (err *enumFieldError) {
 	}()
 	fn()
 	return nil
-}
-
-// hasEnumField tells a model with a field whose type is an enum class.
-func (m *module) hasEnumField(def *modelDef) bool {
-	if len(m.s.enums) == 0 {
-		return false
-	}
-	for _, f := range def.fields {
-		if m.enumFieldDef(f) != nil {
-			return true
-		}
-	}
-	return false
 }
 
 // enumHashKey writes the hash key of an enum member: a mixin member's is

@@ -276,10 +276,9 @@ func (m *module) validateEachItem(c *call, cls *value.Class, def *modelDef, f fi
 			return v, errs
 		}
 		return out, nil
-	case name == "" || isScalarType(name) || name == "Literal" || name == "Any":
-		if _, isModel := f.annValues[ann].(*value.Class); isModel && name == "" {
-			break
-		}
+	case isScalarType(name) || name == "Literal" || name == "Any":
+		// No item type: pydantic runs them around the field's conversion.
+		// A union's members would each run them: not modeled.
 		return around(f.key(), v, func(x value.Value) (value.Value, []fieldError) { return m.coerceField(c, cls, def, f, x) })
 	}
 	return m.unknown(c.at, "each_item validators on %s.%s (%s) are not modeled", cls.Name, f.name, f.annSrc), nil

@@ -620,7 +620,7 @@ func (m *module) constructModel(c *call, cls *value.Class, def *modelDef) value.
 		for _, k := range c.kwargs {
 			given[k.name] = k.v
 		}
-		if def.hasValidators() || def.config != nil || m.hasEnumField(def) {
+		if def.hasValidators() || def.config != nil {
 			return m.constructValidated(c, cls, def, c.kwargs)
 		}
 	}

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"math/big"
-	"strings"
 
 	"github.com/flowplan/flowplan/extractor/internal/pysyntax"
 	"github.com/flowplan/flowplan/extractor/internal/value"
@@ -112,7 +111,7 @@ func flowParamTypes(st *pysyntax.DefStmt, params []value.Param) []value.Param {
 		}
 		t, why := typeExpr(st.Params[i].Annotation)
 		if why != "" {
-			out[i].TypeError = strings.TrimSpace(why)
+			out[i].TypeError = why
 			continue
 		}
 		out[i].Type = &t
